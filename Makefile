@@ -1,0 +1,120 @@
+# kith - a notmuch plugin that knows who you have actually corresponded with
+#
+#   make            build libkith and notmuch-kith into $(BUILD)/
+#   make check      install missing build dependencies (apt-get), build, run all tests
+#   make demo       the same setup, then run kith on a generated sample mailbox
+#   make asan       build and test with AddressSanitizer + UBSan (in build-asan/)
+#   make valgrind   run the unit tests and the command tests under valgrind
+#   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
+#   make format / format-check   clang-format (changed lines: git clang-format)
+#   DEVELOPER=1     turn warnings into errors
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+BUILD ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = glib-2.0 gmime-3.0 sqlite3
+NOTMUCH_LIBS ?= -lnotmuch
+
+VERSION = 0.1.0
+SOVERSION = 0
+
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	   -Wno-missing-field-initializers
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SANFLAGS) -fPIC -fvisibility=hidden \
+	     -Iinclude -Iplugin $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS = $(PKG_LIBS) $(NOTMUCH_LIBS) -lm
+
+LIB_SRCS = status config mime store aggr score names index kith
+CLI_SRCS = cli sprinter main
+LIB_OBJS = $(LIB_SRCS:%=$(BUILD)/%.o)
+CLI_OBJS = $(CLI_SRCS:%=$(BUILD)/%.o)
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
+
+all: $(BUILD)/notmuch-kith $(BUILD)/libkith.so.$(VERSION) $(BUILD)/libkith.a $(UNIT_TESTS)
+
+$(BUILD)/%.o: plugin/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/libkith.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libkith.so.$(VERSION): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libkith.so.$(SOVERSION) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/notmuch-kith: $(CLI_OBJS) $(BUILD)/libkith.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libkith.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkith.a | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libkith.a $(ALL_LDFLAGS) $(LIBS)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+
+# Build dependencies, installed with apt-get when missing (Debian/Ubuntu).
+deps:
+	@tests/install-deps.sh
+
+check: deps
+	$(MAKE) all
+	BUILD=$(BUILD) tests/run-tests.sh
+
+asan:
+	$(MAKE) deps
+	$(MAKE) BUILD=build-asan SANITIZE=1 all
+	BUILD=build-asan tests/run-tests.sh
+
+valgrind: deps
+	$(MAKE) all
+	BUILD=$(BUILD) KITH_VALGRIND=1 tests/run-tests.sh
+
+demo: deps
+	$(MAKE) all
+	BUILD=$(BUILD) tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/notmuch-kith $(DESTDIR)$(BINDIR)/notmuch-kith
+	install -m 644 $(BUILD)/libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(VERSION)
+	ln -sf libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(SOVERSION)
+	ln -sf libkith.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libkith.so
+	install -m 644 $(BUILD)/libkith.a $(DESTDIR)$(LIBDIR)/libkith.a
+	install -m 644 include/kith.h $(DESTDIR)$(INCLUDEDIR)/kith.h
+	install -m 644 plugin/man/notmuch-kith.1 $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/notmuch-kith $(DESTDIR)$(INCLUDEDIR)/kith.h \
+	      $(DESTDIR)$(LIBDIR)/libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(SOVERSION) \
+	      $(DESTDIR)$(LIBDIR)/libkith.so $(DESTDIR)$(LIBDIR)/libkith.a \
+	      $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
+
+format:
+	clang-format -i plugin/*.c plugin/*.h include/*.h tests/unit/*.c
+
+format-check:
+	clang-format --dry-run --Werror plugin/*.c plugin/*.h include/*.h tests/unit/*.c
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps check asan valgrind demo install uninstall format format-check clean

@@ -1,0 +1,623 @@
+/* kith.h - the public interface of libkith
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/**
+ * @mainpage libkith
+ *
+ * libkith mines a notmuch mail database for the *shared history*
+ * between its owner ("me") and each person in it: who wrote to whom,
+ * who replied to whom, in how many conversations, over how long, how
+ * recently.  Mailing-list co-presence, newsletters and notifications
+ * are not shared history.
+ *
+ * The facts live in a small SQLite store beside the notmuch database
+ * (kith.db).  kith_index() brings the store up to date with notmuch,
+ * incrementally through notmuch's lastmod revisions; the query
+ * functions read it.  Scores and tiers are computed when read, so they
+ * follow the clock and the configured thresholds without a re-index.
+ *
+ * Usage sketch:
+ *
+ * @code
+ *   kith_t *kith;
+ *   kith_contacts_t *who;
+ *   char *msg = NULL;
+ *
+ *   if (kith_open (NULL, NULL, KITH_OPEN_WRITE, &kith, &msg))
+ *       ... report msg, free (msg) ...
+ *   kith_index (kith, 0, NULL, NULL, NULL, &msg);
+ *   kith_who (kith, NULL, &who, &msg);
+ *   for (; kith_contacts_valid (who); kith_contacts_move_to_next (who))
+ *       puts (kith_contact_get_address (kith_contacts_get (who)));
+ *   kith_contacts_destroy (who);
+ *   kith_destroy (kith);
+ * @endcode
+ *
+ * Conventions, as in notmuch.h: functions that can fail return a
+ * kith_status_t; output parameters are set to NULL on failure; an
+ * optional @c error_message receives a malloc'ed explanation that the
+ * caller frees with free(3).  Strings returned as <tt>const char *</tt>
+ * are owned by the object they came from and stay valid until that
+ * object is destroyed.
+ */
+
+#ifndef KITH_H
+#define KITH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KITH_MAJOR_VERSION 0
+#define KITH_MINOR_VERSION 1
+#define KITH_MICRO_VERSION 0
+
+/**
+ * True when the libkith these headers describe is at least
+ * major.minor.micro.
+ */
+#define KITH_CHECK_VERSION(major, minor, micro)                          \
+    (KITH_MAJOR_VERSION > (major) ||                                     \
+     (KITH_MAJOR_VERSION == (major) && KITH_MINOR_VERSION > (minor)) ||  \
+     (KITH_MAJOR_VERSION == (major) && KITH_MINOR_VERSION == (minor) &&  \
+      KITH_MICRO_VERSION >= (micro)))
+
+/**
+ * Status codes returned by libkith functions.
+ *
+ * @since libkith 0.1
+ */
+typedef enum {
+    /** No error. */
+    KITH_STATUS_SUCCESS = 0,
+    /** Out of memory. */
+    KITH_STATUS_OUT_OF_MEMORY,
+    /** A required pointer argument was NULL. */
+    KITH_STATUS_NULL_POINTER,
+    /** An argument had an invalid value (unknown tier, bad date, ...). */
+    KITH_STATUS_BAD_ARGUMENT,
+    /** A file could not be read or written. */
+    KITH_STATUS_FILE_ERROR,
+    /** No notmuch configuration was found. */
+    KITH_STATUS_NO_CONFIG,
+    /** The notmuch database does not exist or cannot be opened. */
+    KITH_STATUS_NO_DATABASE,
+    /** user.primary_email is not configured: kith cannot tell who "me" is. */
+    KITH_STATUS_NO_IDENTITY,
+    /** The notmuch database stayed locked by another writer past the timeout. */
+    KITH_STATUS_DATABASE_LOCKED,
+    /** libnotmuch reported an error (the message says which). */
+    KITH_STATUS_NOTMUCH_ERROR,
+    /** SQLite reported an error on the store (disk full, permissions, ...). */
+    KITH_STATUS_STORE_ERROR,
+    /** The store file is damaged or is not a kith store. */
+    KITH_STATUS_STORE_CORRUPT,
+    /** The store was written by a newer kith with an unknown schema. */
+    KITH_STATUS_STORE_VERSION,
+    /** The store does not exist yet: run kith_index() first. */
+    KITH_STATUS_NOT_INDEXED,
+    /** No contact matches the given address or name. */
+    KITH_STATUS_UNKNOWN_CONTACT,
+    /** Several contacts match the given name. */
+    KITH_STATUS_AMBIGUOUS_CONTACT,
+    /** Not a status: the number of status values. */
+    KITH_STATUS_LAST_STATUS
+} kith_status_t;
+
+/**
+ * A short English description of a status code.
+ *
+ * @returns a static string, never NULL.
+ * @since libkith 0.1
+ */
+const char *
+kith_status_to_string (kith_status_t status);
+
+/**
+ * Relationship tiers, from the score (see the README for the exact
+ * definition and the thresholds, which the notmuch config keys
+ * kith.tier.weak, kith.tier.known and kith.tier.close override).
+ *
+ * @since libkith 0.1
+ */
+typedef enum {
+    /** No shared history: one-way, automated or list co-presence only. */
+    KITH_TIER_NONE = 0,
+    /** Some reciprocal exchange. */
+    KITH_TIER_WEAK,
+    /** Repeated conversations. */
+    KITH_TIER_KNOWN,
+    /** A sustained relationship. */
+    KITH_TIER_CLOSE,
+} kith_tier_t;
+
+/**
+ * The name of a tier: "none", "weak", "known" or "close".
+ *
+ * @returns a static string, or NULL for an out-of-range value.
+ * @since libkith 0.1
+ */
+const char *
+kith_tier_to_string (kith_tier_t tier);
+
+/**
+ * Parse a tier name as printed by kith_tier_to_string().
+ *
+ * @param[in] name the tier name
+ * @param[out] tier the tier
+ * @retval KITH_STATUS_SUCCESS the name was recognised.
+ * @retval KITH_STATUS_NULL_POINTER name or tier is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT the name is not a tier.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_tier_from_string (const char *name, kith_tier_t *tier);
+
+/**
+ * An open kith session: the notmuch database (read-only), its
+ * configuration and kith's store.
+ *
+ * @since libkith 0.1
+ */
+typedef struct _kith kith_t;
+
+/** Flags for kith_open(). */
+typedef enum {
+    /** Open the store for writing (needed by kith_index()); creating it
+     *  if it does not exist. */
+    KITH_OPEN_WRITE = 1 << 0,
+} kith_open_flags_t;
+
+/**
+ * Open the notmuch database and kith's store.
+ *
+ * The notmuch configuration is found as notmuch itself finds it: from
+ * @a config_path if not NULL, otherwise from NOTMUCH_CONFIG, the XDG
+ * location or ~/.notmuch-config; @a profile (or NOTMUCH_PROFILE) selects
+ * a profile.  "Me" is user.primary_email, user.other_email and
+ * kith.other_email, plus the glob patterns in kith.me_patterns.
+ *
+ * Without KITH_OPEN_WRITE a missing store is not an error here:
+ * queries then fail with KITH_STATUS_NOT_INDEXED.
+ *
+ * @param[in] config_path a notmuch config file, or NULL
+ * @param[in] profile a notmuch profile name, or NULL
+ * @param[in] flags a combination of kith_open_flags_t
+ * @param[out] kith the session; destroy it with kith_destroy()
+ * @param[out] error_message if not NULL, an explanation on failure
+ *             (free it with free(3))
+ * @retval KITH_STATUS_SUCCESS the session is open.
+ * @retval KITH_STATUS_NULL_POINTER kith is NULL.
+ * @retval KITH_STATUS_NO_CONFIG no notmuch configuration was found.
+ * @retval KITH_STATUS_NO_DATABASE the notmuch database cannot be opened.
+ * @retval KITH_STATUS_NO_IDENTITY user.primary_email is not set.
+ * @retval KITH_STATUS_STORE_ERROR the store cannot be opened or created.
+ * @retval KITH_STATUS_STORE_CORRUPT the store is damaged or foreign.
+ * @retval KITH_STATUS_STORE_VERSION the store has a newer schema.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_open (const char *config_path,
+	   const char *profile,
+	   unsigned int flags,
+	   kith_t **kith,
+	   char **error_message);
+
+/**
+ * Close the session and free everything it owns, including every
+ * contact and iterator obtained from it.  NULL is ignored.
+ *
+ * @since libkith 0.1
+ */
+void
+kith_destroy (kith_t *kith);
+
+/**
+ * The path of the store file (kith.db beside the notmuch database, or
+ * the kith.store config key).
+ *
+ * @returns a string owned by @a kith.
+ * @since libkith 0.1
+ */
+const char *
+kith_get_store_path (kith_t *kith);
+
+/** Flags for kith_index(). */
+typedef enum {
+    /** Forget the store's content and mine every message again. */
+    KITH_INDEX_REBUILD = 1 << 0,
+} kith_index_flags_t;
+
+/**
+ * Progress callback for kith_index(): @a done of @a total messages
+ * were mined.  @a total may be 0 when unknown.
+ *
+ * @since libkith 0.1
+ */
+typedef void (*kith_progress_fn) (unsigned long done, unsigned long total,
+				  void *user_data);
+
+/**
+ * What one kith_index() run did.
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** True if this run mined every message (asked for, first run,
+     *  notmuch database replaced, or kith configuration changed). */
+    bool rebuilt;
+    /** Messages whose headers were read from their files. */
+    unsigned long mined;
+    /** Messages whose tags changed and whose rows were updated. */
+    unsigned long retagged;
+    /** Messages removed from the store because notmuch no longer has them. */
+    unsigned long removed;
+    /** Messages whose file could not be read (warned about, kept as broken). */
+    unsigned long broken;
+    /** Contacts whose counts were recomputed. */
+    unsigned long contacts_updated;
+    /** The notmuch revision the store now reflects. */
+    unsigned long revision;
+} kith_index_stats_t;
+
+/**
+ * Bring the store up to date with the notmuch database.
+ *
+ * Only messages changed since the stored lastmod revision are read,
+ * removed messages are noticed, and the whole store is rebuilt when the
+ * notmuch database UUID or kith's identity/exclusion configuration
+ * changed.  Everything is written in one transaction: on any failure
+ * the store is left as it was.
+ *
+ * @param[in] kith a session opened with KITH_OPEN_WRITE
+ * @param[in] flags a combination of kith_index_flags_t
+ * @param[in] progress called now and then, or NULL
+ * @param[in] user_data passed to @a progress
+ * @param[out] stats if not NULL, filled in on success
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS the store is up to date.
+ * @retval KITH_STATUS_NULL_POINTER kith is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT the session was opened read-only.
+ * @retval KITH_STATUS_NOTMUCH_ERROR reading notmuch failed.
+ * @retval KITH_STATUS_STORE_ERROR writing the store failed (unchanged).
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_index (kith_t *kith,
+	    unsigned int flags,
+	    kith_progress_fn progress,
+	    void *user_data,
+	    kith_index_stats_t *stats,
+	    char **error_message);
+
+/**
+ * The state of the store, for "notmuch kith status".
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** Messages in the store (including excluded and automated ones). */
+    unsigned long messages;
+    /** Distinct addresses other than mine. */
+    unsigned long contacts;
+    /** Contacts of tier weak or better. */
+    unsigned long correspondents;
+    /** The notmuch revision the store reflects. */
+    unsigned long revision;
+    /** The notmuch database's current revision. */
+    unsigned long notmuch_revision;
+    /** False if the notmuch database UUID differs from the store's. */
+    bool same_database;
+    /** When the store was last written (0 if never). */
+    time_t indexed_at;
+} kith_store_info_t;
+
+/**
+ * Describe the store.
+ *
+ * @param[in] kith the session
+ * @param[out] info filled in on success
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS @a info is filled in.
+ * @retval KITH_STATUS_NULL_POINTER kith or info is NULL.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
+ * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_get_store_info (kith_t *kith, kith_store_info_t *info, char **error_message);
+
+/**
+ * One contact: an address, or several addresses the user declared to be
+ * one person (kith.alias.* config keys).  Owned by the iterator or
+ * session it came from.
+ *
+ * @since libkith 0.1
+ */
+typedef struct _kith_contact kith_contact_t;
+
+/**
+ * An iterator over contacts, in the order asked for.
+ *
+ * @since libkith 0.1
+ */
+typedef struct _kith_contacts kith_contacts_t;
+
+/** Sort orders for kith_who(). */
+typedef enum {
+    /** Highest score first. */
+    KITH_SORT_SCORE = 0,
+    /** Most recent exchange first. */
+    KITH_SORT_RECENT,
+    /** By display name (then address), case-insensitively. */
+    KITH_SORT_NAME,
+} kith_sort_t;
+
+/**
+ * Options for kith_who(); zero-initialise, then set what you need.
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** Lowest tier listed.  0 (KITH_TIER_NONE) means the default, weak;
+     *  set @a include_none to list everyone. */
+    kith_tier_t min_tier;
+    /** List contacts of tier none too. */
+    bool include_none;
+    /** Only contacts whose last exchange is at or after this time (0: any). */
+    time_t since;
+    /** At most this many contacts (0: no limit). */
+    unsigned int limit;
+    /** Sort order. */
+    kith_sort_t sort;
+} kith_who_options_t;
+
+/**
+ * The people "me" has actually corresponded with.
+ *
+ * @param[in] kith the session
+ * @param[in] options the selection, or NULL for the defaults
+ * @param[out] contacts the iterator; destroy with kith_contacts_destroy()
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS @a contacts is set.
+ * @retval KITH_STATUS_NULL_POINTER kith or contacts is NULL.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
+ * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_who (kith_t *kith,
+	  const kith_who_options_t *options,
+	  kith_contacts_t **contacts,
+	  char **error_message);
+
+/**
+ * Find one contact by address (exact, case-insensitive) or by display
+ * name (case- and accent-insensitive, every word must match a word of
+ * a name the contact used), with the evidence needed by "kith show":
+ * names, other likely addresses, conversations and yearly activity.
+ *
+ * @param[in] kith the session
+ * @param[in] address_or_name what the user typed
+ * @param[out] contact the contact; destroy with kith_contact_destroy()
+ * @param[out] error_message if not NULL, an explanation on failure
+ *             (for KITH_STATUS_AMBIGUOUS_CONTACT, the candidates)
+ * @retval KITH_STATUS_SUCCESS @a contact is set.
+ * @retval KITH_STATUS_NULL_POINTER an argument is NULL.
+ * @retval KITH_STATUS_UNKNOWN_CONTACT nothing matches.
+ * @retval KITH_STATUS_AMBIGUOUS_CONTACT a name matches several addresses.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
+ * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_find (kith_t *kith,
+	   const char *address_or_name,
+	   kith_contact_t **contact,
+	   char **error_message);
+
+/** Destroy a contact obtained from kith_find().  NULL is ignored. */
+void
+kith_contact_destroy (kith_contact_t *contact);
+
+/** Is the iterator on a contact? @since libkith 0.1 */
+bool
+kith_contacts_valid (kith_contacts_t *contacts);
+
+/** The current contact, owned by the iterator. @since libkith 0.1 */
+kith_contact_t *
+kith_contacts_get (kith_contacts_t *contacts);
+
+/** Advance the iterator. @since libkith 0.1 */
+void
+kith_contacts_move_to_next (kith_contacts_t *contacts);
+
+/** Destroy the iterator and its contacts.  NULL is ignored. @since libkith 0.1 */
+void
+kith_contacts_destroy (kith_contacts_t *contacts);
+
+/**
+ * The contact's address (for a merged person, the address used most
+ * in exchanges).
+ * @since libkith 0.1
+ */
+const char *
+kith_contact_get_address (kith_contact_t *contact);
+
+/**
+ * The display name used most often for this contact, or NULL.
+ * @since libkith 0.1
+ */
+const char *
+kith_contact_get_name (kith_contact_t *contact);
+
+/** The contact's score (0 when there is no shared history). @since libkith 0.1 */
+double
+kith_contact_get_score (kith_contact_t *contact);
+
+/** The contact's tier. @since libkith 0.1 */
+kith_tier_t
+kith_contact_get_tier (kith_contact_t *contact);
+
+/**
+ * The counts kept per contact; their exact definitions are in the
+ * README ("What kith counts").
+ *
+ * @since libkith 0.1
+ */
+typedef enum {
+    /** Messages I sent with the contact as the only recipient. */
+    KITH_COUNT_SENT_DIRECT = 0,
+    /** Messages I sent with the contact among several recipients. */
+    KITH_COUNT_SENT_GROUP,
+    /** Their non-automated messages with me in To or Cc. */
+    KITH_COUNT_RECEIVED,
+    /** Their non-automated messages I only saw (lists, Bcc). */
+    KITH_COUNT_SEEN,
+    /** Their automated or bulk messages. */
+    KITH_COUNT_AUTOMATED,
+    /** Their messages replying to one of mine. */
+    KITH_COUNT_REPLIES_FROM,
+    /** My messages replying to one of theirs. */
+    KITH_COUNT_REPLIES_TO,
+    /** Conversations: threads with a reply edge between us. */
+    KITH_COUNT_CONVERSATIONS,
+    /** Conversations that happened only on mailing lists. */
+    KITH_COUNT_LIST_CONVERSATIONS,
+    /** Distinct calendar months (UTC) with an exchange. */
+    KITH_COUNT_MONTHS,
+    /** Not a count: the number of counts. */
+    KITH_COUNT_LAST
+} kith_count_t;
+
+/** One of the contact's counts (0 for an unknown @a which). @since libkith 0.1 */
+unsigned long
+kith_contact_get_count (kith_contact_t *contact, kith_count_t which);
+
+/** First exchange, 0 if none. @since libkith 0.1 */
+time_t
+kith_contact_get_first (kith_contact_t *contact);
+
+/** Last exchange, 0 if none. @since libkith 0.1 */
+time_t
+kith_contact_get_last (kith_contact_t *contact);
+
+/**
+ * Median reply latency in seconds: of their replies to me when
+ * @a theirs is true, of mine to them otherwise; -1 when there is no
+ * reply in that direction.
+ * @since libkith 0.1
+ */
+int64_t
+kith_contact_get_median_latency (kith_contact_t *contact, bool theirs);
+
+/** Whether I wrote first in our earliest exchange. @since libkith 0.1 */
+bool
+kith_contact_get_i_wrote_first (kith_contact_t *contact);
+
+/** Whether the contact only ever sent automated or bulk mail. @since libkith 0.1 */
+bool
+kith_contact_get_automated (kith_contact_t *contact);
+
+/**
+ * The addresses this contact stands for (1 unless merged by an alias).
+ * @since libkith 0.1
+ */
+unsigned int
+kith_contact_count_addresses (kith_contact_t *contact);
+
+/** Address @a i (0-based), NULL if out of range. @since libkith 0.1 */
+const char *
+kith_contact_get_address_at (kith_contact_t *contact, unsigned int i);
+
+/**
+ * The display names seen for this contact, most used first.
+ * @since libkith 0.1
+ */
+unsigned int
+kith_contact_count_names (kith_contact_t *contact);
+
+/**
+ * Display name @a i (0-based) and, if @a count is not NULL, how many
+ * times it was seen.  NULL if out of range.
+ * @since libkith 0.1
+ */
+const char *
+kith_contact_get_name_at (kith_contact_t *contact, unsigned int i, unsigned long *count);
+
+/**
+ * Likely other addresses of the same person, filled in by kith_find()
+ * only: addresses seen with the same display name, or in the same
+ * conversations as this contact, that no alias already merges.
+ * @since libkith 0.1
+ */
+unsigned int
+kith_contact_count_similar (kith_contact_t *contact);
+
+/** Similar address @a i (0-based), NULL if out of range. @since libkith 0.1 */
+const char *
+kith_contact_get_similar_at (kith_contact_t *contact, unsigned int i);
+
+/**
+ * A conversation with the contact, as filled in by kith_find().
+ * The strings belong to the contact.
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** The notmuch thread id (search for "thread:ID" to open it). */
+    const char *thread_id;
+    /** The subject of its first message. */
+    const char *subject;
+    /** Date of its first and last message between us. */
+    time_t first;
+    time_t last;
+    /** Messages of the thread between us. */
+    unsigned int messages;
+    /** Whether it happened only on a mailing list. */
+    bool on_list;
+} kith_conversation_t;
+
+/** Number of conversations kith_find() filled in. @since libkith 0.1 */
+unsigned int
+kith_contact_count_conversations (kith_contact_t *contact);
+
+/**
+ * Conversation @a i (0-based, oldest first).
+ *
+ * @retval KITH_STATUS_SUCCESS @a conversation is filled in.
+ * @retval KITH_STATUS_NULL_POINTER an argument is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT @a i is out of range.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_contact_get_conversation (kith_contact_t *contact,
+			       unsigned int i,
+			       kith_conversation_t *conversation);
+
+/**
+ * Exchanges per calendar year, as filled in by kith_find(): @a first_year
+ * receives the first year with an exchange and @a counts an array of
+ * @a n_years counts (owned by the contact).  @a n_years is 0 when there
+ * is no exchange.
+ *
+ * @since libkith 0.1
+ */
+void
+kith_contact_get_activity (kith_contact_t *contact,
+			   int *first_year,
+			   unsigned int *n_years,
+			   const unsigned long **counts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KITH_H */

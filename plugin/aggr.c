@@ -1,0 +1,810 @@
+/* aggr.c - from mined message rows to one person's shared history
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A contact's counts are a pure function of the message rows in the
+ * store, computed here and nowhere else, for a full rebuild and for an
+ * incremental run alike.  That is what makes "any sequence of
+ * incremental runs equals a rebuild" hold by construction: an
+ * incremental run only has to find every contact whose rows it touched
+ * (_kith_aggr_dependents) and compute them again.
+ *
+ * Reply edges.  A message's parent is found, in this order:
+ *   1. In-Reply-To (else the last References entry) naming a message
+ *      in the store;
+ *   2. Outlook's Thread-Index: a reply's index is its parent's plus
+ *      five bytes, so the parent is the message whose index is the
+ *      longest existing prefix;
+ *   3. only for a message carrying no reply headers at all and a reply
+ *      subject ("Re:", "AW:", "SV:", "Antw:", ...): the latest earlier
+ *      message, within kith.reply_window_days, with the same base
+ *      subject and between the same two people (if the reply is mine,
+ *      written by one of its recipients; if theirs, written by me to
+ *      them).
+ * Excluded messages (search.exclude_tags) are skipped everywhere, and
+ * an automated message is never one end of a reply edge.
+ */
+
+#include <string.h>
+
+#include "kith-private.h"
+
+typedef struct {
+    gint64 id;
+    char *message_id;
+    char *thread_id;
+    char *author;
+    char *subject;
+    char *subject_base;
+    char *parent;
+    char *thread_index;
+    char *ti_parent;
+    gint64 date;
+    guint flags;
+    gboolean has_reply_headers;
+    GPtrArray *rcpts; /* char*: recipient addresses, loaded lazily */
+} row_t;
+
+enum {
+    Q_BY_ID,
+    Q_BY_MESSAGE_ID,
+    Q_BY_THREAD_INDEX,
+    Q_BY_SUBJECT_BEFORE,
+    Q_RCPTS,
+    Q_AUTHORED,
+    Q_ADDRESSED,
+    Q_CHILDREN_PARENT,
+    Q_CHILDREN_TI,
+    Q_BY_SUBJECT_AFTER,
+    Q_APPEARS,
+    Q_NAMES,
+    Q_DELETE_CONTACT,
+    Q_DELETE_NAMES,
+    Q_INSERT_NAME,
+    Q_LAST
+};
+
+#define ROW_COLUMNS "id, message_id, thread_id, author, subject, subject_base, parent, " \
+		    "thread_index, ti_parent, date, flags, has_reply_headers"
+#define NOT_EXCLUDED "(flags & 1024) = 0"
+
+static const char *const queries[Q_LAST] = {
+    [Q_BY_ID] = "SELECT " ROW_COLUMNS " FROM message WHERE id = ?",
+    [Q_BY_MESSAGE_ID] = "SELECT id FROM message WHERE message_id = ? AND " NOT_EXCLUDED,
+    [Q_BY_THREAD_INDEX] = "SELECT id FROM message WHERE thread_index = ? AND " NOT_EXCLUDED
+			  " ORDER BY date, id LIMIT 1",
+    [Q_BY_SUBJECT_BEFORE] = "SELECT id FROM message WHERE subject_base = ? AND date < ? AND date >= ? AND "
+			    NOT_EXCLUDED " ORDER BY date DESC, id DESC",
+    [Q_RCPTS] = "SELECT address FROM recipient WHERE message = ? ORDER BY rowid",
+    [Q_AUTHORED] = "SELECT id FROM message WHERE author = ? AND " NOT_EXCLUDED,
+    [Q_ADDRESSED] = "SELECT r.message FROM recipient r JOIN message m ON m.id = r.message "
+		    "WHERE r.address = ? AND (m.flags & 1024) = 0 AND (m.flags & 256) != 0",
+    [Q_CHILDREN_PARENT] = "SELECT id FROM message WHERE parent = ?",
+    [Q_CHILDREN_TI] = "SELECT id FROM message WHERE ti_parent = ?",
+    [Q_BY_SUBJECT_AFTER] = "SELECT id FROM message WHERE subject_base = ? AND date > ? AND date <= ? "
+			   "AND has_reply_headers = 0",
+    [Q_APPEARS] = "SELECT EXISTS (SELECT 1 FROM message WHERE author = ?1 AND " NOT_EXCLUDED ") "
+		  "OR EXISTS (SELECT 1 FROM recipient r JOIN message m ON m.id = r.message "
+		  "WHERE r.address = ?1 AND (m.flags & 1024) = 0)",
+    [Q_NAMES] = "SELECT name, sum(n) FROM ("
+		" SELECT author_name AS name, count(*) AS n FROM message WHERE author = ?1"
+		"  AND author_name IS NOT NULL AND " NOT_EXCLUDED " GROUP BY author_name"
+		" UNION ALL"
+		" SELECT r.name AS name, count(*) AS n FROM recipient r JOIN message m ON m.id = r.message"
+		"  WHERE r.address = ?1 AND r.name IS NOT NULL AND (m.flags & 1024) = 0 GROUP BY r.name)"
+		" GROUP BY name ORDER BY sum(n) DESC, name",
+    [Q_DELETE_CONTACT] = "DELETE FROM contact WHERE address = ?",
+    [Q_DELETE_NAMES] = "DELETE FROM contact_name WHERE address = ?",
+    [Q_INSERT_NAME] = "INSERT INTO contact_name (address, name, count) VALUES (?, ?, ?)",
+};
+
+struct _kith_aggr {
+    _kith_store_t *store;
+    const _kith_config_t *config;
+    sqlite3_stmt *q[Q_LAST];
+    GHashTable *rows; /* id -> row_t*, valid during one computation */
+};
+
+static void
+row_free (row_t *row)
+{
+    g_free (row->message_id);
+    g_free (row->thread_id);
+    g_free (row->author);
+    g_free (row->subject);
+    g_free (row->subject_base);
+    g_free (row->parent);
+    g_free (row->thread_index);
+    g_free (row->ti_parent);
+    if (row->rcpts)
+	g_ptr_array_unref (row->rcpts);
+    g_free (row);
+}
+
+void
+_kith_aggr_free (_kith_aggr_t *aggr)
+{
+    if (aggr == NULL)
+	return;
+    for (int i = 0; i < Q_LAST; i++)
+	sqlite3_finalize (aggr->q[i]);
+    g_hash_table_unref (aggr->rows);
+    g_free (aggr);
+}
+
+_kith_aggr_t *
+_kith_aggr_new (_kith_store_t *store, const _kith_config_t *config, GError **error)
+{
+    g_autoptr (_kith_aggr_t) aggr = g_new0 (_kith_aggr_t, 1);
+
+    aggr->store = store;
+    aggr->config = config;
+    aggr->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+					(GDestroyNotify) row_free);
+    for (int i = 0; i < Q_LAST; i++) {
+	aggr->q[i] = _kith_store_prepare (store, queries[i], error);
+	if (aggr->q[i] == NULL)
+	    return NULL;
+    }
+    return g_steal_pointer (&aggr);
+}
+
+static char *
+column_strdup (sqlite3_stmt *stmt, int i)
+{
+    const unsigned char *text = sqlite3_column_text (stmt, i);
+
+    return text ? g_strdup ((const char *) text) : NULL;
+}
+
+/* Run query Q (already bound) and append the int64 of column 0 of each
+ * row to IDS. */
+static gboolean
+collect_ids (_kith_aggr_t *aggr, sqlite3_stmt *stmt, GArray *ids, GError **error)
+{
+    int rc;
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+	gint64 id = sqlite3_column_int64 (stmt, 0);
+	g_array_append_val (ids, id);
+    }
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+ids_by_text (_kith_aggr_t *aggr, int q, const char *text, GArray *ids, GError **error)
+{
+    sqlite3_bind_text (aggr->q[q], 1, text, -1, SQLITE_STATIC);
+    return collect_ids (aggr, aggr->q[q], ids, error);
+}
+
+/* The row with rowid ID, from the cache or the store; NULL on error or
+ * if there is none. */
+static row_t *
+get_row (_kith_aggr_t *aggr, gint64 id, GError **error)
+{
+    sqlite3_stmt *stmt = aggr->q[Q_BY_ID];
+    row_t *row = g_hash_table_lookup (aggr->rows, &id);
+    int rc;
+
+    if (row)
+	return row;
+    sqlite3_bind_int64 (stmt, 1, id);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW) {
+	row = g_new0 (row_t, 1);
+	row->id = sqlite3_column_int64 (stmt, 0);
+	row->message_id = column_strdup (stmt, 1);
+	row->thread_id = column_strdup (stmt, 2);
+	row->author = column_strdup (stmt, 3);
+	row->subject = column_strdup (stmt, 4);
+	row->subject_base = column_strdup (stmt, 5);
+	row->parent = column_strdup (stmt, 6);
+	row->thread_index = column_strdup (stmt, 7);
+	row->ti_parent = column_strdup (stmt, 8);
+	row->date = sqlite3_column_int64 (stmt, 9);
+	row->flags = (guint) sqlite3_column_int64 (stmt, 10);
+	row->has_reply_headers = sqlite3_column_int (stmt, 11);
+	g_hash_table_insert (aggr->rows, &row->id, row);
+    } else if (rc != SQLITE_DONE) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+    }
+    sqlite3_reset (stmt);
+    return row;
+}
+
+static GPtrArray *
+get_rcpts (_kith_aggr_t *aggr, row_t *row, GError **error)
+{
+    sqlite3_stmt *stmt = aggr->q[Q_RCPTS];
+    int rc;
+
+    if (row->rcpts)
+	return row->rcpts;
+    row->rcpts = g_ptr_array_new_with_free_func (g_free);
+    sqlite3_bind_int64 (stmt, 1, row->id);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+	g_ptr_array_add (row->rcpts, column_strdup (stmt, 0));
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	g_clear_pointer (&row->rcpts, g_ptr_array_unref);
+	return NULL;
+    }
+    return row->rcpts;
+}
+
+static gboolean
+strv_contains (GPtrArray *list, const char *s)
+{
+    if (s == NULL)
+	return FALSE;
+    for (guint i = 0; i < list->len; i++)
+	if (g_strcmp0 (list->pdata[i], s) == 0)
+	    return TRUE;
+    return FALSE;
+}
+
+#define IS_EXCLUDED(row) (((row)->flags & KITH_MSG_EXCLUDED) != 0)
+#define IS_MINE(row) (((row)->flags & KITH_MSG_MINE) != 0)
+
+/* The message ROW replies to (see the comment at the top), or NULL.
+ * *FAILED is set on a store error. */
+static row_t *
+resolve_parent (_kith_aggr_t *aggr, row_t *row, gboolean *failed, GError **error)
+{
+    g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    row_t *parent;
+
+    if (row->parent) {
+	if (! ids_by_text (aggr, Q_BY_MESSAGE_ID, row->parent, ids, error))
+	    goto FAIL;
+	if (ids->len > 0 && (parent = get_row (aggr, g_array_index (ids, gint64, 0), error)))
+	    return parent;
+    }
+    if (row->ti_parent) {
+	g_autofree char *prefix = g_strdup (row->ti_parent);
+	size_t len = strlen (prefix);
+
+	/* 22 bytes of root, 5 per reply, in hex. */
+	while (len >= 44) {
+	    g_array_set_size (ids, 0);
+	    if (! ids_by_text (aggr, Q_BY_THREAD_INDEX, prefix, ids, error))
+		goto FAIL;
+	    if (ids->len > 0 && (parent = get_row (aggr, g_array_index (ids, gint64, 0), error)) &&
+		parent->id != row->id)
+		return parent;
+	    len -= 10;
+	    prefix[len] = '\0';
+	}
+    }
+    if (! row->has_reply_headers && (row->flags & KITH_MSG_REPLY_SUBJECT) &&
+	row->subject_base && *row->subject_base && row->author) {
+	sqlite3_stmt *stmt = aggr->q[Q_BY_SUBJECT_BEFORE];
+	GPtrArray *rcpts = NULL;
+
+	g_array_set_size (ids, 0);
+	sqlite3_bind_text (stmt, 1, row->subject_base, -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (stmt, 2, row->date);
+	sqlite3_bind_int64 (stmt, 3, row->date - aggr->config->reply_window);
+	if (! collect_ids (aggr, stmt, ids, error))
+	    goto FAIL;
+	if (IS_MINE (row) && ! (rcpts = get_rcpts (aggr, row, error)))
+	    goto FAIL;
+	for (guint i = 0; i < ids->len; i++) {
+	    row_t *cand = get_row (aggr, g_array_index (ids, gint64, i), error);
+
+	    if (cand == NULL)
+		goto FAIL;
+	    if (cand->id == row->id || cand->author == NULL)
+		continue;
+	    if (IS_MINE (row)) {
+		if (! IS_MINE (cand) && strv_contains (rcpts, cand->author))
+		    return cand;
+	    } else if (IS_MINE (cand)) {
+		GPtrArray *cand_rcpts = get_rcpts (aggr, cand, error);
+		if (cand_rcpts == NULL)
+		    goto FAIL;
+		if (strv_contains (cand_rcpts, row->author))
+		    return cand;
+	    }
+	}
+    }
+    return NULL;
+
+FAIL:
+    *failed = TRUE;
+    return NULL;
+}
+
+/* Rows that may reply to ROW: by reply header, Thread-Index or subject. */
+static gboolean
+children_ids (_kith_aggr_t *aggr, row_t *row, GArray *ids, GError **error)
+{
+    if (row->message_id && ! ids_by_text (aggr, Q_CHILDREN_PARENT, row->message_id, ids, error))
+	return FALSE;
+    if (row->thread_index && ! ids_by_text (aggr, Q_CHILDREN_TI, row->thread_index, ids, error))
+	return FALSE;
+    if (row->subject_base && *row->subject_base) {
+	sqlite3_stmt *stmt = aggr->q[Q_BY_SUBJECT_AFTER];
+	sqlite3_bind_text (stmt, 1, row->subject_base, -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (stmt, 2, row->date);
+	sqlite3_bind_int64 (stmt, 3, row->date + aggr->config->reply_window);
+	if (! collect_ids (aggr, stmt, ids, error))
+	    return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- union-find over thread ids, for counting conversations ---- */
+
+typedef struct {
+    GHashTable *parent; /* thread id -> thread id (both owned by rows) */
+} uf_t;
+
+static const char *
+uf_find (uf_t *uf, const char *t)
+{
+    const char *p;
+
+    while ((p = g_hash_table_lookup (uf->parent, t)) && strcmp (p, t) != 0)
+	t = p;
+    if (p == NULL)
+	g_hash_table_insert (uf->parent, (gpointer) t, (gpointer) t);
+    return t;
+}
+
+static void
+uf_union (uf_t *uf, const char *a, const char *b)
+{
+    const char *ra = uf_find (uf, a), *rb = uf_find (uf, b);
+
+    /* The smaller id becomes the root, so the result does not depend
+     * on the order edges are seen in. */
+    if (strcmp (ra, rb) < 0)
+	g_hash_table_insert (uf->parent, (gpointer) rb, (gpointer) ra);
+    else if (strcmp (ra, rb) > 0)
+	g_hash_table_insert (uf->parent, (gpointer) ra, (gpointer) rb);
+}
+
+typedef struct {
+    row_t *child, *parent;
+} edge_t;
+
+typedef struct {
+    gint64 date;
+    gboolean mine;
+    row_t *row;
+} event_t;
+
+static int
+compare_gint64 (gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int
+compare_events (gconstpointer a, gconstpointer b)
+{
+    const event_t *x = a, *y = b;
+
+    if (x->date != y->date)
+	return x->date < y->date ? -1 : 1;
+    if (x->mine != y->mine)
+	return x->mine ? -1 : 1;
+    return x->row->id < y->row->id ? -1 : x->row->id > y->row->id;
+}
+
+static gint64
+median (GArray *samples)
+{
+    if (samples->len == 0)
+	return -1;
+    g_array_sort (samples, compare_gint64);
+    return g_array_index (samples, gint64, (samples->len - 1) / 2);
+}
+
+void
+_kith_evidence_clear (_kith_evidence_t *ev)
+{
+    if (ev->conversations) {
+	for (guint i = 0; i < ev->conversations->len; i++) {
+	    _kith_conv_t *c = &g_array_index (ev->conversations, _kith_conv_t, i);
+	    g_free (c->thread_id);
+	    g_free (c->subject);
+	}
+	g_array_unref (ev->conversations);
+    }
+    if (ev->years)
+	g_hash_table_unref (ev->years);
+    memset (ev, 0, sizeof (*ev));
+}
+
+static int
+compare_convs (gconstpointer a, gconstpointer b)
+{
+    const _kith_conv_t *x = a, *y = b;
+
+    if (x->first != y->first)
+	return x->first < y->first ? -1 : 1;
+    return strcmp (x->thread_id, y->thread_id);
+}
+
+static void
+build_evidence (_kith_evidence_t *ev, uf_t *uf, GArray *edges, GArray *events)
+{
+    g_autoptr (GHashTable) by_root = g_hash_table_new (g_str_hash, g_str_equal);
+
+    ev->conversations = g_array_new (FALSE, TRUE, sizeof (_kith_conv_t));
+    ev->years = g_hash_table_new (g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < edges->len; i++) {
+	edge_t *e = &g_array_index (edges, edge_t, i);
+	const char *root = uf_find (uf, e->parent->thread_id);
+	gpointer idx;
+	_kith_conv_t *c;
+	gboolean on_list = KITH_MSG_IS_LIST (e->child->flags) || KITH_MSG_IS_LIST (e->parent->flags);
+
+	if (! g_hash_table_lookup_extended (by_root, root, NULL, &idx)) {
+	    _kith_conv_t fresh = { 0 };
+	    fresh.thread_id = g_strdup (e->parent->thread_id);
+	    fresh.subject = g_strdup (e->parent->subject ? e->parent->subject : "");
+	    fresh.first = e->parent->date;
+	    fresh.last = e->child->date;
+	    fresh.on_list = TRUE;
+	    g_array_append_val (ev->conversations, fresh);
+	    idx = GUINT_TO_POINTER (ev->conversations->len);
+	    g_hash_table_insert (by_root, (gpointer) root, idx);
+	}
+	c = &g_array_index (ev->conversations, _kith_conv_t, GPOINTER_TO_UINT (idx) - 1);
+	if (e->parent->date < c->first) {
+	    c->first = e->parent->date;
+	    g_free (c->thread_id);
+	    g_free (c->subject);
+	    c->thread_id = g_strdup (e->parent->thread_id);
+	    c->subject = g_strdup (e->parent->subject ? e->parent->subject : "");
+	}
+	c->last = MAX (c->last, e->child->date);
+	c->on_list = c->on_list && on_list;
+    }
+    for (guint i = 0; i < events->len; i++) {
+	event_t *e = &g_array_index (events, event_t, i);
+	gpointer idx = g_hash_table_lookup (by_root, uf_find (uf, e->row->thread_id));
+	g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (e->date);
+	int year = dt ? g_date_time_get_year (dt) : 1970;
+
+	if (idx)
+	    g_array_index (ev->conversations, _kith_conv_t, GPOINTER_TO_UINT (idx) - 1).messages++;
+	g_hash_table_insert (ev->years, GINT_TO_POINTER (year),
+			     GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (ev->years, GINT_TO_POINTER (year))) + 1));
+    }
+    g_array_sort (ev->conversations, compare_convs);
+}
+
+/* Append ID to IDS unless SEEN (a set of gint64*) has it already. */
+static void
+add_id_once (GArray *ids, GHashTable *seen, gint64 id)
+{
+    if (g_hash_table_contains (seen, &id))
+	return;
+    g_array_append_val (ids, id);
+    g_hash_table_add (seen, g_memdup2 (&id, sizeof (id)));
+}
+
+gboolean
+_kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
+		    _kith_evidence_t *evidence, GError **error)
+{
+    const _kith_config_t *config = aggr->config;
+    g_autoptr (GArray) theirs = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (GArray) mine = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (GHashTable) mine_seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+    g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (edge_t));
+    g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (event_t));
+    g_autoptr (GArray) lat_them = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (GArray) lat_me = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (GHashTable) months = g_hash_table_new (g_direct_hash, g_direct_equal);
+    g_autoptr (GHashTable) uf_table = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable) conv_list = g_hash_table_new (g_str_hash, g_str_equal);
+    uf_t uf = { uf_table };
+    unsigned long nonauto_theirs = 0;
+    gboolean failed = FALSE;
+
+    memset (s, 0, sizeof (*s));
+    s->latency_them = s->latency_me = -1;
+    g_hash_table_remove_all (aggr->rows);
+
+    for (guint a = 0; a < addresses->len; a++) {
+	g_autoptr (GArray) addressed = g_array_new (FALSE, FALSE, sizeof (gint64));
+	if (! ids_by_text (aggr, Q_AUTHORED, addresses->pdata[a], theirs, error) ||
+	    ! ids_by_text (aggr, Q_ADDRESSED, addresses->pdata[a], addressed, error))
+	    return FALSE;
+	for (guint i = 0; i < addressed->len; i++)
+	    add_id_once (mine, mine_seen, g_array_index (addressed, gint64, i));
+    }
+    g_array_sort (theirs, compare_gint64);
+
+    /* Their messages, and my replies to them found from their side. */
+    for (guint i = 0; i < theirs->len; i++) {
+	row_t *t = get_row (aggr, g_array_index (theirs, gint64, i), error);
+	row_t *p;
+	gboolean reply_to_me, to_me;
+	g_autoptr (GArray) kids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+	if (t == NULL)
+	    return FALSE;
+	if (IS_MINE (t))
+	    continue; /* an alias listing one of my own addresses */
+	if (KITH_MSG_IS_AUTOMATED (t->flags)) {
+	    s->count[KITH_COUNT_AUTOMATED]++;
+	    continue;
+	}
+	nonauto_theirs++;
+	to_me = (t->flags & KITH_MSG_TO_ME) != 0;
+	p = resolve_parent (aggr, t, &failed, error);
+	if (failed)
+	    return FALSE;
+	reply_to_me = p && IS_MINE (p) && ! KITH_MSG_IS_AUTOMATED (p->flags);
+	s->count[to_me ? KITH_COUNT_RECEIVED : KITH_COUNT_SEEN]++;
+	if (reply_to_me) {
+	    edge_t e = { t, p };
+	    s->count[KITH_COUNT_REPLIES_FROM]++;
+	    g_array_append_val (edges, e);
+	    if (t->date >= p->date) {
+		gint64 d = t->date - p->date;
+		g_array_append_val (lat_them, d);
+	    }
+	}
+	if (to_me || reply_to_me) {
+	    event_t ev = { t->date, FALSE, t };
+	    s->in_msgs++;
+	    g_array_append_val (events, ev);
+	}
+	if (! children_ids (aggr, t, kids, error))
+	    return FALSE;
+	for (guint k = 0; k < kids->len; k++) {
+	    gint64 kid = g_array_index (kids, gint64, k);
+	    row_t *c;
+	    if (g_hash_table_contains (mine_seen, &kid))
+		continue;
+	    if (! (c = get_row (aggr, kid, error)))
+		return FALSE;
+	    if (IS_MINE (c) && ! IS_EXCLUDED (c))
+		add_id_once (mine, mine_seen, kid);
+	}
+    }
+    g_array_sort (mine, compare_gint64);
+
+    /* My messages to them or replying to them. */
+    for (guint i = 0; i < mine->len; i++) {
+	row_t *m = get_row (aggr, g_array_index (mine, gint64, i), error);
+	GPtrArray *rcpts;
+	row_t *p;
+	gboolean to_them = FALSE, reply_to_them;
+	unsigned others = 0;
+
+	if (m == NULL || ! (rcpts = get_rcpts (aggr, m, error)))
+	    return FALSE;
+	if (! IS_MINE (m) || IS_EXCLUDED (m) || KITH_MSG_IS_AUTOMATED (m->flags))
+	    continue;
+	for (guint r = 0; r < rcpts->len; r++) {
+	    const char *addr = rcpts->pdata[r];
+	    if (strv_contains (addresses, addr))
+		to_them = TRUE;
+	    else if (! _kith_config_is_me (config, addr))
+		others++;
+	}
+	p = resolve_parent (aggr, m, &failed, error);
+	if (failed)
+	    return FALSE;
+	reply_to_them = p && ! IS_MINE (p) && strv_contains (addresses, p->author) &&
+			! KITH_MSG_IS_AUTOMATED (p->flags);
+	if (to_them)
+	    s->count[others == 0 ? KITH_COUNT_SENT_DIRECT : KITH_COUNT_SENT_GROUP]++;
+	if (reply_to_them) {
+	    edge_t e = { m, p };
+	    s->count[KITH_COUNT_REPLIES_TO]++;
+	    g_array_append_val (edges, e);
+	    if (m->date >= p->date) {
+		gint64 d = m->date - p->date;
+		g_array_append_val (lat_me, d);
+	    }
+	}
+	if (to_them || reply_to_them) {
+	    event_t ev = { m->date, TRUE, m };
+	    s->out_msgs++;
+	    g_array_append_val (events, ev);
+	}
+    }
+
+    /* Conversations: connected thread groups holding an edge. */
+    for (guint i = 0; i < edges->len; i++) {
+	edge_t *e = &g_array_index (edges, edge_t, i);
+	uf_union (&uf, e->child->thread_id, e->parent->thread_id);
+    }
+    for (guint i = 0; i < edges->len; i++) {
+	edge_t *e = &g_array_index (edges, edge_t, i);
+	const char *root = uf_find (&uf, e->parent->thread_id);
+	gboolean on_list = KITH_MSG_IS_LIST (e->child->flags) || KITH_MSG_IS_LIST (e->parent->flags);
+	gpointer was;
+
+	if (! g_hash_table_lookup_extended (conv_list, root, NULL, &was))
+	    g_hash_table_insert (conv_list, (gpointer) root, GINT_TO_POINTER (on_list));
+	else if (! on_list)
+	    g_hash_table_insert (conv_list, (gpointer) root, GINT_TO_POINTER (FALSE));
+    }
+    s->count[KITH_COUNT_CONVERSATIONS] = g_hash_table_size (conv_list);
+    {
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init (&it, conv_list);
+	while (g_hash_table_iter_next (&it, NULL, &value))
+	    if (GPOINTER_TO_INT (value))
+		s->count[KITH_COUNT_LIST_CONVERSATIONS]++;
+    }
+
+    /* Span, months, who wrote first. */
+    g_array_sort (events, compare_events);
+    for (guint i = 0; i < events->len; i++) {
+	event_t *e = &g_array_index (events, event_t, i);
+	g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (e->date);
+	if (dt)
+	    g_hash_table_add (months, GINT_TO_POINTER (g_date_time_get_year (dt) * 12 +
+						       g_date_time_get_month (dt)));
+    }
+    s->count[KITH_COUNT_MONTHS] = g_hash_table_size (months);
+    if (events->len > 0) {
+	s->first = g_array_index (events, event_t, 0).date;
+	s->last = g_array_index (events, event_t, events->len - 1).date;
+	s->i_wrote_first = g_array_index (events, event_t, 0).mine;
+    }
+    s->latency_them = median (lat_them);
+    s->latency_me = median (lat_me);
+
+    for (guint a = 0; a < addresses->len; a++)
+	if (_kith_address_is_noreply (addresses->pdata[a]))
+	    s->automated = TRUE;
+    if (s->count[KITH_COUNT_AUTOMATED] > 0 && nonauto_theirs == 0)
+	s->automated = TRUE;
+
+    if (evidence)
+	build_evidence (evidence, &uf, edges, events);
+    return TRUE;
+}
+
+static void
+add_dependent (_kith_aggr_t *aggr, GHashTable *set, const char *address)
+{
+    if (address && ! _kith_config_is_me (aggr->config, address) &&
+	! g_hash_table_contains (set, address))
+	g_hash_table_add (set, g_strdup (address));
+}
+
+static gboolean
+add_row_addresses (_kith_aggr_t *aggr, row_t *row, GHashTable *set, GError **error)
+{
+    GPtrArray *rcpts = get_rcpts (aggr, row, error);
+
+    if (rcpts == NULL)
+	return FALSE;
+    add_dependent (aggr, set, row->author);
+    for (guint i = 0; i < rcpts->len; i++)
+	add_dependent (aggr, set, rcpts->pdata[i]);
+    return TRUE;
+}
+
+gboolean
+_kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid, GHashTable *set, GError **error)
+{
+    g_autoptr (GArray) kids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    gboolean failed = FALSE;
+    row_t *row, *parent;
+
+    g_hash_table_remove_all (aggr->rows);
+    row = get_row (aggr, rowid, error);
+    if (row == NULL)
+	return FALSE;
+    if (! add_row_addresses (aggr, row, set, error))
+	return FALSE;
+    parent = resolve_parent (aggr, row, &failed, error);
+    if (failed)
+	return FALSE;
+    if (parent)
+	add_dependent (aggr, set, parent->author);
+    if (! children_ids (aggr, row, kids, error))
+	return FALSE;
+    for (guint i = 0; i < kids->len; i++) {
+	row_t *kid = get_row (aggr, g_array_index (kids, gint64, i), error);
+	if (kid == NULL || ! add_row_addresses (aggr, kid, set, error))
+	    return FALSE;
+    }
+    g_hash_table_remove_all (aggr->rows);
+    return TRUE;
+}
+
+static gboolean
+step_done (_kith_aggr_t *aggr, sqlite3_stmt *stmt, GError **error)
+{
+    int rc = sqlite3_step (stmt);
+
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (aggr->store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+_kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GError **error)
+{
+    sqlite3_stmt *stmt;
+    g_autoptr (GPtrArray) addresses = g_ptr_array_new ();
+    g_autofree char *name = NULL;
+    _kith_stats_t stats;
+    gboolean appears;
+    int rc;
+
+    stmt = aggr->q[Q_DELETE_NAMES];
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    if (! step_done (aggr, stmt, error))
+	return FALSE;
+
+    stmt = aggr->q[Q_APPEARS];
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    rc = sqlite3_step (stmt);
+    appears = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    if (! appears) {
+	stmt = aggr->q[Q_DELETE_CONTACT];
+	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+	return step_done (aggr, stmt, error);
+    }
+
+    /* Names, most used first. */
+    stmt = aggr->q[Q_NAMES];
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    {
+	g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GArray) counts = g_array_new (FALSE, FALSE, sizeof (gint64));
+	while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+	    gint64 n = sqlite3_column_int64 (stmt, 1);
+	    g_ptr_array_add (names, column_strdup (stmt, 0));
+	    g_array_append_val (counts, n);
+	}
+	sqlite3_reset (stmt);
+	if (rc != SQLITE_DONE) {
+	    _kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	    return FALSE;
+	}
+	for (guint i = 0; i < names->len; i++) {
+	    stmt = aggr->q[Q_INSERT_NAME];
+	    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+	    sqlite3_bind_text (stmt, 2, names->pdata[i], -1, SQLITE_STATIC);
+	    sqlite3_bind_int64 (stmt, 3, g_array_index (counts, gint64, i));
+	    if (! step_done (aggr, stmt, error))
+		return FALSE;
+	}
+	if (names->len > 0)
+	    name = g_strdup (names->pdata[0]);
+    }
+
+    g_ptr_array_add (addresses, (gpointer) address);
+    if (! _kith_aggr_compute (aggr, addresses, &stats, NULL, error))
+	return FALSE;
+    g_hash_table_remove_all (aggr->rows);
+    return _kith_store_write_contact (aggr->store, address, name, &stats, error);
+}

@@ -1,0 +1,771 @@
+/* cli.c - the verbs of notmuch-kith
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One function per verb, dispatched from a table (as git.c does).
+ * Results go to stdout, diagnostics to stderr as "Error: ...".  Exit
+ * status: 0, 1 on failure, 75 (EX_TEMPFAIL) when the notmuch database
+ * or the store stayed locked: run it again later.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef enum {
+    FORMAT_TEXT,
+    FORMAT_JSON,
+    FORMAT_SEXP,
+} format_t;
+
+static char *opt_format = NULL;
+
+static GOptionEntry format_entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format,
+      "Output format: text (default), json or sexp", "FORMAT" },
+    { NULL }
+};
+
+static gboolean
+parse_format (format_t *format)
+{
+    if (opt_format == NULL || strcmp (opt_format, "text") == 0)
+	*format = FORMAT_TEXT;
+    else if (strcmp (opt_format, "json") == 0)
+	*format = FORMAT_JSON;
+    else if (strcmp (opt_format, "sexp") == 0)
+	*format = FORMAT_SEXP;
+    else {
+	g_printerr ("Error: unknown format '%s' (use text, json or sexp)\n", opt_format);
+	return FALSE;
+    }
+    return TRUE;
+}
+
+static int
+exit_status (kith_status_t status)
+{
+    if (status == KITH_STATUS_SUCCESS)
+	return KITH_EXIT_OK;
+    if (status == KITH_STATUS_DATABASE_LOCKED)
+	return KITH_EXIT_TEMPFAIL;
+    return KITH_EXIT_FAILURE;
+}
+
+/* Print "Error: ..." for STATUS and return the exit status. */
+static int
+report (kith_status_t status, char *message)
+{
+    g_printerr ("Error: %s\n", message ? message : kith_status_to_string (status));
+    free (message);
+    return exit_status (status);
+}
+
+static kith_status_t
+open_session (const kith_cli_globals_t *globals, unsigned int flags, kith_t **kith, int *exit_code)
+{
+    char *message = NULL;
+    kith_status_t status = kith_open (globals->config_path, globals->profile, flags, kith, &message);
+
+    if (status)
+	*exit_code = report (status, message);
+    return status;
+}
+
+/* Parse the options of a verb; on --help or an error, set *EXIT_CODE. */
+static gboolean
+parse_options (const char *verb, const char *params, const char *summary,
+	       GOptionEntry *entries, int *argc, char ***argv, int *exit_code)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *name = g_strdup_printf ("notmuch kith %s", verb);
+    GOptionContext *context = g_option_context_new (params);
+
+    g_set_prgname (name);
+    g_option_context_set_summary (context, summary);
+    if (entries)
+	g_option_context_add_main_entries (context, entries, NULL);
+    g_option_context_add_main_entries (context, format_entries, NULL);
+    if (! g_option_context_parse (context, argc, argv, &error)) {
+	g_printerr ("Error: %s (see 'notmuch kith %s --help')\n", error->message, verb);
+	g_option_context_free (context);
+	*exit_code = KITH_EXIT_FAILURE;
+	return FALSE;
+    }
+    g_option_context_free (context);
+    return TRUE;
+}
+
+static char *
+iso_date (time_t t)
+{
+    g_autoptr (GDateTime) dt = t ? g_date_time_new_from_unix_utc (t) : NULL;
+
+    return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+static char *
+short_date (time_t t)
+{
+    g_autoptr (GDateTime) dt = t ? g_date_time_new_from_unix_utc (t) : NULL;
+
+    return dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("-");
+}
+
+static void
+print_date (sprinter_t *sp, const char *key, time_t t)
+{
+    g_autofree char *iso = iso_date (t);
+
+    sprinter_key (sp, key);
+    sprinter_string (sp, iso);
+}
+
+/* ------------------------------------------------------------------ */
+/* index */
+
+typedef struct {
+    gint64 started;
+    gint64 last_print;
+} progress_t;
+
+static void
+print_progress (unsigned long done, unsigned long total, void *data)
+{
+    progress_t *p = data;
+    gint64 now = g_get_monotonic_time ();
+    double secs = (double) (now - p->started) / G_USEC_PER_SEC;
+    double rate = secs > 0 ? (double) done / secs : 0;
+
+    if (done != total && now - p->last_print < G_USEC_PER_SEC / 5)
+	return;
+    p->last_print = now;
+    if (total && rate > 0 && done < total) {
+	unsigned long eta = (unsigned long) ((double) (total - done) / rate);
+	g_printerr ("\rkith: %lu/%lu messages, %.0f/s, ETA %lu:%02lu   ", done, total, rate,
+		    eta / 60, eta % 60);
+    } else {
+	g_printerr ("\rkith: %lu/%lu messages, %.0f/s            ", done, total, rate);
+    }
+}
+
+static int
+verb_index (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    gboolean rebuild = FALSE, quiet = FALSE;
+    GOptionEntry entries[] = {
+	{ "rebuild", 0, 0, G_OPTION_ARG_NONE, &rebuild, "Forget the store and mine every message again", NULL },
+	{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, even on a terminal", NULL },
+	{ NULL }
+    };
+    kith_index_stats_t stats;
+    progress_t progress = { g_get_monotonic_time (), 0 };
+    gboolean tty = isatty (STDERR_FILENO) && ! quiet;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    format_t format;
+    int code = 0;
+
+    if (! parse_options ("index", "", "Bring kith's store up to date with the notmuch database.",
+			 entries, &argc, &argv, &code) || ! parse_format (&format))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (argc > 1) {
+	g_printerr ("Error: 'notmuch kith index' takes no arguments\n");
+	return KITH_EXIT_FAILURE;
+    }
+    if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
+	return code;
+    status = kith_index (kith, rebuild ? KITH_INDEX_REBUILD : 0, tty ? print_progress : NULL,
+			 &progress, &stats, &message);
+    if (tty)
+	g_printerr ("\n");
+    if (status) {
+	kith_destroy (kith);
+	return report (status, message);
+    }
+    if (format != FORMAT_TEXT) {
+	sprinter_t *sp = sprinter_new (stdout, format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_map (sp);
+	sprinter_key (sp, "rebuilt");
+	sprinter_boolean (sp, stats.rebuilt);
+	sprinter_key (sp, "mined");
+	sprinter_integer (sp, stats.mined);
+	sprinter_key (sp, "retagged");
+	sprinter_integer (sp, stats.retagged);
+	sprinter_key (sp, "removed");
+	sprinter_integer (sp, stats.removed);
+	sprinter_key (sp, "broken");
+	sprinter_integer (sp, stats.broken);
+	sprinter_key (sp, "contacts_updated");
+	sprinter_integer (sp, stats.contacts_updated);
+	sprinter_key (sp, "revision");
+	sprinter_integer (sp, stats.revision);
+	sprinter_end (sp);
+	sprinter_free (sp);
+    } else if (tty) {
+	double secs = (double) (g_get_monotonic_time () - progress.started) / G_USEC_PER_SEC;
+	g_printerr ("kith: %s%lu messages read, %lu retagged, %lu removed, %lu contacts "
+		    "updated in %.1f s (revision %lu)\n",
+		    stats.rebuilt ? "rebuilt: " : "", stats.mined, stats.retagged, stats.removed,
+		    stats.contacts_updated, secs, stats.revision);
+    }
+    kith_destroy (kith);
+    return KITH_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* who */
+
+/* YYYY-MM-DD, YYYY-MM, YYYY, or a span ago: 30d, 6w, 18m, 2y. */
+static gboolean
+parse_since (const char *text, time_t *out)
+{
+    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr (GDateTime) dt = NULL;
+    int y = 0, m = 1, d = 1, n = 0;
+    char unit = 0, extra = 0;
+
+    if (sscanf (text, "%d%c%c", &n, &unit, &extra) == 2 && n >= 0 && strchr ("dwmy", unit)) {
+	switch (unit) {
+	case 'd': dt = g_date_time_add_days (now, -n); break;
+	case 'w': dt = g_date_time_add_weeks (now, -n); break;
+	case 'm': dt = g_date_time_add_months (now, -n); break;
+	default: dt = g_date_time_add_years (now, -n); break;
+	}
+    } else if ((sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3) ||
+	       (sscanf (text, "%4d-%2d%c", &y, &m, &extra) == 2 && (d = 1)) ||
+	       (sscanf (text, "%4d%c", &y, &extra) == 1 && strlen (text) == 4 && (m = 1) && (d = 1))) {
+	dt = g_date_time_new_utc (y, m, d, 0, 0, 0);
+    }
+    if (dt == NULL)
+	return FALSE;
+    *out = (time_t) g_date_time_to_unix (dt);
+    return TRUE;
+}
+
+static void
+display_name (GString *out, kith_contact_t *c)
+{
+    const char *name = kith_contact_get_name (c);
+
+    if (name && *name)
+	g_string_append_printf (out, "%s <%s>", name, kith_contact_get_address (c));
+    else
+	g_string_append (out, kith_contact_get_address (c));
+}
+
+static void
+print_contact_map (sprinter_t *sp, kith_contact_t *c)
+{
+    sprinter_begin_map (sp);
+    sprinter_key (sp, "address");
+    sprinter_string (sp, kith_contact_get_address (c));
+    sprinter_key (sp, "name");
+    sprinter_string (sp, kith_contact_get_name (c));
+    sprinter_key (sp, "tier");
+    sprinter_string (sp, kith_tier_to_string (kith_contact_get_tier (c)));
+    sprinter_key (sp, "score");
+    sprinter_double (sp, kith_contact_get_score (c));
+    sprinter_key (sp, "conversations");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_CONVERSATIONS));
+    sprinter_key (sp, "sent");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_SENT_DIRECT) +
+			      kith_contact_get_count (c, KITH_COUNT_SENT_GROUP));
+    sprinter_key (sp, "received");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_RECEIVED));
+    print_date (sp, "first", kith_contact_get_first (c));
+    print_date (sp, "last", kith_contact_get_last (c));
+    sprinter_key (sp, "sent_direct");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_SENT_DIRECT));
+    sprinter_key (sp, "sent_group");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_SENT_GROUP));
+    sprinter_key (sp, "seen");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_SEEN));
+    sprinter_key (sp, "automated_messages");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_AUTOMATED));
+    sprinter_key (sp, "replies_from");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_REPLIES_FROM));
+    sprinter_key (sp, "replies_to");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_REPLIES_TO));
+    sprinter_key (sp, "list_conversations");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_LIST_CONVERSATIONS));
+    sprinter_key (sp, "months");
+    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_MONTHS));
+    sprinter_key (sp, "median_reply_them");
+    if (kith_contact_get_median_latency (c, true) >= 0)
+	sprinter_integer (sp, kith_contact_get_median_latency (c, true));
+    else
+	sprinter_null (sp);
+    sprinter_key (sp, "median_reply_me");
+    if (kith_contact_get_median_latency (c, false) >= 0)
+	sprinter_integer (sp, kith_contact_get_median_latency (c, false));
+    else
+	sprinter_null (sp);
+    sprinter_key (sp, "i_wrote_first");
+    sprinter_boolean (sp, kith_contact_get_i_wrote_first (c));
+    sprinter_key (sp, "automated");
+    sprinter_boolean (sp, kith_contact_get_automated (c));
+    sprinter_key (sp, "addresses");
+    sprinter_begin_list (sp);
+    for (unsigned i = 0; i < kith_contact_count_addresses (c); i++)
+	sprinter_string (sp, kith_contact_get_address_at (c, i));
+    sprinter_end (sp);
+}
+
+static int
+verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    g_autofree char *tier = NULL, *since = NULL, *sort = NULL;
+    int limit = 0;
+    gboolean all = FALSE;
+    GOptionEntry entries[] = {
+	{ "tier", 0, 0, G_OPTION_ARG_STRING, &tier, "Lowest tier to list: none, weak (default), known, close", "T" },
+	{ "all", 0, 0, G_OPTION_ARG_NONE, &all, "List every contact, tier none included", NULL },
+	{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only people with an exchange since DATE (YYYY-MM-DD, YYYY-MM, YYYY, or 30d, 6w, 18m, 2y ago)", "DATE" },
+	{ "limit", 0, 0, G_OPTION_ARG_INT, &limit, "List at most N people", "N" },
+	{ "sort", 0, 0, G_OPTION_ARG_STRING, &sort, "Order: score (default), recent or name", "ORDER" },
+	{ NULL }
+    };
+    kith_who_options_t options = { 0 };
+    kith_contacts_t *contacts = NULL;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    format_t format;
+    sprinter_t *sp = NULL;
+    int code = 0;
+
+    if (! parse_options ("who", "", "List the people you have actually corresponded with.",
+			 entries, &argc, &argv, &code) || ! parse_format (&format))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (argc > 1) {
+	g_printerr ("Error: unexpected argument '%s'\n", argv[1]);
+	return KITH_EXIT_FAILURE;
+    }
+    if (tier) {
+	if (kith_tier_from_string (tier, &options.min_tier)) {
+	    g_printerr ("Error: unknown tier '%s' (use none, weak, known or close)\n", tier);
+	    return KITH_EXIT_FAILURE;
+	}
+	options.include_none = options.min_tier == KITH_TIER_NONE;
+    }
+    if (all)
+	options.include_none = TRUE;
+    if (since && ! parse_since (since, &options.since)) {
+	g_printerr ("Error: cannot understand the date '%s' (use YYYY-MM-DD, or 6m for six months ago)\n", since);
+	return KITH_EXIT_FAILURE;
+    }
+    if (limit < 0) {
+	g_printerr ("Error: --limit must not be negative\n");
+	return KITH_EXIT_FAILURE;
+    }
+    options.limit = (unsigned) limit;
+    if (sort == NULL || strcmp (sort, "score") == 0)
+	options.sort = KITH_SORT_SCORE;
+    else if (strcmp (sort, "recent") == 0)
+	options.sort = KITH_SORT_RECENT;
+    else if (strcmp (sort, "name") == 0)
+	options.sort = KITH_SORT_NAME;
+    else {
+	g_printerr ("Error: unknown sort order '%s' (use score, recent or name)\n", sort);
+	return KITH_EXIT_FAILURE;
+    }
+
+    if (open_session (globals, 0, &kith, &code))
+	return code;
+    status = kith_who (kith, &options, &contacts, &message);
+    if (status) {
+	kith_destroy (kith);
+	return report (status, message);
+    }
+    if (format != FORMAT_TEXT) {
+	sp = sprinter_new (stdout, format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_list (sp);
+    }
+    for (; kith_contacts_valid (contacts); kith_contacts_move_to_next (contacts)) {
+	kith_contact_t *c = kith_contacts_get (contacts);
+	if (sp) {
+	    print_contact_map (sp, c);
+	    sprinter_end (sp);
+	} else {
+	    g_autoptr (GString) line = g_string_new (NULL);
+	    g_autofree char *first = short_date (kith_contact_get_first (c));
+	    g_autofree char *last = short_date (kith_contact_get_last (c));
+	    unsigned long conv = kith_contact_get_count (c, KITH_COUNT_CONVERSATIONS);
+	    g_string_printf (line, "%-5s %7.1f  ", kith_tier_to_string (kith_contact_get_tier (c)),
+			     kith_contact_get_score (c));
+	    display_name (line, c);
+	    g_string_append_printf (line, "  %lu conversation%s, %s..%s", conv, conv == 1 ? "" : "s",
+				    first, last);
+	    puts (line->str);
+	}
+    }
+    if (sp) {
+	sprinter_end (sp);
+	sprinter_free (sp);
+    }
+    kith_contacts_destroy (contacts);
+    kith_destroy (kith);
+    return KITH_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* show */
+
+static char *
+sparkline (const unsigned long *counts, unsigned n)
+{
+    static const char *const bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+    GString *out = g_string_new (NULL);
+    unsigned long max = 1;
+
+    for (unsigned i = 0; i < n; i++)
+	max = MAX (max, counts[i]);
+    for (unsigned i = 0; i < n; i++) {
+	if (counts[i] == 0)
+	    g_string_append (out, " ");
+	else
+	    g_string_append (out, bars[MIN (7, (counts[i] * 8 - 1) / max)]);
+    }
+    return g_string_free (out, FALSE);
+}
+
+static char *
+duration (gint64 secs)
+{
+    if (secs < 0)
+	return g_strdup ("-");
+    if (secs < 3600)
+	return g_strdup_printf ("%" G_GINT64_FORMAT "m", secs / 60);
+    if (secs < 2 * 86400)
+	return g_strdup_printf ("%" G_GINT64_FORMAT "h", secs / 3600);
+    return g_strdup_printf ("%" G_GINT64_FORMAT "d", secs / 86400);
+}
+
+static void
+show_text (kith_contact_t *c)
+{
+    g_autoptr (GString) line = g_string_new (NULL);
+    g_autofree char *first = short_date (kith_contact_get_first (c));
+    g_autofree char *last = short_date (kith_contact_get_last (c));
+    g_autofree char *lat_them = duration (kith_contact_get_median_latency (c, true));
+    g_autofree char *lat_me = duration (kith_contact_get_median_latency (c, false));
+    const unsigned long *years;
+    unsigned n_years;
+    int first_year;
+
+    display_name (line, c);
+    puts (line->str);
+    printf ("  tier           %s (score %.1f)%s\n", kith_tier_to_string (kith_contact_get_tier (c)),
+	    kith_contact_get_score (c), kith_contact_get_automated (c) ? ", automated sender" : "");
+    if (kith_contact_count_names (c) > 0) {
+	g_string_truncate (line, 0);
+	for (unsigned i = 0; i < kith_contact_count_names (c); i++) {
+	    unsigned long count;
+	    const char *name = kith_contact_get_name_at (c, i, &count);
+	    g_string_append_printf (line, "%s\"%s\" (%lu)", i ? ", " : "", name, count);
+	}
+	printf ("  names          %s\n", line->str);
+    }
+    if (kith_contact_count_addresses (c) > 1) {
+	g_string_truncate (line, 0);
+	for (unsigned i = 0; i < kith_contact_count_addresses (c); i++)
+	    g_string_append_printf (line, "%s%s", i ? ", " : "", kith_contact_get_address_at (c, i));
+	printf ("  addresses      %s (kith.alias)\n", line->str);
+    }
+    if (kith_contact_count_similar (c) > 0) {
+	g_string_truncate (line, 0);
+	for (unsigned i = 0; i < kith_contact_count_similar (c); i++)
+	    g_string_append_printf (line, "%s%s", i ? ", " : "", kith_contact_get_similar_at (c, i));
+	printf ("  likely also    %s (same name; merge with notmuch config set kith.alias.NAME 'a;b')\n",
+		line->str);
+    }
+    printf ("  exchanges      %s .. %s, in %lu month%s; %s wrote first\n", first, last,
+	    kith_contact_get_count (c, KITH_COUNT_MONTHS),
+	    kith_contact_get_count (c, KITH_COUNT_MONTHS) == 1 ? "" : "s",
+	    kith_contact_get_first (c) ? (kith_contact_get_i_wrote_first (c) ? "I" : "they") : "nobody");
+    printf ("  sent           %lu to them alone, %lu to them and others\n",
+	    kith_contact_get_count (c, KITH_COUNT_SENT_DIRECT),
+	    kith_contact_get_count (c, KITH_COUNT_SENT_GROUP));
+    printf ("  received       %lu addressed to me, %lu only seen (lists, Bcc), %lu automated\n",
+	    kith_contact_get_count (c, KITH_COUNT_RECEIVED), kith_contact_get_count (c, KITH_COUNT_SEEN),
+	    kith_contact_get_count (c, KITH_COUNT_AUTOMATED));
+    printf ("  replies        %lu from them (median %s), %lu from me (median %s)\n",
+	    kith_contact_get_count (c, KITH_COUNT_REPLIES_FROM), lat_them,
+	    kith_contact_get_count (c, KITH_COUNT_REPLIES_TO), lat_me);
+    printf ("  conversations  %lu (%lu only on mailing lists)\n",
+	    kith_contact_get_count (c, KITH_COUNT_CONVERSATIONS),
+	    kith_contact_get_count (c, KITH_COUNT_LIST_CONVERSATIONS));
+    kith_contact_get_activity (c, &first_year, &n_years, &years);
+    if (n_years > 0) {
+	g_autofree char *spark = sparkline (years, n_years);
+	unsigned long peak = 0;
+	int peak_year = first_year;
+	for (unsigned i = 0; i < n_years; i++)
+	    if (years[i] > peak)
+		peak = years[i], peak_year = first_year + (int) i;
+	printf ("  per year       %d %s %d (most: %lu in %d)\n", first_year, spark,
+		first_year + (int) n_years - 1, peak, peak_year);
+    }
+    if (kith_contact_count_conversations (c) > 0) {
+	printf ("\nConversations:\n");
+	for (unsigned i = 0; i < kith_contact_count_conversations (c); i++) {
+	    kith_conversation_t conv;
+	    g_autofree char *a = NULL, *b = NULL;
+	    kith_contact_get_conversation (c, i, &conv);
+	    a = short_date (conv.first);
+	    b = short_date (conv.last);
+	    printf ("  %s..%s %3u msg%s  thread:%s  %s%s\n", a, b, conv.messages,
+		    conv.messages == 1 ? " " : "s", conv.thread_id, conv.subject,
+		    conv.on_list ? " [list]" : "");
+	}
+    }
+}
+
+static void
+show_structured (kith_contact_t *c, format_t format)
+{
+    sprinter_t *sp = sprinter_new (stdout, format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+    const unsigned long *years;
+    unsigned n_years;
+    int first_year;
+
+    print_contact_map (sp, c);
+    sprinter_key (sp, "names");
+    sprinter_begin_list (sp);
+    for (unsigned i = 0; i < kith_contact_count_names (c); i++) {
+	unsigned long count;
+	const char *name = kith_contact_get_name_at (c, i, &count);
+	sprinter_begin_map (sp);
+	sprinter_key (sp, "name");
+	sprinter_string (sp, name);
+	sprinter_key (sp, "count");
+	sprinter_integer (sp, count);
+	sprinter_end (sp);
+    }
+    sprinter_end (sp);
+    sprinter_key (sp, "similar");
+    sprinter_begin_list (sp);
+    for (unsigned i = 0; i < kith_contact_count_similar (c); i++)
+	sprinter_string (sp, kith_contact_get_similar_at (c, i));
+    sprinter_end (sp);
+    sprinter_key (sp, "per_year");
+    sprinter_begin_map (sp);
+    kith_contact_get_activity (c, &first_year, &n_years, &years);
+    for (unsigned i = 0; i < n_years; i++) {
+	char year[16];
+	g_snprintf (year, sizeof (year), "%d", first_year + (int) i);
+	sprinter_key (sp, year);
+	sprinter_integer (sp, years[i]);
+    }
+    sprinter_end (sp);
+    sprinter_key (sp, "conversation_list");
+    sprinter_begin_list (sp);
+    for (unsigned i = 0; i < kith_contact_count_conversations (c); i++) {
+	kith_conversation_t conv;
+	kith_contact_get_conversation (c, i, &conv);
+	sprinter_begin_map (sp);
+	sprinter_key (sp, "thread");
+	sprinter_string (sp, conv.thread_id);
+	sprinter_key (sp, "subject");
+	sprinter_string (sp, conv.subject);
+	print_date (sp, "first", conv.first);
+	print_date (sp, "last", conv.last);
+	sprinter_key (sp, "messages");
+	sprinter_integer (sp, conv.messages);
+	sprinter_key (sp, "on_list");
+	sprinter_boolean (sp, conv.on_list);
+	sprinter_end (sp);
+    }
+    sprinter_end (sp);
+    sprinter_end (sp);
+    sprinter_free (sp);
+}
+
+static int
+verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    kith_contact_t *contact = NULL;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    format_t format;
+    g_autofree char *query = NULL;
+    int code = 0;
+
+    if (! parse_options ("show", "ADDRESS-OR-NAME", "Show the shared history with one person: the evidence behind the tier.",
+			 NULL, &argc, &argv, &code) || ! parse_format (&format))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (argc < 2) {
+	g_printerr ("Error: 'notmuch kith show' needs an address or a name\n");
+	return KITH_EXIT_FAILURE;
+    }
+    query = g_strjoinv (" ", argv + 1);
+    if (open_session (globals, 0, &kith, &code))
+	return code;
+    status = kith_find (kith, query, &contact, &message);
+    if (status) {
+	kith_destroy (kith);
+	return report (status, message);
+    }
+    if (format == FORMAT_TEXT)
+	show_text (contact);
+    else
+	show_structured (contact, format);
+    kith_contact_destroy (contact);
+    kith_destroy (kith);
+    return KITH_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* status */
+
+static int
+verb_status (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    kith_store_info_t info;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    format_t format;
+    int code = 0;
+
+    if (! parse_options ("status", "", "Describe kith's store: where it is, what it holds, how fresh it is.",
+			 NULL, &argc, &argv, &code) || ! parse_format (&format))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (open_session (globals, 0, &kith, &code))
+	return code;
+    status = kith_get_store_info (kith, &info, &message);
+    if (status == KITH_STATUS_NOT_INDEXED && format == FORMAT_TEXT) {
+	printf ("store          %s (not created yet: run 'notmuch kith index')\n",
+		kith_get_store_path (kith));
+	free (message);
+	kith_destroy (kith);
+	return KITH_EXIT_OK;
+    }
+    if (status) {
+	kith_destroy (kith);
+	return report (status, message);
+    }
+    if (format == FORMAT_TEXT) {
+	g_autofree char *at = iso_date (info.indexed_at);
+	printf ("store          %s\n", kith_get_store_path (kith));
+	printf ("messages       %lu\n", info.messages);
+	printf ("contacts       %lu (%lu with shared history)\n", info.contacts, info.correspondents);
+	printf ("revision       %lu of notmuch's %lu", info.revision, info.notmuch_revision);
+	if (! info.same_database)
+	    printf (" (another notmuch database: the next 'notmuch kith index' rebuilds)\n");
+	else if (info.revision < info.notmuch_revision)
+	    printf (" (%lu behind: run 'notmuch kith index')\n", info.notmuch_revision - info.revision);
+	else
+	    printf (" (up to date)\n");
+	printf ("indexed        %s\n", at ? at : "never");
+    } else {
+	sprinter_t *sp = sprinter_new (stdout, format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_map (sp);
+	sprinter_key (sp, "store");
+	sprinter_string (sp, kith_get_store_path (kith));
+	sprinter_key (sp, "messages");
+	sprinter_integer (sp, info.messages);
+	sprinter_key (sp, "contacts");
+	sprinter_integer (sp, info.contacts);
+	sprinter_key (sp, "correspondents");
+	sprinter_integer (sp, info.correspondents);
+	sprinter_key (sp, "revision");
+	sprinter_integer (sp, info.revision);
+	sprinter_key (sp, "notmuch_revision");
+	sprinter_integer (sp, info.notmuch_revision);
+	sprinter_key (sp, "same_database");
+	sprinter_boolean (sp, info.same_database);
+	sprinter_key (sp, "stale");
+	sprinter_boolean (sp, ! info.same_database || info.revision < info.notmuch_revision);
+	print_date (sp, "indexed_at", info.indexed_at);
+	sprinter_end (sp);
+	sprinter_free (sp);
+    }
+    kith_destroy (kith);
+    return KITH_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* dispatch */
+
+static int verb_help (const kith_cli_globals_t *globals, int argc, char **argv);
+
+static const kith_cli_verb_t verbs[] = {
+    { "index", verb_index, "bring the store up to date (--rebuild: from scratch)" },
+    { "who", verb_who, "the people you have actually corresponded with" },
+    { "show", verb_show, "the shared history with one person" },
+    { "status", verb_status, "where the store is and how fresh" },
+    { "help", verb_help, "this list, or the manual of a verb" },
+};
+
+static void
+usage (FILE *out)
+{
+    fprintf (out, "Usage: notmuch kith [--config=FILE] [--profile=NAME] VERB [OPTION...]\n\n"
+		  "kith knows who you have actually corresponded with.\n\nVerbs:\n");
+    for (unsigned i = 0; i < G_N_ELEMENTS (verbs); i++)
+	fprintf (out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf (out, "\nEvery verb takes --help and --format=text|json|sexp.  "
+		  "See 'notmuch help kith' for the manual.\n");
+}
+
+static int
+verb_help (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    (void) globals;
+    if (argc > 1) {
+	g_autofree char *page = g_strdup_printf ("notmuch-kith");
+	execlp ("man", "man", page, (char *) NULL);
+	g_printerr ("Error: cannot run man: %s\n", g_strerror (errno));
+	return KITH_EXIT_FAILURE;
+    }
+    usage (stdout);
+    return KITH_EXIT_OK;
+}
+
+int
+kith_cli_main (int argc, char **argv)
+{
+    kith_cli_globals_t globals = { NULL, NULL };
+    int i = 1;
+
+    for (; i < argc && argv[i][0] == '-'; i++) {
+	if (g_str_has_prefix (argv[i], "--config="))
+	    globals.config_path = argv[i] + strlen ("--config=");
+	else if (strcmp (argv[i], "--config") == 0 && i + 1 < argc)
+	    globals.config_path = argv[++i];
+	else if (g_str_has_prefix (argv[i], "--profile="))
+	    globals.profile = argv[i] + strlen ("--profile=");
+	else if (strcmp (argv[i], "--profile") == 0 && i + 1 < argc)
+	    globals.profile = argv[++i];
+	else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0) {
+	    usage (stdout);
+	    return KITH_EXIT_OK;
+	} else if (strcmp (argv[i], "--version") == 0) {
+	    printf ("notmuch-kith %d.%d.%d\n", KITH_MAJOR_VERSION, KITH_MINOR_VERSION, KITH_MICRO_VERSION);
+	    return KITH_EXIT_OK;
+	} else {
+	    g_printerr ("Error: unknown option '%s'\n", argv[i]);
+	    usage (stderr);
+	    return KITH_EXIT_FAILURE;
+	}
+    }
+    if (i >= argc) {
+	usage (stderr);
+	return KITH_EXIT_FAILURE;
+    }
+    for (unsigned v = 0; v < G_N_ELEMENTS (verbs); v++)
+	if (strcmp (argv[i], verbs[v].name) == 0)
+	    return verbs[v].run (&globals, argc - i, argv + i);
+    g_printerr ("Error: unknown verb '%s'\n", argv[i]);
+    usage (stderr);
+    return KITH_EXIT_FAILURE;
+}

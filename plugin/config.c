@@ -1,0 +1,229 @@
+/* config.c - kith's settings, read from the notmuch configuration
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything kith can be told lives in notmuch's own configuration
+ * (the config file or the database), under keys starting with "kith."
+ * (set them with `notmuch config set kith.KEY VALUE`).  The README's
+ * "Configuration" section is the reference; keep the two in step.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kith-private.h"
+
+static void
+add_address (GPtrArray *list, const char *raw)
+{
+    g_autofree char *address = _kith_address_normalise (raw);
+
+    if (address == NULL)
+	return;
+    for (guint i = 0; i < list->len; i++)
+	if (strcmp (list->pdata[i], address) == 0)
+	    return;
+    g_ptr_array_add (list, g_steal_pointer (&address));
+}
+
+/* Add the members of a ';'-separated list to LIST, via ADD. */
+static void
+split_list (const char *value, void (*add) (GPtrArray *, const char *),
+	    GPtrArray *list)
+{
+    g_auto (GStrv) parts = NULL;
+
+    if (value == NULL)
+	return;
+    parts = g_strsplit (value, ";", -1);
+    for (char **p = parts; *p; p++) {
+	g_strstrip (*p);
+	if (**p)
+	    add (list, *p);
+    }
+}
+
+static void
+add_string (GPtrArray *list, const char *value)
+{
+    g_ptr_array_add (list, g_strdup (value));
+}
+
+static void
+add_pattern (GPtrArray *list, const char *value)
+{
+    g_autofree char *lower = g_utf8_strdown (value, -1);
+
+    g_ptr_array_add (list, g_pattern_spec_new (lower));
+}
+
+static gboolean
+parse_double (const char *key, const char *value, double *out, GError **error)
+{
+    char *end = NULL;
+    double d = g_ascii_strtod (value, &end);
+
+    if (end == value || *end != '\0' || d < 0) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+		     "config key %s: '%s' is not a non-negative number", key, value);
+	return FALSE;
+    }
+    *out = d;
+    return TRUE;
+}
+
+void
+_kith_config_free (_kith_config_t *config)
+{
+    if (config == NULL)
+	return;
+    g_ptr_array_unref (config->me);
+    g_ptr_array_unref (config->me_patterns);
+    g_ptr_array_unref (config->exclude_tags);
+    g_hash_table_unref (config->alias);
+    g_ptr_array_unref (config->alias_groups);
+    g_free (config->store_path);
+    g_free (config->fingerprint);
+    g_free (config);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* A digest of the settings that change what the mined message rows
+ * contain: when it changes the store must be rebuilt. */
+static char *
+compute_fingerprint (_kith_config_t *config, GPtrArray *pattern_strings)
+{
+    g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+    g_autoptr (GPtrArray) me = g_ptr_array_copy (config->me, NULL, NULL);
+    g_autoptr (GPtrArray) tags = g_ptr_array_copy (config->exclude_tags, NULL, NULL);
+    char window[32];
+
+    /* The copies borrow the strings (g_ptr_array_copy keeps the free function). */
+    g_ptr_array_set_free_func (me, NULL);
+    g_ptr_array_set_free_func (tags, NULL);
+
+    g_ptr_array_sort (me, compare_strings);
+    g_ptr_array_sort (tags, compare_strings);
+    g_ptr_array_sort (pattern_strings, compare_strings);
+    for (guint i = 0; i < me->len; i++)
+	g_checksum_update (sum, (const guchar *) me->pdata[i], -1), g_checksum_update (sum, (const guchar *) "\n", 1);
+    g_checksum_update (sum, (const guchar *) "--patterns\n", -1);
+    for (guint i = 0; i < pattern_strings->len; i++)
+	g_checksum_update (sum, (const guchar *) pattern_strings->pdata[i], -1), g_checksum_update (sum, (const guchar *) "\n", 1);
+    g_checksum_update (sum, (const guchar *) "--exclude\n", -1);
+    for (guint i = 0; i < tags->len; i++)
+	g_checksum_update (sum, (const guchar *) tags->pdata[i], -1), g_checksum_update (sum, (const guchar *) "\n", 1);
+    g_snprintf (window, sizeof (window), "--window %" G_GINT64_FORMAT "\n", config->reply_window);
+    g_checksum_update (sum, (const guchar *) window, -1);
+    return g_strdup (g_checksum_get_string (sum));
+}
+
+_kith_config_t *
+_kith_config_load (notmuch_database_t *db, GError **error)
+{
+    g_autoptr (_kith_config_t) config = g_new0 (_kith_config_t, 1);
+    g_autoptr (GPtrArray) pattern_strings = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (notmuch_config_values_t) values = NULL;
+    g_autoptr (notmuch_config_pairs_t) pairs = NULL;
+    const char *primary;
+
+    config->me = g_ptr_array_new_with_free_func (g_free);
+    config->me_patterns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
+    config->exclude_tags = g_ptr_array_new_with_free_func (g_free);
+    config->alias = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    config->alias_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+    config->tier_threshold[KITH_TIER_WEAK] = KITH_DEFAULT_TIER_WEAK;
+    config->tier_threshold[KITH_TIER_KNOWN] = KITH_DEFAULT_TIER_KNOWN;
+    config->tier_threshold[KITH_TIER_CLOSE] = KITH_DEFAULT_TIER_CLOSE;
+    config->reply_window = (gint64) KITH_DEFAULT_REPLY_WINDOW_DAYS * 86400;
+    config->lock_timeout = KITH_DEFAULT_LOCK_TIMEOUT;
+
+    primary = notmuch_config_get (db, NOTMUCH_CONFIG_PRIMARY_EMAIL);
+    if (primary == NULL || *primary == '\0') {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_NO_IDENTITY,
+		     "kith needs to know your address: run "
+		     "'notmuch config set user.primary_email you@example.org' "
+		     "(and user.other_email for your other addresses)");
+	return NULL;
+    }
+    add_address (config->me, primary);
+    values = notmuch_config_get_values (db, NOTMUCH_CONFIG_OTHER_EMAIL);
+    for (; notmuch_config_values_valid (values); notmuch_config_values_move_to_next (values))
+	add_address (config->me, notmuch_config_values_get (values));
+    g_clear_pointer (&values, notmuch_config_values_destroy);
+    values = notmuch_config_get_values (db, NOTMUCH_CONFIG_EXCLUDE_TAGS);
+    for (; notmuch_config_values_valid (values); notmuch_config_values_move_to_next (values)) {
+	const char *tag = notmuch_config_values_get (values);
+	if (tag && *tag)
+	    g_ptr_array_add (config->exclude_tags, g_strdup (tag));
+    }
+
+    pairs = notmuch_config_get_pairs (db, "kith.");
+    for (; notmuch_config_pairs_valid (pairs); notmuch_config_pairs_move_to_next (pairs)) {
+	const char *key = notmuch_config_pairs_key (pairs);
+	const char *value = notmuch_config_pairs_value (pairs);
+	double d;
+
+	if (key == NULL || value == NULL)
+	    continue;
+	if (strcmp (key, "kith.other_email") == 0) {
+	    split_list (value, add_address, config->me);
+	} else if (strcmp (key, "kith.me_patterns") == 0) {
+	    split_list (value, add_pattern, config->me_patterns);
+	    split_list (value, add_string, pattern_strings);
+	} else if (strcmp (key, "kith.tier.weak") == 0 ||
+		   strcmp (key, "kith.tier.known") == 0 ||
+		   strcmp (key, "kith.tier.close") == 0) {
+	    kith_tier_t tier;
+	    if (! parse_double (key, value, &d, error))
+		return NULL;
+	    kith_tier_from_string (key + strlen ("kith.tier."), &tier);
+	    config->tier_threshold[tier] = d;
+	} else if (strcmp (key, "kith.reply_window_days") == 0) {
+	    if (! parse_double (key, value, &d, error))
+		return NULL;
+	    config->reply_window = (gint64) (d * 86400);
+	} else if (strcmp (key, "kith.lock_timeout") == 0) {
+	    if (! parse_double (key, value, &d, error))
+		return NULL;
+	    config->lock_timeout = (int) d;
+	} else if (strcmp (key, "kith.store") == 0) {
+	    g_free (config->store_path);
+	    config->store_path = *value ? g_strdup (value) : NULL;
+	} else if (g_str_has_prefix (key, "kith.alias.")) {
+	    GPtrArray *group = g_ptr_array_new_with_free_func (g_free);
+	    split_list (value, add_address, group);
+	    if (group->len == 0) {
+		g_ptr_array_unref (group);
+		continue;
+	    }
+	    g_ptr_array_add (config->alias_groups, group);
+	    for (guint i = 0; i < group->len; i++)
+		g_hash_table_insert (config->alias, g_strdup (group->pdata[i]), group);
+	}
+    }
+    if (config->tier_threshold[KITH_TIER_WEAK] <= 0)
+	config->tier_threshold[KITH_TIER_WEAK] = 1e-9;
+    config->fingerprint = compute_fingerprint (config, pattern_strings);
+    return g_steal_pointer (&config);
+}
+
+gboolean
+_kith_config_is_me (const _kith_config_t *config, const char *address)
+{
+    if (address == NULL)
+	return FALSE;
+    for (guint i = 0; i < config->me->len; i++)
+	if (strcmp (config->me->pdata[i], address) == 0)
+	    return TRUE;
+    for (guint i = 0; i < config->me_patterns->len; i++)
+	if (g_pattern_spec_match_string (config->me_patterns->pdata[i], address))
+	    return TRUE;
+    return FALSE;
+}

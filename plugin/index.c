@@ -1,0 +1,507 @@
+/* index.c - bringing the store up to date with notmuch
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A run is one SQLite transaction: either the store moves to the new
+ * notmuch revision as a whole, or it stays as it was.
+ *
+ * Full run (first run, --rebuild, another notmuch database UUID, or a
+ * change of the settings in the config fingerprint): every message is
+ * mined, then every contact is computed.
+ *
+ * Incremental run: the messages matching lastmod:REV+1.. (notmuch
+ * bumps a message's lastmod when it is added, retagged or gets another
+ * file) are handled one by one:
+ *   - known message, same file: only the excluded flag can change
+ *     (a tag change), so no file is read;
+ *   - otherwise its header block is mined again.
+ * Removed messages are noticed by counting: once the changed messages
+ * are in, the store holds every message notmuch has, so if it holds
+ * more, some were removed; only then are all message ids compared.
+ * Every contact that a touched row can influence is computed again
+ * (_kith_aggr_dependents), before and after the change.
+ */
+
+#include <string.h>
+#include <unistd.h>
+
+#include "kith-private.h"
+
+#define EXCLUDED_FLAGS_MASK KITH_MSG_EXCLUDED
+
+typedef struct {
+    kith_t *kith;
+    sqlite3_stmt *find;
+    sqlite3_stmt *insert_message;
+    sqlite3_stmt *insert_rcpt;
+    sqlite3_stmt *delete_message;
+    sqlite3_stmt *delete_rcpts;
+    sqlite3_stmt *update_flags;
+    _kith_aggr_t *aggr;
+    GHashTable *affected; /* addresses whose contact rows must be recomputed */
+    gboolean full;
+    kith_index_stats_t *stats;
+} run_t;
+
+static void
+run_clear (run_t *run)
+{
+    sqlite3_finalize (run->find);
+    sqlite3_finalize (run->insert_message);
+    sqlite3_finalize (run->insert_rcpt);
+    sqlite3_finalize (run->delete_message);
+    sqlite3_finalize (run->delete_rcpts);
+    sqlite3_finalize (run->update_flags);
+    _kith_aggr_free (run->aggr);
+    if (run->affected)
+	g_hash_table_unref (run->affected);
+}
+
+static gboolean
+step_done (run_t *run, sqlite3_stmt *stmt, GError **error)
+{
+    int rc = sqlite3_step (stmt);
+
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (run->kith->store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+has_excluded_tag (run_t *run, notmuch_message_t *message)
+{
+    GPtrArray *exclude = run->kith->config->exclude_tags;
+    g_autoptr (notmuch_tags_t) tags = NULL;
+
+    if (exclude->len == 0)
+	return FALSE;
+    for (tags = notmuch_message_get_tags (message); notmuch_tags_valid (tags);
+	 notmuch_tags_move_to_next (tags)) {
+	const char *tag = notmuch_tags_get (tags);
+	for (guint i = 0; i < exclude->len; i++)
+	    if (strcmp (tag, exclude->pdata[i]) == 0)
+		return TRUE;
+    }
+    return FALSE;
+}
+
+/* When the file cannot be read, fall back on what notmuch keeps in its
+ * own database (From and Subject), so that the message still counts as
+ * mine or theirs. */
+static _kith_msg_t *
+facts_from_notmuch (notmuch_message_t *message)
+{
+    _kith_msg_t *msg = g_new0 (_kith_msg_t, 1);
+    const char *from = notmuch_message_get_header (message, "from");
+    const char *subject = notmuch_message_get_header (message, "subject");
+
+    msg->rcpts = g_ptr_array_new ();
+    msg->references = g_ptr_array_new_with_free_func (g_free);
+    if (from && *from) {
+	g_autofree char *headers = g_strdup_printf ("From: %s\n\n", from);
+	_kith_msg_t *parsed = _kith_mime_parse_headers (headers, strlen (headers));
+	if (parsed) {
+	    msg->from = parsed->from;
+	    parsed->from = NULL;
+	    _kith_msg_free (parsed);
+	}
+    }
+    if (subject) {
+	msg->subject = g_utf8_make_valid (subject, -1);
+	msg->subject_base = _kith_subject_base (msg->subject);
+    }
+    msg->flags = KITH_MSG_BROKEN;
+    return msg;
+}
+
+static gboolean
+insert_message (run_t *run, notmuch_message_t *message, const char *filename,
+		gboolean excluded, gint64 *rowid, GError **error)
+{
+    const _kith_config_t *config = run->kith->config;
+    g_autoptr (GError) parse_error = NULL;
+    g_autoptr (_kith_msg_t) msg = NULL;
+    sqlite3_stmt *stmt = run->insert_message;
+    const char *parent = NULL;
+    g_autofree char *ti_parent = NULL;
+    guint flags;
+    gboolean mine;
+    int i = 1;
+
+    msg = filename ? _kith_mime_parse_file (filename, &parse_error) : NULL;
+    if (msg == NULL) {
+	g_printerr ("Warning: kith: %s; using what notmuch knows of message <%s>\n",
+		    parse_error ? parse_error->message : "message has no file",
+		    notmuch_message_get_message_id (message));
+	msg = facts_from_notmuch (message);
+	run->stats->broken++;
+    }
+    mine = msg->from && _kith_config_is_me (config, msg->from->address);
+    flags = msg->flags;
+    if (mine)
+	flags |= KITH_MSG_MINE;
+    if (excluded)
+	flags |= KITH_MSG_EXCLUDED;
+    for (guint r = 0; r < msg->rcpts->len; r++) {
+	_kith_addr_t *a = msg->rcpts->pdata[r];
+	if (a->kind != KITH_RCPT_BCC && _kith_config_is_me (config, a->address))
+	    flags |= KITH_MSG_TO_ME;
+    }
+    if (msg->in_reply_to)
+	parent = msg->in_reply_to;
+    else if (msg->references && msg->references->len > 0)
+	parent = msg->references->pdata[msg->references->len - 1];
+    if (msg->thread_index && strlen (msg->thread_index) > 44)
+	ti_parent = g_strndup (msg->thread_index, strlen (msg->thread_index) - 10);
+
+    sqlite3_bind_text (stmt, i++, notmuch_message_get_message_id (message), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, i++, notmuch_message_get_thread_id (message), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, i++, filename ? filename : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (stmt, i++, (gint64) notmuch_message_get_date (message));
+    sqlite3_bind_text (stmt, i++, msg->from ? msg->from->address : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, msg->from ? msg->from->name : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, msg->subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, msg->subject_base, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, parent, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, i++, msg->in_reply_to != NULL || (msg->references && msg->references->len > 0));
+    sqlite3_bind_text (stmt, i++, msg->thread_index, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, ti_parent, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, i++, flags);
+    if (! step_done (run, stmt, error))
+	return FALSE;
+    *rowid = sqlite3_last_insert_rowid (run->kith->store->db);
+
+    for (guint r = 0; r < msg->rcpts->len; r++) {
+	_kith_addr_t *a = msg->rcpts->pdata[r];
+	/* Bcc counts only on my own sent copies. */
+	if (a->kind == KITH_RCPT_BCC && ! mine)
+	    continue;
+	stmt = run->insert_rcpt;
+	sqlite3_bind_int64 (stmt, 1, *rowid);
+	sqlite3_bind_text (stmt, 2, a->address, -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 3, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int (stmt, 4, a->kind);
+	if (! step_done (run, stmt, error))
+	    return FALSE;
+    }
+    run->stats->mined++;
+    return TRUE;
+}
+
+static gboolean
+delete_row (run_t *run, gint64 rowid, GError **error)
+{
+    sqlite3_bind_int64 (run->delete_rcpts, 1, rowid);
+    if (! step_done (run, run->delete_rcpts, error))
+	return FALSE;
+    sqlite3_bind_int64 (run->delete_message, 1, rowid);
+    return step_done (run, run->delete_message, error);
+}
+
+static gboolean
+note_dependents (run_t *run, gint64 rowid, GError **error)
+{
+    if (run->full)
+	return TRUE;
+    return _kith_aggr_dependents (run->aggr, rowid, run->affected, error);
+}
+
+/* Handle one message that notmuch reports as new or changed. */
+static gboolean
+index_message (run_t *run, notmuch_message_t *message, GError **error)
+{
+    const char *message_id = notmuch_message_get_message_id (message);
+    const char *filename = notmuch_message_get_filename (message);
+    gboolean excluded = has_excluded_tag (run, message);
+    gint64 rowid = 0;
+    int rc;
+
+    if (message_id == NULL) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_NOTMUCH_ERROR,
+		     "notmuch returned a message without id (is the database being rewritten?)");
+	return FALSE;
+    }
+    if (! run->full) {
+	sqlite3_stmt *find = run->find;
+	gboolean same_file = FALSE;
+	guint flags = 0;
+
+	sqlite3_bind_text (find, 1, message_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step (find);
+	if (rc == SQLITE_ROW) {
+	    rowid = sqlite3_column_int64 (find, 0);
+	    same_file = g_strcmp0 ((const char *) sqlite3_column_text (find, 1), filename ? filename : "") == 0;
+	    flags = (guint) sqlite3_column_int64 (find, 2);
+	}
+	sqlite3_reset (find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	    _kith_store_set_error (run->kith->store, error, "cannot read the kith store");
+	    return FALSE;
+	}
+	if (rowid && same_file && ! (flags & KITH_MSG_BROKEN)) {
+	    guint now = excluded ? (flags | KITH_MSG_EXCLUDED) : (flags & ~KITH_MSG_EXCLUDED);
+	    if (now != flags) {
+		if (! note_dependents (run, rowid, error))
+		    return FALSE;
+		sqlite3_bind_int64 (run->update_flags, 1, now);
+		sqlite3_bind_int64 (run->update_flags, 2, rowid);
+		if (! step_done (run, run->update_flags, error))
+		    return FALSE;
+		run->stats->retagged++;
+	    }
+	    return TRUE;
+	}
+	if (rowid) {
+	    if (! note_dependents (run, rowid, error) || ! delete_row (run, rowid, error))
+		return FALSE;
+	}
+    }
+    if (! insert_message (run, message, filename, excluded, &rowid, error))
+	return FALSE;
+    return note_dependents (run, rowid, error);
+}
+
+static gboolean
+nm_error (notmuch_status_t st, GError **error, const char *what)
+{
+    g_set_error (error, KITH_ERROR, KITH_STATUS_NOTMUCH_ERROR, "%s: %s", what,
+		 notmuch_status_to_string (st));
+    return FALSE;
+}
+
+/* Remove the rows of messages notmuch no longer has. */
+static gboolean
+sweep_removed (run_t *run, GError **error)
+{
+    kith_t *kith = run->kith;
+    g_autoptr (notmuch_query_t) query = NULL;
+    g_autoptr (notmuch_messages_t) messages = NULL;
+    g_autoptr (GHashTable) present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr (GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (sqlite3_stmt) all = NULL;
+    notmuch_status_t st;
+    int rc;
+
+    st = notmuch_query_create_with_syntax (kith->db, "*", NOTMUCH_QUERY_SYNTAX_XAPIAN, &query);
+    if (st)
+	return nm_error (st, error, "cannot query the notmuch database");
+    notmuch_query_set_sort (query, NOTMUCH_SORT_UNSORTED);
+    st = notmuch_query_search_messages (query, &messages);
+    if (st)
+	return nm_error (st, error, "cannot query the notmuch database");
+    for (; notmuch_messages_valid (messages); notmuch_messages_move_to_next (messages)) {
+	g_autoptr (notmuch_message_t) m = notmuch_messages_get (messages);
+	g_hash_table_add (present, g_strdup (notmuch_message_get_message_id (m)));
+    }
+    all = _kith_store_prepare (kith->store, "SELECT id, message_id FROM message", error);
+    if (all == NULL)
+	return FALSE;
+    while ((rc = sqlite3_step (all)) == SQLITE_ROW) {
+	if (! g_hash_table_contains (present, sqlite3_column_text (all, 1))) {
+	    gint64 id = sqlite3_column_int64 (all, 0);
+	    g_array_append_val (gone, id);
+	}
+    }
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (kith->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    for (guint i = 0; i < gone->len; i++) {
+	gint64 id = g_array_index (gone, gint64, i);
+	if (! note_dependents (run, id, error) || ! delete_row (run, id, error))
+	    return FALSE;
+	run->stats->removed++;
+    }
+    return TRUE;
+}
+
+static gboolean
+store_count (_kith_store_t *store, const char *sql, gint64 *count, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (store, sql, error);
+
+    if (stmt == NULL)
+	return FALSE;
+    if (sqlite3_step (stmt) != SQLITE_ROW) {
+	_kith_store_set_error (store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    *count = sqlite3_column_int64 (stmt, 0);
+    return TRUE;
+}
+
+static gboolean
+collect_all_addresses (run_t *run, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
+	run->kith->store,
+	"SELECT author FROM message WHERE author IS NOT NULL UNION SELECT address FROM recipient", error);
+    int rc;
+
+    if (stmt == NULL)
+	return FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+	const char *a = (const char *) sqlite3_column_text (stmt, 0);
+	if (a && ! _kith_config_is_me (run->kith->config, a))
+	    g_hash_table_add (run->affected, g_strdup (a));
+    }
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (run->kith->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static gboolean
+index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
+		      void *user_data, GError **error)
+{
+    kith_t *kith = run->kith;
+    _kith_store_t *store = kith->store;
+    g_autoptr (notmuch_query_t) query = NULL;
+    g_autoptr (notmuch_messages_t) messages = NULL;
+    g_autofree char *stored_uuid = _kith_store_get_meta (store, "notmuch_uuid");
+    g_autofree char *stored_rev = _kith_store_get_meta (store, "revision");
+    g_autofree char *stored_fp = _kith_store_get_meta (store, "fingerprint");
+    g_autofree char *query_string = NULL;
+    g_autofree char *rev_string = NULL;
+    g_autofree char *now_string = NULL;
+    g_autoptr (GPtrArray) addresses = NULL;
+    const char *uuid = NULL;
+    unsigned long revision, done = 0;
+    unsigned int total = 0, nm_count = 0;
+    gint64 rows = 0;
+    notmuch_status_t st;
+    GHashTableIter it;
+    gpointer key;
+
+    revision = notmuch_database_get_revision (kith->db, &uuid);
+    run->full = (flags & KITH_INDEX_REBUILD) || stored_rev == NULL ||
+		g_strcmp0 (stored_uuid, uuid) != 0 ||
+		g_strcmp0 (stored_fp, kith->config->fingerprint) != 0;
+    run->stats->rebuilt = run->full;
+    if (run->full) {
+	if (! _kith_store_exec (store, "DELETE FROM recipient; DELETE FROM message; "
+				       "DELETE FROM contact; DELETE FROM contact_name;", error))
+	    return FALSE;
+	query_string = g_strdup ("*");
+    } else {
+	query_string = g_strdup_printf ("lastmod:%lu..%lu",
+					strtoul (stored_rev, NULL, 10) + 1, revision);
+    }
+
+    st = notmuch_query_create_with_syntax (kith->db, query_string, NOTMUCH_QUERY_SYNTAX_XAPIAN, &query);
+    if (st)
+	return nm_error (st, error, "cannot query the notmuch database");
+    notmuch_query_set_sort (query, NOTMUCH_SORT_UNSORTED);
+    if (progress) {
+	notmuch_query_count_messages (query, &total);
+	progress (0, total, user_data);
+    }
+    st = notmuch_query_search_messages (query, &messages);
+    if (st)
+	return nm_error (st, error, "cannot query the notmuch database");
+    for (; notmuch_messages_valid (messages); notmuch_messages_move_to_next (messages)) {
+	g_autoptr (notmuch_message_t) message = notmuch_messages_get (messages);
+	if (! index_message (run, message, error))
+	    return FALSE;
+	if (progress && (++done % 500) == 0)
+	    progress (done, total, user_data);
+    }
+    if (progress)
+	progress (done, total, user_data);
+
+    if (run->full) {
+	if (! collect_all_addresses (run, error))
+	    return FALSE;
+    } else {
+	g_autoptr (notmuch_query_t) all = NULL;
+	st = notmuch_query_create_with_syntax (kith->db, "*", NOTMUCH_QUERY_SYNTAX_XAPIAN, &all);
+	if (st == NOTMUCH_STATUS_SUCCESS)
+	    st = notmuch_query_count_messages (all, &nm_count);
+	if (st)
+	    return nm_error (st, error, "cannot count the notmuch messages");
+	if (! store_count (store, "SELECT count(*) FROM message", &rows, error))
+	    return FALSE;
+	if ((gint64) nm_count != rows && ! sweep_removed (run, error))
+	    return FALSE;
+    }
+
+    /* Recompute the touched contacts, in a stable order. */
+    addresses = g_ptr_array_new ();
+    g_hash_table_iter_init (&it, run->affected);
+    while (g_hash_table_iter_next (&it, &key, NULL))
+	g_ptr_array_add (addresses, key);
+    g_ptr_array_sort (addresses, compare_strings);
+    for (guint i = 0; i < addresses->len; i++)
+	if (! _kith_aggr_update_contact (run->aggr, addresses->pdata[i], error))
+	    return FALSE;
+    run->stats->contacts_updated = addresses->len;
+
+    rev_string = g_strdup_printf ("%lu", revision);
+    now_string = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+    if (! _kith_store_set_meta (store, "notmuch_uuid", uuid ? uuid : "", error) ||
+	! _kith_store_set_meta (store, "revision", rev_string, error) ||
+	! _kith_store_set_meta (store, "fingerprint", kith->config->fingerprint, error) ||
+	! _kith_store_set_meta (store, "indexed_at", now_string, error))
+	return FALSE;
+    run->stats->revision = revision;
+    return TRUE;
+}
+
+gboolean
+_kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
+		 void *user_data, kith_index_stats_t *stats, GError **error)
+{
+    _kith_store_t *store = kith->store;
+    run_t run = { 0 };
+    gboolean ok;
+
+    memset (stats, 0, sizeof (*stats));
+    run.kith = kith;
+    run.stats = stats;
+    run.affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+	int busy = sqlite3_errcode (store->db) == SQLITE_BUSY;
+	_kith_store_set_error (store, error, "cannot start writing the kith store");
+	if (busy && error && *error)
+	    (*error)->code = KITH_STATUS_DATABASE_LOCKED;
+	run_clear (&run);
+	return FALSE;
+    }
+    ok = (run.find = _kith_store_prepare (store, "SELECT id, filename, flags FROM message WHERE message_id = ?", error)) &&
+	 (run.insert_message = _kith_store_prepare (
+	      store,
+	      "INSERT INTO message (message_id, thread_id, filename, date, author, author_name, "
+	      "subject, subject_base, parent, has_reply_headers, thread_index, ti_parent, flags) "
+	      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", error)) &&
+	 (run.insert_rcpt = _kith_store_prepare (
+	      store, "INSERT INTO recipient (message, address, name, kind) VALUES (?,?,?,?)", error)) &&
+	 (run.delete_message = _kith_store_prepare (store, "DELETE FROM message WHERE id = ?", error)) &&
+	 (run.delete_rcpts = _kith_store_prepare (store, "DELETE FROM recipient WHERE message = ?", error)) &&
+	 (run.update_flags = _kith_store_prepare (store, "UPDATE message SET flags = ? WHERE id = ?", error)) &&
+	 (run.aggr = _kith_aggr_new (store, kith->config, error)) &&
+	 index_in_transaction (&run, flags, progress, user_data, error);
+    run_clear (&run);
+    if (! ok) {
+	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+    }
+    if (sqlite3_exec (store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	_kith_store_set_error (store, error, "cannot commit to the kith store");
+	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+    }
+    return TRUE;
+}

@@ -1,0 +1,331 @@
+/* kith-private.h - internal declarations shared by libkith's modules
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Nothing here is public API: include/kith.h is the only installed
+ * header.  Names shared between modules start with _kith_, everything
+ * else is static.
+ *
+ * Module map
+ * ----------
+ *   status.c   kith_status_to_string, GError <-> kith_status_t
+ *   config.c   reading kith's settings and "who am I" from notmuch config
+ *   mime.c     reading the header block of a message file, GMime parsing,
+ *              address / subject normalisation, bulk detection
+ *   store.c    the SQLite store (schema, meta, message and contact rows)
+ *   aggr.c     turning the mined message rows of one person into counts
+ *   score.c    score and tier from the counts (pure functions)
+ *   index.c    walking notmuch (full or since a lastmod revision)
+ *   kith.c     the public kith_* API on top of the above
+ *   cli.c, main.c   the notmuch-kith command (not in the library)
+ */
+
+#ifndef KITH_PRIVATE_H
+#define KITH_PRIVATE_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+#include <notmuch.h>
+#include <sqlite3.h>
+
+#include "kith.h"
+
+G_BEGIN_DECLS
+
+#define KITH_EXPORT __attribute__ ((visibility ("default")))
+
+/* ------------------------------------------------------------------ */
+/* Errors (status.c) */
+
+#define KITH_ERROR (_kith_error_quark ())
+GQuark _kith_error_quark (void);
+
+/* The GError codes of KITH_ERROR are kith_status_t values. */
+kith_status_t _kith_status_from_error (const GError *error, char **error_message);
+
+/* ------------------------------------------------------------------ */
+/* Automatic cleanups for the C libraries we use. */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (notmuch_database_t, notmuch_database_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (notmuch_query_t, notmuch_query_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (notmuch_messages_t, notmuch_messages_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (notmuch_message_t, notmuch_message_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (notmuch_tags_t, notmuch_tags_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (notmuch_config_values_t, notmuch_config_values_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (notmuch_config_pairs_t, notmuch_config_pairs_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
+
+/* ------------------------------------------------------------------ */
+/* Mined message facts (mime.c) */
+
+/* Flags describing one message.  Stored as an integer in the store. */
+typedef enum {
+    /* Header signals of automated or bulk mail. */
+    KITH_MSG_AUTO_SUBMITTED = 1 << 0, /* Auto-Submitted: anything but "no" */
+    KITH_MSG_PRECEDENCE_BULK = 1 << 1, /* Precedence: bulk or junk */
+    KITH_MSG_LIST_ID = 1 << 2,  /* List-Id present */
+    KITH_MSG_LIST_POST = 1 << 3, /* List-Post present */
+    KITH_MSG_PRECEDENCE_LIST = 1 << 4, /* Precedence: list */
+    KITH_MSG_LIST_UNSUBSCRIBE = 1 << 5, /* List-Unsubscribe present */
+    KITH_MSG_NOREPLY_SENDER = 1 << 6, /* From (or Sender) is no-reply style */
+    KITH_MSG_REPLY_SUBJECT = 1 << 7, /* Subject starts with Re:/AW:/SV:/... */
+    /* Set from notmuch and the identity, not from the headers. */
+    KITH_MSG_MINE = 1 << 8,     /* author is one of my addresses */
+    KITH_MSG_TO_ME = 1 << 9,    /* one of my addresses is in To or Cc */
+    KITH_MSG_EXCLUDED = 1 << 10, /* carries a search.exclude_tags tag */
+    KITH_MSG_BROKEN = 1 << 11,  /* file unreadable or unparsable */
+} _kith_msg_flag_t;
+
+/* Automated or bulk: never shared history.  A discussion list
+ * (List-Post present) is not bulk by itself. */
+#define KITH_MSG_IS_AUTOMATED(f)                                             \
+    (((f) & (KITH_MSG_AUTO_SUBMITTED | KITH_MSG_NOREPLY_SENDER)) ||          \
+     (((f) & (KITH_MSG_PRECEDENCE_BULK | KITH_MSG_LIST_UNSUBSCRIBE)) &&      \
+      ! ((f) & KITH_MSG_LIST_POST)))
+
+/* Mail that went through a mailing list. */
+#define KITH_MSG_IS_LIST(f)                                                  \
+    ((f) & (KITH_MSG_LIST_ID | KITH_MSG_LIST_POST | KITH_MSG_PRECEDENCE_LIST))
+
+typedef enum {
+    KITH_RCPT_TO = 1,
+    KITH_RCPT_CC = 2,
+    KITH_RCPT_BCC = 3,
+} _kith_rcpt_kind_t;
+
+typedef struct {
+    char *address; /* normalised: trimmed, lower-cased; never NULL */
+    char *name;    /* decoded display name, NULL if none */
+    int kind;      /* _kith_rcpt_kind_t; 0 for the author */
+} _kith_addr_t;
+
+/* Everything kith mines from the header block of one message.
+ * Produced by _kith_mime_parse_*; freed with _kith_msg_free. */
+typedef struct {
+    _kith_addr_t *from;     /* first From mailbox, or NULL */
+    GPtrArray *rcpts;       /* of _kith_addr_t*: To, Cc, Bcc in order */
+    char *subject;          /* decoded Subject, NULL if none */
+    char *subject_base;     /* see _kith_subject_base; NULL if none */
+    char *message_id;       /* without <>, NULL if none */
+    char *in_reply_to;      /* first message-id of In-Reply-To, no <> */
+    GPtrArray *references;  /* of char*: message-ids of References, no <> */
+    char *thread_index;     /* Thread-Index decoded to lower-case hex */
+    char *thread_topic;     /* decoded Thread-Topic */
+    gint64 date;            /* Date header as time_t, 0 if none/unparsable */
+    guint flags;            /* _kith_msg_flag_t header signals */
+} _kith_msg_t;
+
+void _kith_msg_free (_kith_msg_t *msg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_msg_t, _kith_msg_free)
+
+/* Make sure g_mime_init has run (idempotent, thread-safe). */
+void _kith_mime_init (void);
+
+/* Read the header block of FILENAME (up to the first empty line, never
+ * the body) and parse it.  At most KITH_MAX_HEADER_BLOCK bytes are read;
+ * a longer block is cut there.  Returns NULL and sets ERROR (naming the
+ * file) only when the file cannot be read at all; a file with garbage
+ * headers yields a _kith_msg_t with whatever could be recovered. */
+#define KITH_MAX_HEADER_BLOCK (4 * 1024 * 1024)
+_kith_msg_t *_kith_mime_parse_file (const char *filename, GError **error);
+
+/* Parse a header block held in memory (the body, if any, is ignored). */
+_kith_msg_t *_kith_mime_parse_headers (const char *buf, gsize len);
+
+/* Normalise one mail address: trim white space and angle brackets,
+ * lower-case it.  Returns NULL when the result is not plausibly an
+ * address (empty, no '@', contains white space or control characters).
+ * Free with g_free. */
+char *_kith_address_normalise (const char *address);
+
+/* Is this address no-reply style (noreply@, no-reply@, donotreply@,
+ * mailer-daemon@, notifications@, bounce...@, ...)?  ADDRESS must be
+ * normalised. */
+gboolean _kith_address_is_noreply (const char *address);
+
+/* Does SUBJECT start with a reply marker (Re:, RE:, Aw:, AW:, SV:, Antw:,
+ * Ynt:, Odp:, R:, Réf:, also "Re[2]:" and "Re: Re:")? */
+gboolean _kith_subject_is_reply (const char *subject);
+
+/* The subject stripped of any reply and forward markers (Re:, Fwd:, Fw:,
+ * WG:, TR:, ...) and leading "[list-tag]" parts, white space collapsed,
+ * case-folded.  NULL for NULL.  Free with g_free. */
+char *_kith_subject_base (const char *subject);
+
+
+/* ------------------------------------------------------------------ */
+/* Configuration (config.c) */
+
+/* Defaults of the kith.* notmuch config keys (README: Configuration). */
+#define KITH_DEFAULT_TIER_WEAK 1.0
+#define KITH_DEFAULT_TIER_KNOWN 30.0
+#define KITH_DEFAULT_TIER_CLOSE 120.0
+#define KITH_DEFAULT_REPLY_WINDOW_DAYS 60
+#define KITH_DEFAULT_LOCK_TIMEOUT 30
+
+typedef struct {
+    GPtrArray *me;            /* char*: my normalised addresses */
+    GPtrArray *me_patterns;   /* GPatternSpec*: kith.me_patterns globs */
+    GPtrArray *exclude_tags;  /* char*: search.exclude_tags */
+    double tier_threshold[4]; /* indexed by kith_tier_t; [0] unused */
+    gint64 reply_window;      /* seconds, for subject-only reply matching */
+    int lock_timeout;         /* seconds to wait for a notmuch write lock */
+    GHashTable *alias;        /* address -> GPtrArray* of its group (shared) */
+    GPtrArray *alias_groups;  /* GPtrArray* (of char*): one per kith.alias.* key */
+    char *store_path;         /* kith.store, NULL for the default */
+    char *fingerprint;        /* what the store's mined rows depend on */
+} _kith_config_t;
+
+_kith_config_t *_kith_config_load (notmuch_database_t *db, GError **error);
+void _kith_config_free (_kith_config_t *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_config_t, _kith_config_free)
+
+/* Is ADDRESS (normalised) one of mine? */
+gboolean _kith_config_is_me (const _kith_config_t *config, const char *address);
+
+/* ------------------------------------------------------------------ */
+/* Per-contact statistics (aggr.c, score.c) */
+
+typedef struct {
+    unsigned long count[KITH_COUNT_LAST];
+    unsigned long out_msgs;  /* distinct messages of mine in exchanges with them */
+    unsigned long in_msgs;   /* distinct messages of theirs in exchanges with me */
+    gint64 first, last;      /* first and last exchange, 0 if none */
+    gint64 latency_them;     /* median seconds, -1 if none */
+    gint64 latency_me;
+    gboolean i_wrote_first;
+    gboolean automated;
+} _kith_stats_t;
+
+/* Score of STATS at time NOW (README: "The score"). */
+double _kith_score (const _kith_stats_t *stats, gint64 now);
+
+/* Tier of SCORE under the thresholds of CONFIG (NULL: defaults). */
+kith_tier_t _kith_tier (const _kith_config_t *config, double score);
+
+/* ------------------------------------------------------------------ */
+/* The store (store.c) */
+
+#define KITH_SCHEMA_VERSION 1
+
+typedef struct {
+    sqlite3 *db;
+    char *path;
+} _kith_store_t;
+
+/* Open (and with CREATE, create 0600 with the current schema) the store
+ * at PATH.  Checks it is a kith store of a known schema version. */
+_kith_store_t *_kith_store_open (const char *path, gboolean create,
+				 int busy_timeout_ms, GError **error);
+void _kith_store_close (_kith_store_t *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_store_t, _kith_store_close)
+
+gboolean _kith_store_exec (_kith_store_t *store, const char *sql, GError **error);
+sqlite3_stmt *_kith_store_prepare (_kith_store_t *store, const char *sql, GError **error);
+/* Set ERROR from the store's last SQLite error, with CONTEXT. */
+void _kith_store_set_error (_kith_store_t *store, GError **error, const char *context);
+char *_kith_store_get_meta (_kith_store_t *store, const char *key);
+gboolean _kith_store_set_meta (_kith_store_t *store, const char *key,
+			       const char *value, GError **error);
+
+/* ------------------------------------------------------------------ */
+/* Aggregation (aggr.c) */
+
+/* Prepared lookups over the store's message rows. */
+typedef struct _kith_aggr _kith_aggr_t;
+
+_kith_aggr_t *_kith_aggr_new (_kith_store_t *store, const _kith_config_t *config,
+			      GError **error);
+void _kith_aggr_free (_kith_aggr_t *aggr);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_aggr_t, _kith_aggr_free)
+
+/* Evidence collected for kith_find (conversations, yearly activity). */
+typedef struct {
+    GArray *conversations; /* of _kith_conv_t, oldest first */
+    GHashTable *years;     /* year (GINT_TO_POINTER) -> count */
+} _kith_evidence_t;
+
+typedef struct {
+    char *thread_id;
+    char *subject;
+    gint64 first, last;
+    unsigned int messages;
+    gboolean on_list;
+} _kith_conv_t;
+
+void _kith_evidence_clear (_kith_evidence_t *ev);
+
+/* Compute STATS for the person whose addresses are ADDRESSES (char*,
+ * normalised).  EVIDENCE may be NULL. */
+gboolean _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses,
+			     _kith_stats_t *stats, _kith_evidence_t *evidence,
+			     GError **error);
+
+/* Addresses whose contact rows may depend on the message row ROWID:
+ * its author, recipients, the author of the message it replies to and
+ * the authors and recipients of the messages replying to it.  Added to
+ * SET (char* -> NULL, strings owned by the set). */
+gboolean _kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid,
+				GHashTable *set, GError **error);
+
+/* Recompute and store (or delete, when it no longer appears anywhere)
+ * the contact row and names of ADDRESS. */
+gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
+				    GError **error);
+
+/* The columns of a contact row after address and name, in the order
+ * _kith_store_stats_from_row reads them. */
+#define KITH_CONTACT_COLUMNS                                                  \
+    "sent_direct, sent_group, received, seen, automated_msgs, replies_from, " \
+    "replies_to, conversations, list_conversations, months, out_msgs, "       \
+    "in_msgs, first, last, latency_them, latency_me, i_wrote_first, automated"
+
+/* Fill STATS from KITH_CONTACT_COLUMNS starting at column FIRST. */
+void _kith_store_stats_from_row (sqlite3_stmt *stmt, int first, _kith_stats_t *stats);
+
+gboolean _kith_store_write_contact (_kith_store_t *store, const char *address,
+				    const char *name, const _kith_stats_t *stats,
+				    GError **error);
+
+/* Read a stored contact row into STATS; FALSE if there is none (ERROR
+ * is set only for a real failure). */
+gboolean _kith_store_read_contact (_kith_store_t *store, const char *address,
+				   _kith_stats_t *stats, GError **error);
+
+/* ------------------------------------------------------------------ */
+/* Names (names.c) */
+
+/* Fold a display name for matching: Unicode compatibility-decomposed,
+ * accents dropped, case-folded, punctuation turned into spaces, white
+ * space collapsed.  "Müller, Jürgen" -> "muller jurgen". */
+char *_kith_name_fold (const char *name);
+
+/* The words of a folded name, sorted (so "Last, First" and "First
+ * Last" give the same list).  Free with g_strfreev. */
+char **_kith_name_words (const char *folded);
+
+/* ------------------------------------------------------------------ */
+/* The session (kith.c) and the indexer (index.c) */
+
+struct _kith {
+    notmuch_database_t *db;
+    _kith_config_t *config;
+    _kith_store_t *store; /* NULL when read-only and not indexed yet */
+    char *store_path;
+    char *config_path;
+    char *profile;
+    gboolean writable;
+};
+
+gboolean _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
+			  void *user_data, kith_index_stats_t *stats, GError **error);
+
+G_END_DECLS
+
+#endif /* KITH_PRIVATE_H */

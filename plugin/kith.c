@@ -1,0 +1,895 @@
+/* kith.c - the public libkith API: sessions, contacts, queries
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kith-private.h"
+
+struct _kith_contact {
+    char *address;
+    char *name;
+    GPtrArray *addresses;  /* char* */
+    GPtrArray *names;      /* char*, most used first */
+    GArray *name_counts;   /* unsigned long, parallel to names */
+    GPtrArray *similar;    /* char* */
+    _kith_stats_t stats;
+    double score;
+    kith_tier_t tier;
+    _kith_evidence_t evidence;
+    int first_year;
+    GArray *activity;      /* unsigned long per year from first_year */
+};
+
+struct _kith_contacts {
+    GPtrArray *contacts;   /* kith_contact_t* */
+    guint position;
+};
+
+/* ------------------------------------------------------------------ */
+/* Opening */
+
+static kith_status_t
+fail (char **error_message, kith_status_t status, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static kith_status_t
+fail (char **error_message, kith_status_t status, const char *format, ...)
+{
+    va_list args;
+
+    if (error_message) {
+	g_autofree char *text = NULL;
+	va_start (args, format);
+	text = g_strdup_vprintf (format, args);
+	va_end (args);
+	*error_message = strdup (text);
+    }
+    return status;
+}
+
+static gboolean
+is_lock_error (const char *message)
+{
+    return message && (strstr (message, "lock") || strstr (message, "Lock"));
+}
+
+/* Open the notmuch database, waiting up to TIMEOUT seconds while
+ * another process holds the write lock (only a read-write open can
+ * notice the lock). */
+static kith_status_t
+open_notmuch (const char *config_path, const char *profile, notmuch_database_mode_t mode,
+	      int timeout, notmuch_database_t **db, char **error_message)
+{
+    gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
+
+    for (;;) {
+	char *msg = NULL;
+	notmuch_status_t st = notmuch_database_open_with_config (NULL, mode, config_path,
+								 profile, db, &msg);
+	g_autofree char *text = msg ? g_strdup (msg) : NULL;
+
+	free (msg);
+	if (st == NOTMUCH_STATUS_SUCCESS)
+	    return KITH_STATUS_SUCCESS;
+	if (text)
+	    g_strchomp (text);
+	if (st == NOTMUCH_STATUS_NO_CONFIG)
+	    return fail (error_message, KITH_STATUS_NO_CONFIG,
+			 "no notmuch configuration found (NOTMUCH_CONFIG, "
+			 "~/.config/notmuch/default/config or ~/.notmuch-config): "
+			 "run 'notmuch setup' first");
+	if (st == NOTMUCH_STATUS_XAPIAN_EXCEPTION && is_lock_error (text)) {
+	    if (g_get_monotonic_time () < deadline) {
+		g_usleep (G_USEC_PER_SEC / 10);
+		continue;
+	    }
+	    return fail (error_message, KITH_STATUS_DATABASE_LOCKED,
+			 "the notmuch database is still locked by another process "
+			 "(a running 'notmuch new'?) after %d s; try again later "
+			 "(kith.lock_timeout sets the wait)", timeout);
+	}
+	return fail (error_message, KITH_STATUS_NO_DATABASE,
+		     "cannot open the notmuch database: %s%s",
+		     text && *text ? text : notmuch_status_to_string (st),
+		     st == NOTMUCH_STATUS_NO_DATABASE || st == NOTMUCH_STATUS_FILE_ERROR
+			 ? " (has 'notmuch new' been run?)" : "");
+    }
+}
+
+static char *
+default_store_path (notmuch_database_t *db)
+{
+    const char *path = notmuch_config_get (db, NOTMUCH_CONFIG_DATABASE_PATH);
+    g_autofree char *dot = NULL;
+
+    if (path == NULL)
+	path = notmuch_database_get_path (db);
+    dot = g_build_filename (path, ".notmuch", NULL);
+    if (g_file_test (dot, G_FILE_TEST_IS_DIR))
+	return g_build_filename (dot, "kith.db", NULL);
+    return g_build_filename (path, "kith.db", NULL);
+}
+
+KITH_EXPORT kith_status_t
+kith_open (const char *config_path, const char *profile, unsigned int flags,
+	   kith_t **out, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    kith_t *kith;
+    kith_status_t status;
+    notmuch_database_t *probe = NULL;
+    int timeout;
+
+    if (out == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    *out = NULL;
+    _kith_mime_init ();
+    kith = g_new0 (kith_t, 1);
+    kith->writable = (flags & KITH_OPEN_WRITE) != 0;
+    kith->config_path = g_strdup (config_path);
+    kith->profile = g_strdup (profile);
+
+    status = open_notmuch (config_path, profile, NOTMUCH_DATABASE_MODE_READ_ONLY, 0,
+			   &kith->db, error_message);
+    if (status)
+	goto FAIL;
+    kith->config = _kith_config_load (kith->db, &error);
+    if (kith->config == NULL) {
+	status = _kith_status_from_error (error, error_message);
+	goto FAIL;
+    }
+    if (kith->writable) {
+	/* Wait for a running 'notmuch new' to finish, so that the
+	 * snapshot indexed is the state it leaves behind. */
+	timeout = kith->config->lock_timeout;
+	status = open_notmuch (config_path, profile, NOTMUCH_DATABASE_MODE_READ_WRITE,
+			       timeout, &probe, error_message);
+	if (status == KITH_STATUS_DATABASE_LOCKED)
+	    goto FAIL;
+	if (probe) {
+	    notmuch_database_destroy (probe);
+	    /* Reopen, to read the database as the writer left it. */
+	    notmuch_database_destroy (kith->db);
+	    kith->db = NULL;
+	    status = open_notmuch (config_path, profile, NOTMUCH_DATABASE_MODE_READ_ONLY, 0,
+				   &kith->db, error_message);
+	    if (status)
+		goto FAIL;
+	} else if (error_message && *error_message) {
+	    /* A read-only database (no write permission): index anyway. */
+	    free (*error_message);
+	    *error_message = NULL;
+	}
+	status = KITH_STATUS_SUCCESS;
+    }
+    kith->store_path = kith->config->store_path ? g_strdup (kith->config->store_path)
+						: default_store_path (kith->db);
+    kith->store = _kith_store_open (kith->store_path, kith->writable,
+				    kith->config->lock_timeout * 1000, &error);
+    if (kith->store == NULL) {
+	if (g_error_matches (error, KITH_ERROR, KITH_STATUS_NOT_INDEXED) && ! kith->writable) {
+	    g_clear_error (&error);
+	} else {
+	    status = _kith_status_from_error (error, error_message);
+	    goto FAIL;
+	}
+    }
+    *out = kith;
+    return KITH_STATUS_SUCCESS;
+
+FAIL:
+    kith_destroy (kith);
+    return status;
+}
+
+KITH_EXPORT void
+kith_destroy (kith_t *kith)
+{
+    if (kith == NULL)
+	return;
+    _kith_store_close (kith->store);
+    if (kith->db)
+	notmuch_database_destroy (kith->db);
+    _kith_config_free (kith->config);
+    g_free (kith->store_path);
+    g_free (kith->config_path);
+    g_free (kith->profile);
+    g_free (kith);
+}
+
+KITH_EXPORT const char *
+kith_get_store_path (kith_t *kith)
+{
+    return kith ? kith->store_path : NULL;
+}
+
+KITH_EXPORT kith_status_t
+kith_index (kith_t *kith, unsigned int flags, kith_progress_fn progress, void *user_data,
+	    kith_index_stats_t *stats, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    kith_index_stats_t local;
+
+    if (kith == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    if (! kith->writable || kith->store == NULL)
+	return fail (error_message, KITH_STATUS_BAD_ARGUMENT,
+		     "kith_index needs a session opened with KITH_OPEN_WRITE");
+    if (! _kith_index_run (kith, flags, progress, user_data, stats ? stats : &local, &error))
+	return _kith_status_from_error (error, error_message);
+    return KITH_STATUS_SUCCESS;
+}
+
+static kith_status_t
+need_store (kith_t *kith, char **error_message)
+{
+    if (kith->store == NULL)
+	return fail (error_message, KITH_STATUS_NOT_INDEXED,
+		     "there is no kith store at '%s' yet: run 'notmuch kith index'",
+		     kith->store_path);
+    return KITH_STATUS_SUCCESS;
+}
+
+KITH_EXPORT kith_status_t
+kith_get_store_info (kith_t *kith, kith_store_info_t *info, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    g_autofree char *rev = NULL, *uuid = NULL, *at = NULL;
+    const char *nm_uuid = NULL;
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    kith_status_t status;
+
+    if (kith == NULL || info == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    memset (info, 0, sizeof (*info));
+    if ((status = need_store (kith, error_message)))
+	return status;
+    info->notmuch_revision = notmuch_database_get_revision (kith->db, &nm_uuid);
+    rev = _kith_store_get_meta (kith->store, "revision");
+    uuid = _kith_store_get_meta (kith->store, "notmuch_uuid");
+    at = _kith_store_get_meta (kith->store, "indexed_at");
+    info->revision = rev ? strtoul (rev, NULL, 10) : 0;
+    info->same_database = g_strcmp0 (uuid, nm_uuid) == 0;
+    info->indexed_at = at ? (time_t) g_ascii_strtoll (at, NULL, 10) : 0;
+
+    stmt = _kith_store_prepare (kith->store,
+				"SELECT (SELECT count(*) FROM message), (SELECT count(*) FROM contact)", &error);
+    if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW) {
+	if (error == NULL)
+	    _kith_store_set_error (kith->store, &error, "cannot read the kith store");
+	return _kith_status_from_error (error, error_message);
+    }
+    info->messages = sqlite3_column_int64 (stmt, 0);
+    info->contacts = sqlite3_column_int64 (stmt, 1);
+    g_clear_pointer (&stmt, sqlite3_finalize);
+    stmt = _kith_store_prepare (kith->store, "SELECT " KITH_CONTACT_COLUMNS " FROM contact", &error);
+    if (stmt == NULL)
+	return _kith_status_from_error (error, error_message);
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+	_kith_stats_t s;
+	_kith_store_stats_from_row (stmt, 0, &s);
+	if (_kith_tier (kith->config, _kith_score (&s, now)) >= KITH_TIER_WEAK)
+	    info->correspondents++;
+    }
+    return KITH_STATUS_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Contacts */
+
+static kith_contact_t *
+contact_new (const char *address)
+{
+    kith_contact_t *c = g_new0 (kith_contact_t, 1);
+
+    c->address = g_strdup (address);
+    c->addresses = g_ptr_array_new_with_free_func (g_free);
+    c->names = g_ptr_array_new_with_free_func (g_free);
+    c->name_counts = g_array_new (FALSE, FALSE, sizeof (unsigned long));
+    c->similar = g_ptr_array_new_with_free_func (g_free);
+    c->activity = g_array_new (FALSE, TRUE, sizeof (unsigned long));
+    c->stats.latency_them = c->stats.latency_me = -1;
+    return c;
+}
+
+KITH_EXPORT void
+kith_contact_destroy (kith_contact_t *c)
+{
+    if (c == NULL)
+	return;
+    g_free (c->address);
+    g_free (c->name);
+    g_ptr_array_unref (c->addresses);
+    g_ptr_array_unref (c->names);
+    g_array_unref (c->name_counts);
+    g_ptr_array_unref (c->similar);
+    g_array_unref (c->activity);
+    _kith_evidence_clear (&c->evidence);
+    g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (kith_contact_t, kith_contact_destroy)
+
+static void
+contact_add_name (kith_contact_t *c, const char *name, unsigned long count)
+{
+    for (guint i = 0; i < c->names->len; i++) {
+	if (strcmp (c->names->pdata[i], name) == 0) {
+	    g_array_index (c->name_counts, unsigned long, i) += count;
+	    return;
+	}
+    }
+    g_ptr_array_add (c->names, g_strdup (name));
+    g_array_append_val (c->name_counts, count);
+}
+
+static void
+contact_sort_names (kith_contact_t *c)
+{
+    /* insertion sort: few names, stable, most used first */
+    for (guint i = 1; i < c->names->len; i++) {
+	for (guint j = i; j > 0; j--) {
+	    unsigned long *n = (unsigned long *) c->name_counts->data;
+	    if (n[j] <= n[j - 1])
+		break;
+	    unsigned long tn = n[j];
+	    gpointer tp = c->names->pdata[j];
+	    n[j] = n[j - 1];
+	    c->names->pdata[j] = c->names->pdata[j - 1];
+	    n[j - 1] = tn;
+	    c->names->pdata[j - 1] = tp;
+	}
+    }
+    g_free (c->name);
+    c->name = c->names->len ? g_strdup (c->names->pdata[0]) : NULL;
+}
+
+static gboolean
+load_names (kith_t *kith, kith_contact_t *c, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
+	kith->store, "SELECT name, count FROM contact_name WHERE address = ?", error);
+
+    if (stmt == NULL)
+	return FALSE;
+    for (guint i = 0; i < c->addresses->len; i++) {
+	sqlite3_bind_text (stmt, 1, c->addresses->pdata[i], -1, SQLITE_STATIC);
+	while (sqlite3_step (stmt) == SQLITE_ROW)
+	    contact_add_name (c, (const char *) sqlite3_column_text (stmt, 0),
+			      sqlite3_column_int64 (stmt, 1));
+	sqlite3_reset (stmt);
+    }
+    contact_sort_names (c);
+    return TRUE;
+}
+
+static void
+contact_finish (kith_t *kith, kith_contact_t *c, gint64 now)
+{
+    c->score = _kith_score (&c->stats, now);
+    c->tier = _kith_tier (kith->config, c->score);
+}
+
+/* The contact for the alias group GROUP: its counts are computed from
+ * the message rows of all its addresses together. */
+static kith_contact_t *
+merged_contact (kith_t *kith, _kith_aggr_t *aggr, GPtrArray *group,
+		_kith_evidence_t *evidence, gint64 now, GError **error)
+{
+    g_autoptr (kith_contact_t) c = NULL;
+    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
+	kith->store, "SELECT out_msgs + in_msgs FROM contact WHERE address = ?", error);
+    gint64 best = -1;
+    const char *main_address = group->pdata[0];
+
+    if (stmt == NULL)
+	return NULL;
+    for (guint i = 0; i < group->len; i++) {
+	sqlite3_bind_text (stmt, 1, group->pdata[i], -1, SQLITE_STATIC);
+	if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > best) {
+	    best = sqlite3_column_int64 (stmt, 0);
+	    main_address = group->pdata[i];
+	}
+	sqlite3_reset (stmt);
+    }
+    c = contact_new (main_address);
+    for (guint i = 0; i < group->len; i++)
+	g_ptr_array_add (c->addresses, g_strdup (group->pdata[i]));
+    if (! _kith_aggr_compute (aggr, group, &c->stats, evidence, error))
+	return NULL;
+    if (! load_names (kith, c, error))
+	return NULL;
+    contact_finish (kith, c, now);
+    return g_steal_pointer (&c);
+}
+
+static int
+compare_by_score (gconstpointer a, gconstpointer b)
+{
+    const kith_contact_t *x = *(kith_contact_t *const *) a, *y = *(kith_contact_t *const *) b;
+
+    if (x->score != y->score)
+	return x->score > y->score ? -1 : 1;
+    if (x->stats.last != y->stats.last)
+	return x->stats.last > y->stats.last ? -1 : 1;
+    return strcmp (x->address, y->address);
+}
+
+static int
+compare_by_recent (gconstpointer a, gconstpointer b)
+{
+    const kith_contact_t *x = *(kith_contact_t *const *) a, *y = *(kith_contact_t *const *) b;
+
+    if (x->stats.last != y->stats.last)
+	return x->stats.last > y->stats.last ? -1 : 1;
+    return strcmp (x->address, y->address);
+}
+
+static int
+compare_by_name (gconstpointer a, gconstpointer b)
+{
+    const kith_contact_t *x = *(kith_contact_t *const *) a, *y = *(kith_contact_t *const *) b;
+    g_autofree char *fx = _kith_name_fold (x->name ? x->name : x->address);
+    g_autofree char *fy = _kith_name_fold (y->name ? y->name : y->address);
+    int r = strcmp (fx, fy);
+
+    return r ? r : strcmp (x->address, y->address);
+}
+
+KITH_EXPORT kith_status_t
+kith_who (kith_t *kith, const kith_who_options_t *options, kith_contacts_t **out,
+	  char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    g_autoptr (_kith_aggr_t) aggr = NULL;
+    g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_contact_destroy);
+    kith_who_options_t defaults = { 0 };
+    kith_tier_t min_tier;
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    kith_contacts_t *contacts;
+    kith_status_t status;
+    int rc;
+
+    if (kith == NULL || out == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    *out = NULL;
+    if ((status = need_store (kith, error_message)))
+	return status;
+    if (options == NULL)
+	options = &defaults;
+    min_tier = options->include_none ? KITH_TIER_NONE
+				     : (options->min_tier == KITH_TIER_NONE ? KITH_TIER_WEAK
+									    : options->min_tier);
+
+    stmt = _kith_store_prepare (kith->store, "SELECT address, name, " KITH_CONTACT_COLUMNS " FROM contact", &error);
+    if (stmt == NULL)
+	return _kith_status_from_error (error, error_message);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+	const char *address = (const char *) sqlite3_column_text (stmt, 0);
+	const char *name = (const char *) sqlite3_column_text (stmt, 1);
+	kith_contact_t *c;
+
+	if (g_hash_table_contains (kith->config->alias, address))
+	    continue; /* merged below */
+	c = contact_new (address);
+	c->name = g_strdup (name);
+	g_ptr_array_add (c->addresses, g_strdup (address));
+	_kith_store_stats_from_row (stmt, 2, &c->stats);
+	contact_finish (kith, c, now);
+	g_ptr_array_add (list, c);
+    }
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (kith->store, &error, "cannot read the kith store");
+	return _kith_status_from_error (error, error_message);
+    }
+    if (kith->config->alias_groups->len > 0) {
+	aggr = _kith_aggr_new (kith->store, kith->config, &error);
+	if (aggr == NULL)
+	    return _kith_status_from_error (error, error_message);
+	for (guint i = 0; i < kith->config->alias_groups->len; i++) {
+	    kith_contact_t *c = merged_contact (kith, aggr, kith->config->alias_groups->pdata[i],
+						NULL, now, &error);
+	    if (c == NULL)
+		return _kith_status_from_error (error, error_message);
+	    g_ptr_array_add (list, c);
+	}
+    }
+
+    contacts = g_new0 (kith_contacts_t, 1);
+    contacts->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_contact_destroy);
+    for (guint i = 0; i < list->len; i++) {
+	kith_contact_t *c = list->pdata[i];
+	if (c->tier < min_tier)
+	    continue;
+	if (options->since && c->stats.last < options->since)
+	    continue;
+	g_ptr_array_add (contacts->contacts, g_steal_pointer (&list->pdata[i]));
+    }
+    g_ptr_array_sort (contacts->contacts,
+		      options->sort == KITH_SORT_RECENT ? compare_by_recent
+		      : options->sort == KITH_SORT_NAME ? compare_by_name
+							: compare_by_score);
+    if (options->limit && contacts->contacts->len > options->limit)
+	g_ptr_array_set_size (contacts->contacts, options->limit);
+    *out = contacts;
+    return KITH_STATUS_SUCCESS;
+}
+
+KITH_EXPORT bool
+kith_contacts_valid (kith_contacts_t *contacts)
+{
+    return contacts && contacts->position < contacts->contacts->len;
+}
+
+KITH_EXPORT kith_contact_t *
+kith_contacts_get (kith_contacts_t *contacts)
+{
+    if (! kith_contacts_valid (contacts))
+	return NULL;
+    return contacts->contacts->pdata[contacts->position];
+}
+
+KITH_EXPORT void
+kith_contacts_move_to_next (kith_contacts_t *contacts)
+{
+    if (kith_contacts_valid (contacts))
+	contacts->position++;
+}
+
+KITH_EXPORT void
+kith_contacts_destroy (kith_contacts_t *contacts)
+{
+    if (contacts == NULL)
+	return;
+    g_ptr_array_unref (contacts->contacts);
+    g_free (contacts);
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding one person */
+
+/* Does every word of QUERY_WORDS occur among NAME_WORDS? */
+static gboolean
+words_match (char **query_words, char **name_words)
+{
+    for (char **q = query_words; *q; q++)
+	if (! g_strv_contains ((const char *const *) name_words, *q))
+	    return FALSE;
+    return query_words[0] != NULL;
+}
+
+/* The group (alias or single address) ADDRESS belongs to. */
+static GPtrArray *
+group_of (kith_t *kith, const char *address)
+{
+    GPtrArray *group = g_hash_table_lookup (kith->config->alias, address);
+    GPtrArray *single;
+
+    if (group)
+	return g_ptr_array_ref (group);
+    single = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (single, g_strdup (address));
+    return single;
+}
+
+static gboolean
+contact_exists (kith_t *kith, const char *address, GError **error)
+{
+    _kith_stats_t s;
+
+    return _kith_store_read_contact (kith->store, address, &s, error);
+}
+
+/* Addresses sharing one of C's display names (two words or more, folded). */
+static gboolean
+find_similar (kith_t *kith, kith_contact_t *c, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
+	kith->store, "SELECT address, name FROM contact_name ORDER BY count DESC, address", error);
+    g_autoptr (GHashTable) folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+    if (stmt == NULL)
+	return FALSE;
+    for (guint i = 0; i < c->names->len; i++) {
+	char *f = _kith_name_fold (c->names->pdata[i]);
+	if (strchr (f, ' '))
+	    g_hash_table_add (folded, f);
+	else
+	    g_free (f);
+    }
+    if (g_hash_table_size (folded) == 0)
+	return TRUE;
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+	const char *address = (const char *) sqlite3_column_text (stmt, 0);
+	g_autofree char *f = _kith_name_fold ((const char *) sqlite3_column_text (stmt, 1));
+	gboolean known = FALSE;
+
+	if (! g_hash_table_contains (folded, f) || _kith_config_is_me (kith->config, address))
+	    continue;
+	for (guint i = 0; i < c->addresses->len && ! known; i++)
+	    known = strcmp (c->addresses->pdata[i], address) == 0;
+	for (guint i = 0; i < c->similar->len && ! known; i++)
+	    known = strcmp (c->similar->pdata[i], address) == 0;
+	if (! known)
+	    g_ptr_array_add (c->similar, g_strdup (address));
+    }
+    return TRUE;
+}
+
+KITH_EXPORT kith_status_t
+kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) group = NULL;
+    g_autoptr (_kith_aggr_t) aggr = NULL;
+    g_autoptr (kith_contact_t) c = NULL;
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    kith_status_t status;
+
+    if (kith == NULL || query == NULL || out == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    *out = NULL;
+    if ((status = need_store (kith, error_message)))
+	return status;
+
+    if (strchr (query, '@')) {
+	g_autofree char *address = _kith_address_normalise (query);
+	if (address == NULL)
+	    return fail (error_message, KITH_STATUS_BAD_ARGUMENT, "'%s' is not a mail address", query);
+	if (_kith_config_is_me (kith->config, address))
+	    return fail (error_message, KITH_STATUS_BAD_ARGUMENT, "'%s' is one of your own addresses", query);
+	group = group_of (kith, address);
+	if (! contact_exists (kith, address, &error)) {
+	    if (error)
+		return _kith_status_from_error (error, error_message);
+	    return fail (error_message, KITH_STATUS_UNKNOWN_CONTACT,
+			 "no mail from or to '%s' is indexed", query);
+	}
+    } else {
+	g_autoptr (sqlite3_stmt) stmt = NULL;
+	g_autofree char *folded = _kith_name_fold (query);
+	g_auto (GStrv) qwords = _kith_name_words (folded);
+	g_autoptr (GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+	g_autoptr (GHashTable) seen_single = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr (GPtrArray) with_history = g_ptr_array_new ();
+
+	if (qwords[0] == NULL)
+	    return fail (error_message, KITH_STATUS_BAD_ARGUMENT, "'%s' is neither an address nor a name", query);
+	stmt = _kith_store_prepare (kith->store,
+				    "SELECT n.address, n.name FROM contact_name n ORDER BY n.address", &error);
+	if (stmt == NULL)
+	    return _kith_status_from_error (error, error_message);
+	while (sqlite3_step (stmt) == SQLITE_ROW) {
+	    const char *address = (const char *) sqlite3_column_text (stmt, 0);
+	    g_autofree char *f = _kith_name_fold ((const char *) sqlite3_column_text (stmt, 1));
+	    g_auto (GStrv) words = _kith_name_words (f);
+	    GPtrArray *alias;
+
+	    if (! words_match (qwords, words) || _kith_config_is_me (kith->config, address))
+		continue;
+	    alias = g_hash_table_lookup (kith->config->alias, address);
+	    if (alias) {
+		if (g_hash_table_contains (seen, alias))
+		    continue;
+		g_hash_table_add (seen, alias);
+	    } else {
+		if (g_hash_table_contains (seen_single, address))
+		    continue;
+		g_hash_table_add (seen_single, g_strdup (address));
+	    }
+	    g_ptr_array_add (candidates, group_of (kith, address));
+	}
+	if (candidates->len == 0)
+	    return fail (error_message, KITH_STATUS_UNKNOWN_CONTACT,
+			 "nobody called '%s' is indexed", query);
+	/* Prefer the one person with shared history among namesakes. */
+	for (guint i = 0; i < candidates->len; i++) {
+	    GPtrArray *g = candidates->pdata[i];
+	    for (guint j = 0; j < g->len; j++) {
+		_kith_stats_t s;
+		if (_kith_store_read_contact (kith->store, g->pdata[j], &s, NULL) &&
+		    _kith_tier (kith->config, _kith_score (&s, now)) >= KITH_TIER_WEAK) {
+		    g_ptr_array_add (with_history, g);
+		    break;
+		}
+	    }
+	}
+	if (candidates->len == 1)
+	    group = g_ptr_array_ref (candidates->pdata[0]);
+	else if (with_history->len == 1)
+	    group = g_ptr_array_ref (with_history->pdata[0]);
+	else {
+	    GPtrArray *list = with_history->len > 1 ? with_history : candidates;
+	    g_autoptr (GString) text = g_string_new (NULL);
+	    g_string_printf (text, "'%s' matches %u people; name one by address:", query, list->len);
+	    for (guint i = 0; i < list->len && i < 20; i++)
+		g_string_append_printf (text, " %s", (const char *) ((GPtrArray *) list->pdata[i])->pdata[0]);
+	    if (list->len > 20)
+		g_string_append (text, " ...");
+	    return fail (error_message, KITH_STATUS_AMBIGUOUS_CONTACT, "%s", text->str);
+	}
+    }
+
+    aggr = _kith_aggr_new (kith->store, kith->config, &error);
+    if (aggr == NULL)
+	return _kith_status_from_error (error, error_message);
+    {
+	_kith_evidence_t ev = { 0 };
+	c = merged_contact (kith, aggr, group, &ev, now, &error);
+	if (c == NULL) {
+	    _kith_evidence_clear (&ev);
+	    return _kith_status_from_error (error, error_message);
+	}
+	c->evidence = ev;
+    }
+    if (! find_similar (kith, c, &error))
+	return _kith_status_from_error (error, error_message);
+    if (c->evidence.years && g_hash_table_size (c->evidence.years) > 0) {
+	GHashTableIter it;
+	gpointer key, value;
+	int lo = G_MAXINT, hi = G_MININT;
+	g_hash_table_iter_init (&it, c->evidence.years);
+	while (g_hash_table_iter_next (&it, &key, NULL)) {
+	    lo = MIN (lo, GPOINTER_TO_INT (key));
+	    hi = MAX (hi, GPOINTER_TO_INT (key));
+	}
+	c->first_year = lo;
+	g_array_set_size (c->activity, hi - lo + 1);
+	g_hash_table_iter_init (&it, c->evidence.years);
+	while (g_hash_table_iter_next (&it, &key, &value))
+	    g_array_index (c->activity, unsigned long, GPOINTER_TO_INT (key) - lo) = GPOINTER_TO_UINT (value);
+    }
+    *out = g_steal_pointer (&c);
+    return KITH_STATUS_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Getters */
+
+KITH_EXPORT const char *
+kith_contact_get_address (kith_contact_t *c)
+{
+    return c ? c->address : NULL;
+}
+
+KITH_EXPORT const char *
+kith_contact_get_name (kith_contact_t *c)
+{
+    return c ? c->name : NULL;
+}
+
+KITH_EXPORT double
+kith_contact_get_score (kith_contact_t *c)
+{
+    return c ? c->score : 0.0;
+}
+
+KITH_EXPORT kith_tier_t
+kith_contact_get_tier (kith_contact_t *c)
+{
+    return c ? c->tier : KITH_TIER_NONE;
+}
+
+KITH_EXPORT unsigned long
+kith_contact_get_count (kith_contact_t *c, kith_count_t which)
+{
+    if (c == NULL || (unsigned) which >= KITH_COUNT_LAST)
+	return 0;
+    return c->stats.count[which];
+}
+
+KITH_EXPORT time_t
+kith_contact_get_first (kith_contact_t *c)
+{
+    return c ? (time_t) c->stats.first : 0;
+}
+
+KITH_EXPORT time_t
+kith_contact_get_last (kith_contact_t *c)
+{
+    return c ? (time_t) c->stats.last : 0;
+}
+
+KITH_EXPORT int64_t
+kith_contact_get_median_latency (kith_contact_t *c, bool theirs)
+{
+    if (c == NULL)
+	return -1;
+    return theirs ? c->stats.latency_them : c->stats.latency_me;
+}
+
+KITH_EXPORT bool
+kith_contact_get_i_wrote_first (kith_contact_t *c)
+{
+    return c && c->stats.i_wrote_first;
+}
+
+KITH_EXPORT bool
+kith_contact_get_automated (kith_contact_t *c)
+{
+    return c && c->stats.automated;
+}
+
+KITH_EXPORT unsigned int
+kith_contact_count_addresses (kith_contact_t *c)
+{
+    return c ? c->addresses->len : 0;
+}
+
+KITH_EXPORT const char *
+kith_contact_get_address_at (kith_contact_t *c, unsigned int i)
+{
+    return c && i < c->addresses->len ? c->addresses->pdata[i] : NULL;
+}
+
+KITH_EXPORT unsigned int
+kith_contact_count_names (kith_contact_t *c)
+{
+    return c ? c->names->len : 0;
+}
+
+KITH_EXPORT const char *
+kith_contact_get_name_at (kith_contact_t *c, unsigned int i, unsigned long *count)
+{
+    if (c == NULL || i >= c->names->len)
+	return NULL;
+    if (count)
+	*count = g_array_index (c->name_counts, unsigned long, i);
+    return c->names->pdata[i];
+}
+
+KITH_EXPORT unsigned int
+kith_contact_count_similar (kith_contact_t *c)
+{
+    return c ? c->similar->len : 0;
+}
+
+KITH_EXPORT const char *
+kith_contact_get_similar_at (kith_contact_t *c, unsigned int i)
+{
+    return c && i < c->similar->len ? c->similar->pdata[i] : NULL;
+}
+
+KITH_EXPORT unsigned int
+kith_contact_count_conversations (kith_contact_t *c)
+{
+    return c && c->evidence.conversations ? c->evidence.conversations->len : 0;
+}
+
+KITH_EXPORT kith_status_t
+kith_contact_get_conversation (kith_contact_t *c, unsigned int i, kith_conversation_t *conv)
+{
+    _kith_conv_t *src;
+
+    if (c == NULL || conv == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    if (i >= kith_contact_count_conversations (c))
+	return KITH_STATUS_BAD_ARGUMENT;
+    src = &g_array_index (c->evidence.conversations, _kith_conv_t, i);
+    conv->thread_id = src->thread_id;
+    conv->subject = src->subject;
+    conv->first = (time_t) src->first;
+    conv->last = (time_t) src->last;
+    conv->messages = src->messages;
+    conv->on_list = src->on_list;
+    return KITH_STATUS_SUCCESS;
+}
+
+KITH_EXPORT void
+kith_contact_get_activity (kith_contact_t *c, int *first_year, unsigned int *n_years,
+			   const unsigned long **counts)
+{
+    if (first_year)
+	*first_year = c ? c->first_year : 0;
+    if (n_years)
+	*n_years = c ? c->activity->len : 0;
+    if (counts)
+	*counts = c ? (const unsigned long *) c->activity->data : NULL;
+}

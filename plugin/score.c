@@ -1,0 +1,86 @@
+/* score.c - the score and tier of a contact
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The score is documented in the README ("The score"); this file is
+ * its only implementation.  In short:
+ *
+ *   gate      no score at all (0, tier none) unless mail went both ways:
+ *             I wrote to them or replied to them, AND they wrote to me
+ *             directly or replied to me; and they are not an automated
+ *             sender.
+ *   history   10 per conversation (5 if it happened only on a list)
+ *           +  2 per reciprocated message   (min (mine, theirs))
+ *           +  1 per reciprocated 1:1 message (min (sent 1:1, received))
+ *           +  3 per month with an exchange
+ *           +  4 * log2 (1 + duration in months)
+ *   recency   5 * 2^(-idle / H): idle is the time since the last
+ *             exchange; H is four times the contact's own rhythm (the
+ *             mean gap between the months we exchanged mail, 90 days
+ *             when there was only one month), clamped to 30 days..2 years.
+ *   score     history + recency
+ *
+ * Why recency is an added, bounded term and not a factor: adding a
+ * conversation adds at least 5 to history and can lower recency by at
+ * most 5 (a denser rhythm decays faster), so more shared history never
+ * lowers a score, while the same history further in the past always
+ * scores lower.
+ */
+
+#include <math.h>
+
+#include "kith-private.h"
+
+#define DAY 86400.0
+
+double
+_kith_score (const _kith_stats_t *s, gint64 now)
+{
+    const unsigned long *c = s->count;
+    unsigned long conv, list_conv, months;
+    double history, rhythm, half_life, idle, span_months;
+
+    if (s->automated)
+	return 0.0;
+    if (c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] + c[KITH_COUNT_REPLIES_TO] == 0)
+	return 0.0;
+    if (c[KITH_COUNT_RECEIVED] + c[KITH_COUNT_REPLIES_FROM] == 0)
+	return 0.0;
+
+    conv = c[KITH_COUNT_CONVERSATIONS];
+    list_conv = MIN (c[KITH_COUNT_LIST_CONVERSATIONS], conv);
+    months = c[KITH_COUNT_MONTHS];
+    span_months = s->last > s->first ? (double) (s->last - s->first) / (30.0 * DAY) : 0.0;
+
+    history = 10.0 * (double) (conv - list_conv) + 5.0 * (double) list_conv;
+    history += 2.0 * (double) MIN (s->out_msgs, s->in_msgs);
+    history += 1.0 * (double) MIN (c[KITH_COUNT_SENT_DIRECT], c[KITH_COUNT_RECEIVED]);
+    history += 3.0 * (double) months;
+    history += 4.0 * log2 (1.0 + span_months);
+
+    if (months >= 2)
+	rhythm = (double) (s->last - s->first) / (double) (months - 1);
+    else
+	rhythm = 90.0 * DAY;
+    half_life = CLAMP (4.0 * rhythm, 30.0 * DAY, 730.0 * DAY);
+    idle = now > s->last ? (double) (now - s->last) : 0.0;
+
+    return history + 5.0 * exp2 (-idle / half_life);
+}
+
+kith_tier_t
+_kith_tier (const _kith_config_t *config, double score)
+{
+    double weak = config ? config->tier_threshold[KITH_TIER_WEAK] : KITH_DEFAULT_TIER_WEAK;
+    double known = config ? config->tier_threshold[KITH_TIER_KNOWN] : KITH_DEFAULT_TIER_KNOWN;
+    double close = config ? config->tier_threshold[KITH_TIER_CLOSE] : KITH_DEFAULT_TIER_CLOSE;
+
+    if (score <= 0.0 || score < weak)
+	return KITH_TIER_NONE;
+    if (score >= close)
+	return KITH_TIER_CLOSE;
+    if (score >= known)
+	return KITH_TIER_KNOWN;
+    return KITH_TIER_WEAK;
+}

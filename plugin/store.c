@@ -1,0 +1,368 @@
+/* store.c - kith's SQLite store
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One file, kith.db, beside the notmuch database (per profile).  It is
+ * created 0600: it is the user's social graph.  WAL mode, so readers
+ * (kith who, a mail client's completion) never wait for an indexer.
+ *
+ * Schema version 1:
+ *
+ *   meta         key/value: schema_version, notmuch_uuid, revision (the
+ *                notmuch lastmod the rows reflect), fingerprint (of the
+ *                settings the rows depend on), indexed_at.
+ *   message      one row per notmuch message: the facts mined from its
+ *                header block (author, subject, reply headers, Outlook
+ *                Thread-Index, bulk signals and my/excluded flags).
+ *   recipient    To/Cc/Bcc of each message row.
+ *   contact      per address: the counts of aggr.c, derived from the
+ *                message rows only, so any sequence of incremental runs
+ *                leaves the same rows as a rebuild.
+ *   contact_name the display names seen per address, with counts.
+ *
+ * PRAGMA application_id marks the file as kith's ('kith' in ASCII);
+ * PRAGMA user_version holds the schema version.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "kith-private.h"
+
+#define KITH_APPLICATION_ID 0x6b697468
+
+static const char schema_sql[] =
+    "PRAGMA application_id = 1802073192;"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE message ("
+    "  id INTEGER PRIMARY KEY,"
+    "  message_id TEXT NOT NULL UNIQUE,"
+    "  thread_id TEXT NOT NULL,"
+    "  filename TEXT NOT NULL,"
+    "  date INTEGER NOT NULL,"
+    "  author TEXT,"
+    "  author_name TEXT,"
+    "  subject TEXT,"
+    "  subject_base TEXT,"
+    "  parent TEXT,"
+    "  has_reply_headers INTEGER NOT NULL,"
+    "  thread_index TEXT,"
+    "  ti_parent TEXT,"
+    "  flags INTEGER NOT NULL);"
+    "CREATE INDEX message_author ON message (author);"
+    "CREATE INDEX message_parent ON message (parent);"
+    "CREATE INDEX message_thread_index ON message (thread_index);"
+    "CREATE INDEX message_ti_parent ON message (ti_parent);"
+    "CREATE INDEX message_subject ON message (subject_base, date);"
+    "CREATE INDEX message_thread ON message (thread_id);"
+    "CREATE TABLE recipient ("
+    "  message INTEGER NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  name TEXT,"
+    "  kind INTEGER NOT NULL);"
+    "CREATE INDEX recipient_message ON recipient (message);"
+    "CREATE INDEX recipient_address ON recipient (address);"
+    "CREATE TABLE contact ("
+    "  address TEXT PRIMARY KEY,"
+    "  name TEXT,"
+    "  sent_direct INTEGER NOT NULL, sent_group INTEGER NOT NULL,"
+    "  received INTEGER NOT NULL, seen INTEGER NOT NULL,"
+    "  automated_msgs INTEGER NOT NULL,"
+    "  replies_from INTEGER NOT NULL, replies_to INTEGER NOT NULL,"
+    "  conversations INTEGER NOT NULL, list_conversations INTEGER NOT NULL,"
+    "  months INTEGER NOT NULL,"
+    "  out_msgs INTEGER NOT NULL, in_msgs INTEGER NOT NULL,"
+    "  first INTEGER NOT NULL, last INTEGER NOT NULL,"
+    "  latency_them INTEGER NOT NULL, latency_me INTEGER NOT NULL,"
+    "  i_wrote_first INTEGER NOT NULL, automated INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE contact_name ("
+    "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
+    "  PRIMARY KEY (address, name)) WITHOUT ROWID;"
+    "PRAGMA user_version = 1;";
+
+void
+_kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
+{
+    int code = store->db ? sqlite3_errcode (store->db) : SQLITE_ERROR;
+    kith_status_t status = KITH_STATUS_STORE_ERROR;
+
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+	status = KITH_STATUS_STORE_CORRUPT;
+    g_set_error (error, KITH_ERROR, status, "%s: %s (store %s)%s", context,
+		 store->db ? sqlite3_errmsg (store->db) : "cannot open",
+		 store->path,
+		 status == KITH_STATUS_STORE_CORRUPT
+		     ? "; run 'notmuch kith index --rebuild' to recreate it"
+		     : "");
+}
+
+gboolean
+_kith_store_exec (_kith_store_t *store, const char *sql, GError **error)
+{
+    if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+	_kith_store_set_error (store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+sqlite3_stmt *
+_kith_store_prepare (_kith_store_t *store, const char *sql, GError **error)
+{
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+	_kith_store_set_error (store, error, "cannot read the kith store");
+	return NULL;
+    }
+    return stmt;
+}
+
+char *
+_kith_store_get_meta (_kith_store_t *store, const char *key)
+{
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+
+    if (sqlite3_prepare_v2 (store->db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
+	return NULL;
+    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step (stmt) != SQLITE_ROW)
+	return NULL;
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+gboolean
+_kith_store_set_meta (_kith_store_t *store, const char *key, const char *value,
+		      GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+
+    if (sqlite3_prepare_v2 (store->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+			    -1, &stmt, NULL) != SQLITE_OK) {
+	_kith_store_set_error (store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step (stmt) != SQLITE_DONE) {
+	_kith_store_set_error (store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+void
+_kith_store_close (_kith_store_t *store)
+{
+    if (store == NULL)
+	return;
+    if (store->db)
+	sqlite3_close_v2 (store->db);
+    g_free (store->path);
+    g_free (store);
+}
+
+static gboolean
+pragma_int (_kith_store_t *store, const char *sql, sqlite3_int64 *out)
+{
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+
+    if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	return FALSE;
+    if (sqlite3_step (stmt) != SQLITE_ROW)
+	return FALSE;
+    *out = sqlite3_column_int64 (stmt, 0);
+    return TRUE;
+}
+
+/* Create an empty file 0600, so that SQLite (which gives its -wal and
+ * -shm files the database's permissions) never makes a readable one. */
+static gboolean
+create_private_file (const char *path, GError **error)
+{
+    int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+	int saved = errno;
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+		     "cannot create the kith store '%s': %s", path, g_strerror (saved));
+	return FALSE;
+    }
+    close (fd);
+    return TRUE;
+}
+
+_kith_store_t *
+_kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError **error)
+{
+    g_autoptr (_kith_store_t) store = g_new0 (_kith_store_t, 1);
+    gboolean fresh = FALSE;
+    sqlite3_int64 app_id = 0, version = 0;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+    store->path = g_strdup (path);
+    if (! g_file_test (path, G_FILE_TEST_EXISTS)) {
+	if (! create) {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_NOT_INDEXED,
+			 "there is no kith store at '%s' yet: run 'notmuch kith index'", path);
+	    return NULL;
+	}
+	if (! create_private_file (path, error))
+	    return NULL;
+	fresh = TRUE;
+    }
+    if (! create)
+	flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2 (path, &store->db, flags, NULL) != SQLITE_OK) {
+	_kith_store_set_error (store, error, "cannot open the kith store");
+	return NULL;
+    }
+    sqlite3_extended_result_codes (store->db, 0);
+    sqlite3_busy_timeout (store->db, busy_timeout_ms);
+
+    if (! pragma_int (store, "PRAGMA application_id", &app_id) ||
+	! pragma_int (store, "PRAGMA user_version", &version)) {
+	_kith_store_set_error (store, error, "cannot read the kith store");
+	if (sqlite3_errcode (store->db) == SQLITE_CORRUPT || sqlite3_errcode (store->db) == SQLITE_NOTADB)
+	    g_prefix_error (error, "the kith store is damaged: ");
+	return NULL;
+    }
+    if (app_id == 0 && version == 0 && create) {
+	sqlite3_int64 tables = -1;
+	if (! pragma_int (store, "SELECT count(*) FROM sqlite_master", &tables) || tables != 0) {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_CORRUPT,
+			 "'%s' is not a kith store; move it away or set kith.store "
+			 "to another path", path);
+	    return NULL;
+	}
+	if (! _kith_store_exec (store, "PRAGMA journal_mode = WAL", error))
+	    return NULL;
+	if (! _kith_store_exec (store, "BEGIN", error) ||
+	    ! _kith_store_exec (store, schema_sql, error) ||
+	    ! _kith_store_set_meta (store, "schema_version", G_STRINGIFY (KITH_SCHEMA_VERSION), error) ||
+	    ! _kith_store_exec (store, "COMMIT", error)) {
+	    if (fresh)
+		g_unlink (path);
+	    return NULL;
+	}
+	app_id = KITH_APPLICATION_ID;
+	version = KITH_SCHEMA_VERSION;
+    }
+    if (app_id != KITH_APPLICATION_ID) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_CORRUPT,
+		     "'%s' is not a kith store; move it away or set kith.store "
+		     "to another path", path);
+	return NULL;
+    }
+    if (version > KITH_SCHEMA_VERSION) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_VERSION,
+		     "the kith store '%s' has schema version %" G_GINT64_FORMAT
+		     ", newer than this kith understands (%d): upgrade kith, "
+		     "or remove the file to start over",
+		     path, (gint64) version, KITH_SCHEMA_VERSION);
+	return NULL;
+    }
+    if (version < 1) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_CORRUPT,
+		     "the kith store '%s' is damaged (no schema); run "
+		     "'notmuch kith index --rebuild' to recreate it", path);
+	return NULL;
+    }
+    if (create && ! _kith_store_exec (store, "PRAGMA synchronous = NORMAL", error))
+	return NULL;
+    return g_steal_pointer (&store);
+}
+
+void
+_kith_store_stats_from_row (sqlite3_stmt *stmt, int i, _kith_stats_t *s)
+{
+    static const kith_count_t counts[] = {
+	KITH_COUNT_SENT_DIRECT, KITH_COUNT_SENT_GROUP, KITH_COUNT_RECEIVED,
+	KITH_COUNT_SEEN, KITH_COUNT_AUTOMATED, KITH_COUNT_REPLIES_FROM,
+	KITH_COUNT_REPLIES_TO, KITH_COUNT_CONVERSATIONS,
+	KITH_COUNT_LIST_CONVERSATIONS, KITH_COUNT_MONTHS,
+    };
+
+    memset (s, 0, sizeof (*s));
+    for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+	s->count[counts[c]] = sqlite3_column_int64 (stmt, i++);
+    s->out_msgs = sqlite3_column_int64 (stmt, i++);
+    s->in_msgs = sqlite3_column_int64 (stmt, i++);
+    s->first = sqlite3_column_int64 (stmt, i++);
+    s->last = sqlite3_column_int64 (stmt, i++);
+    s->latency_them = sqlite3_column_int64 (stmt, i++);
+    s->latency_me = sqlite3_column_int64 (stmt, i++);
+    s->i_wrote_first = sqlite3_column_int (stmt, i++);
+    s->automated = sqlite3_column_int (stmt, i++);
+}
+
+gboolean
+_kith_store_read_contact (_kith_store_t *store, const char *address,
+			  _kith_stats_t *s, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT %s FROM contact WHERE address = ?",
+					    KITH_CONTACT_COLUMNS);
+    int rc;
+
+    memset (s, 0, sizeof (*s));
+    stmt = _kith_store_prepare (store, sql, error);
+    if (stmt == NULL)
+	return FALSE;
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    rc = sqlite3_step (stmt);
+    if (rc != SQLITE_ROW) {
+	if (rc != SQLITE_DONE)
+	    _kith_store_set_error (store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    _kith_store_stats_from_row (stmt, 0, s);
+    return TRUE;
+}
+
+gboolean
+_kith_store_write_contact (_kith_store_t *store, const char *address, const char *name,
+			   const _kith_stats_t *s, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    g_autofree char *sql = g_strdup_printf (
+	"INSERT OR REPLACE INTO contact (address, name, %s) VALUES "
+	"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", KITH_CONTACT_COLUMNS);
+    int i = 1;
+
+    stmt = _kith_store_prepare (store, sql, error);
+    if (stmt == NULL)
+	return FALSE;
+    sqlite3_bind_text (stmt, i++, address, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_SENT_DIRECT]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_SENT_GROUP]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_RECEIVED]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_SEEN]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_AUTOMATED]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_REPLIES_FROM]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_REPLIES_TO]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_CONVERSATIONS]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_LIST_CONVERSATIONS]);
+    sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_MONTHS]);
+    sqlite3_bind_int64 (stmt, i++, s->out_msgs);
+    sqlite3_bind_int64 (stmt, i++, s->in_msgs);
+    sqlite3_bind_int64 (stmt, i++, s->first);
+    sqlite3_bind_int64 (stmt, i++, s->last);
+    sqlite3_bind_int64 (stmt, i++, s->latency_them);
+    sqlite3_bind_int64 (stmt, i++, s->latency_me);
+    sqlite3_bind_int (stmt, i++, s->i_wrote_first);
+    sqlite3_bind_int (stmt, i++, s->automated);
+    if (sqlite3_step (stmt) != SQLITE_DONE) {
+	_kith_store_set_error (store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
