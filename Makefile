@@ -100,7 +100,7 @@ install: all
 	ln -sf libkith.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libkith.so
 	install -m 644 $(BUILD)/libkith.a $(DESTDIR)$(LIBDIR)/libkith.a
 	install -m 644 include/kith.h $(DESTDIR)$(INCLUDEDIR)/kith.h
-	install -m 644 plugin/man/notmuch-kith.1 $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
+	install -m 644 plugin/man/man1/notmuch-kith.1 $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/notmuch-kith $(DESTDIR)$(INCLUDEDIR)/kith.h \

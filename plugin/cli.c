@@ -179,7 +179,7 @@ verb_index (const kith_cli_globals_t *globals, int argc, char **argv)
 	g_printerr ("Error: 'notmuch kith index' takes no arguments\n");
 	return KITH_EXIT_FAILURE;
     }
-    if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
+    if (open_session (globals, KITH_OPEN_WRITE | (rebuild ? KITH_OPEN_RECREATE : 0), &kith, &code))
 	return code;
     status = kith_index (kith, rebuild ? KITH_INDEX_REBUILD : 0, tty ? print_progress : NULL,
 			 &progress, &stats, &message);

@@ -224,6 +224,13 @@ typedef struct {
 _kith_store_t *_kith_store_open (const char *path, gboolean create,
 				 int busy_timeout_ms, GError **error);
 void _kith_store_close (_kith_store_t *store);
+
+/* Is the file at PATH damaged (unreadable as SQLite, or a kith store
+ * whose schema cannot be read), as opposed to healthy or foreign? */
+gboolean _kith_store_is_damaged (const char *path);
+
+/* Move a damaged store (and its -wal/-shm files) to PATH.damaged. */
+gboolean _kith_store_move_aside (const char *path, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_store_t, _kith_store_close)
 
 gboolean _kith_store_exec (_kith_store_t *store, const char *sql, GError **error);

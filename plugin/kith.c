@@ -170,6 +170,19 @@ kith_open (const char *config_path, const char *profile, unsigned int flags,
 						: default_store_path (kith->db);
     kith->store = _kith_store_open (kith->store_path, kith->writable,
 				    kith->config->lock_timeout * 1000, &error);
+    if (kith->store == NULL && kith->writable && (flags & KITH_OPEN_RECREATE) &&
+	g_error_matches (error, KITH_ERROR, KITH_STATUS_STORE_CORRUPT) &&
+	_kith_store_is_damaged (kith->store_path)) {
+	g_clear_error (&error);
+	if (! _kith_store_move_aside (kith->store_path, &error)) {
+	    status = _kith_status_from_error (error, error_message);
+	    goto FAIL;
+	}
+	g_printerr ("kith: the damaged store was moved to %s.damaged; building a new one\n",
+		    kith->store_path);
+	kith->store = _kith_store_open (kith->store_path, TRUE,
+					kith->config->lock_timeout * 1000, &error);
+    }
     if (kith->store == NULL) {
 	if (g_error_matches (error, KITH_ERROR, KITH_STATUS_NOT_INDEXED) && ! kith->writable) {
 	    g_clear_error (&error);

@@ -366,3 +366,47 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
     }
     return TRUE;
 }
+
+gboolean
+_kith_store_is_damaged (const char *path)
+{
+    g_autoptr (sqlite3) db = NULL;
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    sqlite3_int64 app_id;
+
+    if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	return TRUE;
+    if (sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &stmt, NULL) != SQLITE_OK ||
+	sqlite3_step (stmt) != SQLITE_ROW)
+	return sqlite3_errcode (db) == SQLITE_NOTADB || sqlite3_errcode (db) == SQLITE_CORRUPT;
+    app_id = sqlite3_column_int64 (stmt, 0);
+    g_clear_pointer (&stmt, sqlite3_finalize);
+    if (app_id != KITH_APPLICATION_ID)
+	return FALSE; /* someone else's database: never touch it */
+    if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM meta", -1, &stmt, NULL) != SQLITE_OK ||
+	sqlite3_step (stmt) != SQLITE_ROW)
+	return TRUE;
+    g_clear_pointer (&stmt, sqlite3_finalize);
+    if (sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) != SQLITE_OK ||
+	sqlite3_step (stmt) != SQLITE_ROW)
+	return TRUE;
+    return g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0;
+}
+
+gboolean
+_kith_store_move_aside (const char *path, GError **error)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+	g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+	g_autofree char *to = g_strconcat (path, ".damaged", suffixes[i], NULL);
+	if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0) {
+	    int saved = errno;
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+			 "cannot move the damaged store '%s' aside: %s", from, g_strerror (saved));
+	    return FALSE;
+	}
+    }
+    return TRUE;
+}
