@@ -13,8 +13,9 @@
  * Incremental run: the messages matching lastmod:REV+1.. (notmuch
  * bumps a message's lastmod when it is added, retagged or gets another
  * file) are handled one by one:
- *   - known message, same file: only the excluded flag can change
- *     (a tag change), so no file is read;
+ *   - known message, same file: only the excluded flag (a tag
+ *     change) and the thread id (notmuch merged two threads) can
+ *     change, so no file is read;
  *   - otherwise its header block is mined again.
  * Removed messages are noticed by counting: once the changed messages
  * are in, the store holds every message notmuch has, so if it holds
@@ -228,7 +229,7 @@ index_message (run_t *run, notmuch_message_t *message, GError **error)
     }
     if (! run->full) {
 	sqlite3_stmt *find = run->find;
-	gboolean same_file = FALSE;
+	gboolean same_file = FALSE, same_thread = FALSE;
 	guint flags = 0;
 
 	sqlite3_bind_text (find, 1, message_id, -1, SQLITE_STATIC);
@@ -237,19 +238,25 @@ index_message (run_t *run, notmuch_message_t *message, GError **error)
 	    rowid = sqlite3_column_int64 (find, 0);
 	    same_file = g_strcmp0 ((const char *) sqlite3_column_text (find, 1), filename ? filename : "") == 0;
 	    flags = (guint) sqlite3_column_int64 (find, 2);
+	    same_thread = g_strcmp0 ((const char *) sqlite3_column_text (find, 3),
+				     notmuch_message_get_thread_id (message)) == 0;
 	}
 	sqlite3_reset (find);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 	    _kith_store_set_error (run->kith->store, error, "cannot read the kith store");
 	    return FALSE;
 	}
+	/* Same file: only the tags (excluded or not) and the thread
+	 * (notmuch merges threads when a message links two) can have
+	 * changed; no need to read the file again. */
 	if (rowid && same_file && ! (flags & KITH_MSG_BROKEN)) {
 	    guint now = excluded ? (flags | KITH_MSG_EXCLUDED) : (flags & ~KITH_MSG_EXCLUDED);
-	    if (now != flags) {
+	    if (now != flags || ! same_thread) {
 		if (! note_dependents (run, rowid, error))
 		    return FALSE;
 		sqlite3_bind_int64 (run->update_flags, 1, now);
-		sqlite3_bind_int64 (run->update_flags, 2, rowid);
+		sqlite3_bind_text (run->update_flags, 2, notmuch_message_get_thread_id (message), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64 (run->update_flags, 3, rowid);
 		if (! step_done (run, run->update_flags, error))
 		    return FALSE;
 		run->stats->retagged++;
@@ -480,7 +487,7 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 	run_clear (&run);
 	return FALSE;
     }
-    ok = (run.find = _kith_store_prepare (store, "SELECT id, filename, flags FROM message WHERE message_id = ?", error)) &&
+    ok = (run.find = _kith_store_prepare (store, "SELECT id, filename, flags, thread_id FROM message WHERE message_id = ?", error)) &&
 	 (run.insert_message = _kith_store_prepare (
 	      store,
 	      "INSERT INTO message (message_id, thread_id, filename, date, author, author_name, "
@@ -490,7 +497,7 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 	      store, "INSERT INTO recipient (message, address, name, kind) VALUES (?,?,?,?)", error)) &&
 	 (run.delete_message = _kith_store_prepare (store, "DELETE FROM message WHERE id = ?", error)) &&
 	 (run.delete_rcpts = _kith_store_prepare (store, "DELETE FROM recipient WHERE message = ?", error)) &&
-	 (run.update_flags = _kith_store_prepare (store, "UPDATE message SET flags = ? WHERE id = ?", error)) &&
+	 (run.update_flags = _kith_store_prepare (store, "UPDATE message SET flags = ?, thread_id = ? WHERE id = ?", error)) &&
 	 (run.aggr = _kith_aggr_new (store, kith->config, error)) &&
 	 index_in_transaction (&run, flags, progress, user_data, error);
     run_clear (&run);
