@@ -1,0 +1,986 @@
+/* mime.c - reading and parsing the header block of a message
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * kith only ever needs the header block of a message: who wrote it,
+ * to whom, about what, in reply to what, and whether it looks like
+ * automated or bulk mail.  This module reads that block from a file
+ * (never the body), hands it to GMime and turns the result into a
+ * _kith_msg_t whose strings are all valid UTF-8 without control
+ * characters.  Input is treated as hostile: whatever cannot be parsed
+ * is left out, nothing here aborts on bad mail.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kith-private.h"
+
+/* Size of the first read of a message file.  Almost every header block
+ * fits, so the usual cost of a message is one open, one read and one
+ * close. */
+#define HEADER_CHUNK (16 * 1024)
+
+/* Decoded Thread-Index values longer than this are not plausible
+ * (22 bytes plus 5 per reply: this is about 800 replies deep). */
+#define MAX_THREAD_INDEX 4096
+
+/* Groups cannot nest in RFC 5322, but GMime's object model allows it. */
+#define MAX_GROUP_DEPTH 8
+
+/* ------------------------------------------------------------------ */
+/* Small string helpers */
+
+/* Decode the character at P if it is valid UTF-8.  Returns
+ * (gunichar) -1 for invalid or truncated sequences and 0 at the end
+ * of the string. */
+static gunichar
+get_char (const char *p)
+{
+    gunichar c;
+
+    if ((guchar) *p < 0x80)
+	return (guchar) *p;
+    c = g_utf8_get_char_validated (p, -1);
+    if (c == (gunichar) -2)
+	return (gunichar) -1;
+    return c;
+}
+
+/* Is C white space or a control character (Unicode categories Cc, Zs,
+ * Zl, Zp)? */
+static gboolean
+is_space_or_control (gunichar c)
+{
+    return g_unichar_isspace (c) || g_unichar_iscntrl (c);
+}
+
+/* Return a newly allocated copy of TEXT that is valid UTF-8 and in
+ * which every run of white space and control characters is replaced by
+ * one space, with nothing left at either end.  Returns NULL if TEXT is
+ * NULL or nothing is left. */
+static char *
+clean_text (const char *text)
+{
+    g_autofree char *valid = NULL;
+    GString *out;
+    const char *p;
+    gboolean pending_space = FALSE;
+
+    if (text == NULL)
+	return NULL;
+
+    valid = g_utf8_make_valid (text, -1);
+    out = g_string_sized_new (strlen (valid));
+    for (p = valid; *p; p = g_utf8_next_char (p)) {
+	gunichar c = g_utf8_get_char (p);
+
+	if (is_space_or_control (c)) {
+	    pending_space = TRUE;
+	    continue;
+	}
+	if (pending_space && out->len > 0)
+	    g_string_append_c (out, ' ');
+	pending_space = FALSE;
+	g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+
+    if (out->len == 0) {
+	g_string_free (out, TRUE);
+	return NULL;
+    }
+    return g_string_free (out, FALSE);
+}
+
+/* Return the first word of the value of header NAME, lower-cased: up
+ * to white space, ';' or a comment.  Returns NULL if the header is
+ * absent and "" if it is empty.  Used for the one-word headers
+ * Precedence, Auto-Submitted and ("NO") List-Post. */
+static char *
+header_word (GMimeObject *object, const char *name)
+{
+    const char *value = g_mime_object_get_header (object, name);
+    size_t len;
+
+    if (value == NULL)
+	return NULL;
+    while (g_ascii_isspace (*value))
+	value++;
+    len = strcspn (value, " \t\r\n;(");
+    return g_ascii_strdown (value, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Message-ids */
+
+/* Advance past white space and (nested, backslash-escaped) RFC 5322
+ * comments. */
+static const char *
+skip_cfws (const char *s)
+{
+    while (g_ascii_isspace (*s) || *s == '(') {
+	while (g_ascii_isspace (*s))
+	    s++;
+	if (*s == '(') {
+	    int nesting = 1;
+
+	    s++;
+	    while (*s && nesting) {
+		if (*s == '(')
+		    nesting++;
+		else if (*s == ')')
+		    nesting--;
+		else if (*s == '\\' && s[1])
+		    s++;
+		s++;
+	    }
+	}
+    }
+    return s;
+}
+
+/* Copy the message-id between START and END (exclusive) as valid
+ * UTF-8, dropping white space and control characters.  NULL if nothing
+ * is left. */
+static char *
+copy_msgid (const char *start, const char *end)
+{
+    g_autofree char *valid = g_utf8_make_valid (start, end - start);
+    char *r = valid;
+    const char *p, *next;
+
+    /* In place: R never passes P, but may overwrite P's first byte. */
+    for (p = valid; *p; p = next) {
+	next = g_utf8_next_char (p);
+	if ((guchar) *p < 0x80 ? (guchar) *p <= ' ' || *p == 0x7f
+			       : is_space_or_control (g_utf8_get_char (p)))
+	    continue;
+	memmove (r, p, next - p);
+	r += next - p;
+    }
+    *r = '\0';
+    if (r == valid)
+	return NULL;
+    return g_steal_pointer (&valid);
+}
+
+/* Parse the next "<message-id>" from *S the way notmuch does (so that
+ * kith's ids match notmuch's): skip comments and any unstructured text
+ * up to '<', take everything up to '>' and drop the white space in it.
+ * Advances *S past what was consumed.  Returns NULL (with *S at the
+ * end of the string) when no further id can be found; may return NULL
+ * with *S advanced for an empty "<>". */
+static char *
+next_msgid (const char **s)
+{
+    const char *p = skip_cfws (*s);
+    const char *end;
+
+    while (*p && *p != '<')
+	p++;
+    if (*p == '\0') {
+	*s = p;
+	return NULL;
+    }
+    p = skip_cfws (p + 1);
+    end = strchr (p, '>');
+    if (end == NULL) {
+	end = p + strlen (p);
+	*s = end;
+    } else {
+	*s = end + 1;
+    }
+    return copy_msgid (p, end);
+}
+
+/* The Message-Id: the whole value without <> when it is a plain id,
+ * otherwise the first "<...>" in it. */
+static char *
+parse_message_id (const char *value)
+{
+    const char *start, *end, *p;
+
+    if (value == NULL)
+	return NULL;
+
+    start = value;
+    end = value + strlen (value);
+    while (start < end && g_ascii_isspace (*start))
+	start++;
+    while (end > start && g_ascii_isspace (end[-1]))
+	end--;
+    if (end - start >= 2 && *start == '<' && end[-1] == '>') {
+	start++;
+	end--;
+    }
+    for (p = start; p < end; p++)
+	if ((guchar) *p <= ' ' || *p == 0x7f || *p == '<' || *p == '>')
+	    break;
+    if (p == end && start < end)
+	return copy_msgid (start, end);
+
+    p = value;
+    while (*p) {
+	char *id = next_msgid (&p);
+
+	if (id)
+	    return id;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses */
+
+char *
+_kith_address_normalise (const char *address)
+{
+    const char *start, *end, *p, *at = NULL;
+    gboolean ascii = TRUE;
+
+    if (address == NULL)
+	return NULL;
+
+    start = address;
+    end = address + strlen (address);
+    while (start < end && g_ascii_isspace (*start))
+	start++;
+    while (end > start && g_ascii_isspace (end[-1]))
+	end--;
+    if (end - start >= 2 && *start == '<' && end[-1] == '>') {
+	start++;
+	end--;
+	while (start < end && g_ascii_isspace (*start))
+	    start++;
+	while (end > start && g_ascii_isspace (end[-1]))
+	    end--;
+    }
+    if (start == end || ! g_utf8_validate (start, end - start, NULL))
+	return NULL;
+
+    for (p = start; p < end; p = g_utf8_next_char (p)) {
+	guchar b = *p;
+
+	if (b >= 0x80) {
+	    ascii = FALSE;
+	    if (is_space_or_control (g_utf8_get_char (p)))
+		return NULL;
+	    continue;
+	}
+	if (b <= ' ' || b == 0x7f || strchr ("<>,;\"()", b))
+	    return NULL;
+	if (b == '@') {
+	    /* Quoted local parts are rejected above ('"'), so a second
+	     * '@' cannot be part of a plausible address. */
+	    if (at)
+		return NULL;
+	    at = p;
+	}
+    }
+    if (at == NULL || at == start || at == end - 1)
+	return NULL;
+
+    return ascii ? g_ascii_strdown (start, end - start)
+		 : g_utf8_strdown (start, end - start);
+}
+
+/* Local parts of automated senders.  Matching is case-insensitive and
+ * ignores a "+detail" sub-address (noreply+abc@, list-bounces+x=y@).
+ * "info", "support", "contact" and the like are deliberately absent:
+ * people answer from those. */
+static const struct {
+    const char *word;
+    enum { NR_EXACT, NR_PREFIX, NR_SUFFIX } how;
+} noreply_locals[] = {
+    { "noreply", NR_PREFIX },		/* noreply, noreply-xyz, noreplyabc */
+    { "no-reply", NR_PREFIX },
+    { "no_reply", NR_PREFIX },
+    { "donotreply", NR_PREFIX },
+    { "do-not-reply", NR_PREFIX },
+    { "do_not_reply", NR_PREFIX },
+    { "-noreply", NR_SUFFIX },		/* gmail-noreply@, calendar-noreply@ */
+    { "_noreply", NR_SUFFIX },
+    { ".noreply", NR_SUFFIX },
+    { "-no-reply", NR_SUFFIX },
+    { "mailer-daemon", NR_EXACT },
+    { "postmaster", NR_EXACT },
+    { "bounce", NR_EXACT },
+    { "bounces", NR_EXACT },
+    { "bounce-", NR_PREFIX },		/* VERP bounce addresses */
+    { "bounces-", NR_PREFIX },
+    { "-bounces", NR_SUFFIX },		/* Mailman list-bounces@ */
+    { "notifications", NR_EXACT },
+    { "notification", NR_EXACT },
+    { "notify", NR_EXACT },
+    { "alerts", NR_EXACT },
+    { "automated", NR_EXACT },
+    { "newsletter", NR_EXACT },
+    { "news", NR_EXACT },
+};
+
+gboolean
+_kith_address_is_noreply (const char *address)
+{
+    const char *at, *plus;
+    size_t len;
+    size_t i;
+
+    if (address == NULL)
+	return FALSE;
+    at = strrchr (address, '@');
+    len = at ? (size_t) (at - address) : strlen (address);
+    plus = memchr (address, '+', len);
+    if (plus)
+	len = plus - address;
+    if (len == 0)
+	return FALSE;
+
+    for (i = 0; i < G_N_ELEMENTS (noreply_locals); i++) {
+	const char *word = noreply_locals[i].word;
+	size_t wlen = strlen (word);
+
+	switch (noreply_locals[i].how) {
+	case NR_EXACT:
+	    if (len == wlen && g_ascii_strncasecmp (address, word, len) == 0)
+		return TRUE;
+	    break;
+	case NR_PREFIX:
+	    if (len >= wlen && g_ascii_strncasecmp (address, word, wlen) == 0)
+		return TRUE;
+	    break;
+	case NR_SUFFIX:
+	    if (len > wlen &&
+		g_ascii_strncasecmp (address + len - wlen, word, wlen) == 0)
+		return TRUE;
+	    break;
+	}
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Subjects */
+
+/* Reply markers in many languages, lower case.  Longer markers need
+ * not come first: a marker only matches when followed by its colon. */
+static const char *const reply_markers[] = {
+    "re", "aw", "sv", "antw", "antwort", "vs", "ynt", "odp", "réf",
+    "ref", "r", "rif", "atb", "vá", "svar", "回复", "答复", NULL
+};
+
+/* Forward markers (English, German, French, Spanish, Portuguese, Dutch,
+ * Swedish, Chinese), lower case. */
+static const char *const forward_markers[] = {
+    "fwd", "fw", "wg", "tr", "rv", "doorst", "enc", "vb", "转发", NULL
+};
+
+/* Skip white space (ASCII and Unicode) at P. */
+static const char *
+skip_space (const char *p)
+{
+    for (;;) {
+	gunichar c = get_char (p);
+
+	if (c == 0 || c == (gunichar) -1 || ! is_space_or_control (c))
+	    return p;
+	p = g_utf8_next_char (p);
+    }
+}
+
+/* If P starts with a "[tag]" block, return the position after it. */
+static const char *
+skip_tag (const char *p)
+{
+    const char *close;
+
+    if (*p != '[')
+	return NULL;
+    close = strchr (p + 1, ']');
+    return close ? close + 1 : NULL;
+}
+
+/* If P starts with MARKER (lower case), compared case-insensitively
+ * character by character, return the position after it. */
+static const char *
+match_word (const char *p, const char *marker)
+{
+    while (*marker) {
+	gunichar c = get_char (p);
+
+	if (c == 0 || c == (gunichar) -1 ||
+	    g_unichar_tolower (c) != g_utf8_get_char (marker))
+	    return NULL;
+	p = g_utf8_next_char (p);
+	marker = g_utf8_next_char (marker);
+    }
+    return p;
+}
+
+/* If P starts with one of MARKERS, optionally followed by a count
+ * "[N]" or "(N)" and by spaces, then by ':' or a full-width colon,
+ * return the position after the colon. */
+static const char *
+match_marker (const char *p, const char *const *markers)
+{
+    for (; *markers; markers++) {
+	const char *q = match_word (p, *markers);
+
+	if (q == NULL)
+	    continue;
+	if (*q == '[' || *q == '(') {
+	    const char *d = q + 1;
+	    char close = *q == '[' ? ']' : ')';
+
+	    while (g_ascii_isdigit (*d))
+		d++;
+	    if (d > q + 1 && *d == close)
+		q = d + 1;
+	}
+	while (*q == ' ')
+	    q++;
+	if (*q == ':')
+	    return q + 1;
+	if (strncmp (q, "：", strlen ("：")) == 0)
+	    return q + strlen ("：");
+    }
+    return NULL;
+}
+
+gboolean
+_kith_subject_is_reply (const char *subject)
+{
+    const char *p, *q;
+
+    if (subject == NULL)
+	return FALSE;
+    p = skip_space (subject);
+    while ((q = skip_tag (p)))
+	p = skip_space (q);
+    return match_marker (p, reply_markers) != NULL;
+}
+
+char *
+_kith_subject_base (const char *subject)
+{
+    g_autofree char *valid = NULL;
+    g_autofree char *normal = NULL;
+    g_autofree char *clean = NULL;
+    g_autofree char *folded = NULL;
+    const char *p, *q;
+    gboolean ascii = TRUE;
+    char *base;
+
+    if (subject == NULL)
+	return NULL;
+
+    for (p = subject; *p && ascii; p++)
+	ascii = (guchar) *p < 0x80;
+
+    /* NFKC first, so that full-width markers and brackets are seen.
+     * ASCII (most subjects) is its own NFKC form. */
+    if (ascii) {
+	p = subject;
+    } else {
+	valid = g_utf8_make_valid (subject, -1);
+	normal = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
+	p = normal ? normal : valid;
+    }
+    for (;;) {
+	p = skip_space (p);
+	if ((q = skip_tag (p)) ||
+	    (q = match_marker (p, reply_markers)) ||
+	    (q = match_marker (p, forward_markers)))
+	    p = q;
+	else
+	    break;
+    }
+
+    clean = clean_text (p);
+    if (clean == NULL)
+	return g_strdup ("");
+    if (ascii)
+	return g_ascii_strdown (clean, -1);
+    folded = g_utf8_casefold (clean, -1);
+    base = g_utf8_normalize (folded, -1, G_NORMALIZE_NFKC);
+    return base ? base : g_strdup ("");
+}
+
+/* ------------------------------------------------------------------ */
+/* The message */
+
+static void
+addr_free (_kith_addr_t *addr)
+{
+    if (addr == NULL)
+	return;
+    g_free (addr->address);
+    g_free (addr->name);
+    g_free (addr);
+}
+
+void
+_kith_msg_free (_kith_msg_t *msg)
+{
+    if (msg == NULL)
+	return;
+    addr_free (msg->from);
+    if (msg->rcpts)
+	g_ptr_array_unref (msg->rcpts);
+    g_free (msg->subject);
+    g_free (msg->subject_base);
+    g_free (msg->message_id);
+    g_free (msg->in_reply_to);
+    if (msg->references)
+	g_ptr_array_unref (msg->references);
+    g_free (msg->thread_index);
+    g_free (msg->thread_topic);
+    g_free (msg);
+}
+
+/* A message with nothing in it.  RCPTS and REFERENCES always exist
+ * (possibly empty) and own their elements. */
+static _kith_msg_t *
+msg_new (void)
+{
+    _kith_msg_t *msg = g_new0 (_kith_msg_t, 1);
+
+    msg->rcpts = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+    msg->references = g_ptr_array_new_with_free_func (g_free);
+    return msg;
+}
+
+/* Make a _kith_addr_t from a GMime mailbox, or NULL if its address
+ * does not normalise. */
+static _kith_addr_t *
+addr_from_mailbox (InternetAddressMailbox *mailbox, int kind)
+{
+    char *address = _kith_address_normalise (
+	internet_address_mailbox_get_addr (mailbox));
+    _kith_addr_t *addr;
+
+    if (address == NULL)
+	return NULL;
+    addr = g_new (_kith_addr_t, 1);
+    addr->address = address;
+    addr->name = clean_text (internet_address_get_name (
+				 INTERNET_ADDRESS (mailbox)));
+    addr->kind = kind;
+    return addr;
+}
+
+/* The first mailbox in LIST, looking into groups. */
+static InternetAddressMailbox *
+first_mailbox (InternetAddressList *list, int depth)
+{
+    int i, n;
+
+    if (list == NULL || depth > MAX_GROUP_DEPTH)
+	return NULL;
+    n = internet_address_list_length (list);
+    for (i = 0; i < n; i++) {
+	InternetAddress *ia = internet_address_list_get_address (list, i);
+
+	if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+	    return INTERNET_ADDRESS_MAILBOX (ia);
+	if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+	    InternetAddressGroup *group = INTERNET_ADDRESS_GROUP (ia);
+	    InternetAddressMailbox *mailbox = first_mailbox (
+		internet_address_group_get_members (group), depth + 1);
+
+	    if (mailbox)
+		return mailbox;
+	}
+    }
+    return NULL;
+}
+
+/* Append the mailboxes of LIST (groups flattened) to RCPTS as KIND,
+ * skipping invalid addresses and those already in SEEN. */
+static void
+add_rcpts (GPtrArray *rcpts, GHashTable *seen, InternetAddressList *list,
+	   int kind, int depth)
+{
+    int i, n;
+
+    if (list == NULL || depth > MAX_GROUP_DEPTH)
+	return;
+    n = internet_address_list_length (list);
+    for (i = 0; i < n; i++) {
+	InternetAddress *ia = internet_address_list_get_address (list, i);
+	_kith_addr_t *addr;
+
+	if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+	    add_rcpts (rcpts, seen, internet_address_group_get_members (
+			   INTERNET_ADDRESS_GROUP (ia)), kind, depth + 1);
+	    continue;
+	}
+	if (! INTERNET_ADDRESS_IS_MAILBOX (ia))
+	    continue;
+	addr = addr_from_mailbox (INTERNET_ADDRESS_MAILBOX (ia), kind);
+	if (addr == NULL)
+	    continue;
+	if (! g_hash_table_add (seen, addr->address)) {
+	    addr_free (addr);
+	    continue;
+	}
+	g_ptr_array_add (rcpts, addr);
+    }
+}
+
+/* Is the first mailbox of LIST a no-reply address? */
+static gboolean
+list_is_noreply (InternetAddressList *list)
+{
+    InternetAddressMailbox *mailbox = first_mailbox (list, 0);
+    g_autofree char *address = NULL;
+
+    if (mailbox == NULL)
+	return FALSE;
+    address = _kith_address_normalise (
+	internet_address_mailbox_get_addr (mailbox));
+    return address && _kith_address_is_noreply (address);
+}
+
+/* Decode a base64 Thread-Index to lower-case hex; NULL unless it
+ * decodes to a plausible length. */
+static char *
+parse_thread_index (const char *value)
+{
+    g_autofree char *b64 = NULL;
+    g_autofree guchar *data = NULL;
+    gsize len = 0, i;
+    char *p, *hex;
+
+    if (value == NULL)
+	return NULL;
+
+    /* Keep the base64 alphabet only: white space from folding and any
+     * junk would otherwise confuse the decoder. */
+    b64 = g_malloc (strlen (value) + 1);
+    for (p = b64; *value; value++)
+	if (g_ascii_isalnum (*value) || *value == '+' || *value == '/' ||
+	    *value == '=')
+	    *p++ = *value;
+    *p = '\0';
+    if (p - b64 < 4 || (gsize) (p - b64) > (MAX_THREAD_INDEX / 3 + 1) * 4)
+	return NULL;
+
+    data = g_base64_decode (b64, &len);
+    if (data == NULL || len < 22 || len > MAX_THREAD_INDEX)
+	return NULL;
+
+    hex = g_malloc (2 * len + 1);
+    for (i = 0; i < len; i++) {
+	hex[2 * i] = "0123456789abcdef"[data[i] >> 4];
+	hex[2 * i + 1] = "0123456789abcdef"[data[i] & 0xf];
+    }
+    hex[2 * len] = '\0';
+    return hex;
+}
+
+/* The header signals of automated, bulk and list mail. */
+static guint
+header_flags (GMimeMessage *message)
+{
+    GMimeObject *object = GMIME_OBJECT (message);
+    g_autofree char *auto_submitted = header_word (object, "Auto-Submitted");
+    g_autofree char *precedence = header_word (object, "Precedence");
+    g_autofree char *list_post = header_word (object, "List-Post");
+    guint flags = 0;
+
+    if (auto_submitted && strcmp (auto_submitted, "no") != 0)
+	flags |= KITH_MSG_AUTO_SUBMITTED;
+    if (g_mime_object_get_header (object, "X-Autoreply") ||
+	g_mime_object_get_header (object, "X-Autorespond"))
+	flags |= KITH_MSG_AUTO_SUBMITTED;
+
+    if (precedence) {
+	if (strcmp (precedence, "bulk") == 0 ||
+	    strcmp (precedence, "junk") == 0)
+	    flags |= KITH_MSG_PRECEDENCE_BULK;
+	else if (strcmp (precedence, "list") == 0)
+	    flags |= KITH_MSG_PRECEDENCE_LIST;
+	else if (strcmp (precedence, "auto_reply") == 0)
+	    flags |= KITH_MSG_AUTO_SUBMITTED;
+    }
+
+    if (g_mime_object_get_header (object, "List-Id"))
+	flags |= KITH_MSG_LIST_ID;
+    /* RFC 2369: "List-Post: NO" marks a list nobody can post to, i.e.
+     * an announcement list, which is not a discussion. */
+    if (list_post && strcmp (list_post, "no") != 0)
+	flags |= KITH_MSG_LIST_POST;
+    if (g_mime_object_get_header (object, "List-Unsubscribe")) {
+	flags |= KITH_MSG_LIST_UNSUBSCRIBE;
+	/* Feedback-ID is set by bulk senders (ESPs) for complaint
+	 * feedback loops. */
+	if (g_mime_object_get_header (object, "Feedback-ID"))
+	    flags |= KITH_MSG_PRECEDENCE_BULK;
+    }
+
+    if (list_is_noreply (g_mime_message_get_from (message)) ||
+	list_is_noreply (g_mime_message_get_sender (message)))
+	flags |= KITH_MSG_NOREPLY_SENDER;
+
+    return flags;
+}
+
+/* Parse the (filtered) header block in BLOCK, which this takes. */
+static _kith_msg_t *
+parse_block (GByteArray *block)
+{
+    g_autoptr (GMimeStream) stream = NULL;
+    g_autoptr (GMimeParser) parser = NULL;
+    g_autoptr (GMimeMessage) message = NULL;
+    g_autoptr (GHashTable) seen = NULL;
+    _kith_msg_t *msg = msg_new ();
+    GMimeObject *object;
+    InternetAddressMailbox *from;
+    GDateTime *date;
+    const char *value;
+
+    _kith_mime_init ();
+
+    if (block->len == 0) {
+	g_byte_array_unref (block);
+	return msg;		/* no header kith wants */
+    }
+    stream = g_mime_stream_mem_new_with_byte_array (block);
+    parser = g_mime_parser_new_with_stream (stream);
+    g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+    message = g_mime_parser_construct_message (parser, NULL);
+    if (message == NULL)
+	return msg;		/* no header at all */
+    object = GMIME_OBJECT (message);
+
+    from = first_mailbox (g_mime_message_get_from (message), 0);
+    if (from)
+	msg->from = addr_from_mailbox (from, 0);
+
+    seen = g_hash_table_new (g_str_hash, g_str_equal);
+    add_rcpts (msg->rcpts, seen, g_mime_message_get_to (message),
+	       KITH_RCPT_TO, 0);
+    add_rcpts (msg->rcpts, seen, g_mime_message_get_cc (message),
+	       KITH_RCPT_CC, 0);
+    add_rcpts (msg->rcpts, seen, g_mime_message_get_bcc (message),
+	       KITH_RCPT_BCC, 0);
+
+    msg->subject = clean_text (g_mime_message_get_subject (message));
+    if (msg->subject)
+	msg->subject_base = _kith_subject_base (msg->subject);
+
+    msg->message_id = parse_message_id (
+	g_mime_object_get_header (object, "Message-Id"));
+
+    value = g_mime_object_get_header (object, "In-Reply-To");
+    while (value && *value && msg->in_reply_to == NULL)
+	msg->in_reply_to = next_msgid (&value);
+
+    value = g_mime_object_get_header (object, "References");
+    while (value && *value) {
+	char *id = next_msgid (&value);
+
+	if (id)
+	    g_ptr_array_add (msg->references, id);
+    }
+
+    msg->thread_index = parse_thread_index (
+	g_mime_object_get_header (object, "Thread-Index"));
+    msg->thread_topic = clean_text (
+	g_mime_object_get_header (object, "Thread-Topic"));
+
+    date = g_mime_message_get_date (message);
+    if (date)
+	msg->date = g_date_time_to_unix (date);
+
+    msg->flags = header_flags (message);
+    if (_kith_subject_is_reply (msg->subject))
+	msg->flags |= KITH_MSG_REPLY_SUBJECT;
+
+    return msg;
+}
+
+/* Find the end of the header block in BUF: the offset just past the
+ * empty line ("\n\n" or "\n\r\n", which also covers "\r\n\r\n"), or
+ * -1 if there is none yet.  A header block may also be empty (BUF
+ * starts with an empty line).  Searching starts at FROM so that a
+ * growing buffer is scanned only once. */
+static gssize
+header_end (const char *buf, gsize len, gsize from)
+{
+    const char *p, *end = buf + len;
+
+    if (from == 0) {
+	if (len >= 1 && buf[0] == '\n')
+	    return 1;
+	if (len >= 2 && buf[0] == '\r' && buf[1] == '\n')
+	    return 2;
+    }
+    for (p = buf + from; p < end && (p = memchr (p, '\n', end - p)); p++) {
+	if (p + 1 < end && p[1] == '\n')
+	    return p + 2 - buf;
+	if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
+	    return p + 3 - buf;
+    }
+    return -1;
+}
+
+/* The headers kith reads: keep in step with parse_block and
+ * header_flags.  All others (Received, DKIM-Signature, ARC-*, most X-*:
+ * the bulk of a modern header block) are dropped before GMime sees the
+ * block, which saves much of GMime's work (40% on a typical mailing
+ * list message), and lets the parse recover from garbage lines that
+ * would make GMime give up. */
+static const char *const wanted_headers[] = {
+    "From", "Sender", "To", "Cc", "Bcc", "Subject", "Date", "Message-Id",
+    "In-Reply-To", "References", "Thread-Index", "Thread-Topic",
+    "Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence",
+    "List-Id", "List-Post", "List-Unsubscribe", "Feedback-ID", NULL
+};
+
+static gboolean
+is_wanted_header (const char *name, size_t len)
+{
+    const char *const *w;
+
+    for (w = wanted_headers; *w; w++)
+	if (strlen (*w) == len && g_ascii_strncasecmp (name, *w, len) == 0)
+	    return TRUE;
+    return FALSE;
+}
+
+/* Copy the lines of the header block SRC (LEN bytes) that belong to
+ * wanted headers, with their continuation lines, to DST, which may be
+ * SRC itself.  Lines that are not headers at all (an mbox "From "
+ * line, garbage) go too.  Returns the length of the result. */
+static gsize
+filter_headers (const char *src, gsize len, char *dst)
+{
+    const char *p = src, *end = src + len;
+    char *out = dst;
+    gboolean keep = FALSE;
+
+    while (p < end) {
+	const char *nl = memchr (p, '\n', end - p);
+	const char *next = nl ? nl + 1 : end;
+
+	if (*p != ' ' && *p != '\t') {
+	    /* A new header: "Name:" or, obsolete, "Name :". */
+	    const char *name_end = p, *colon;
+
+	    while (name_end < next && *name_end != ':' &&
+		   (guchar) *name_end > ' ')
+		name_end++;
+	    colon = name_end;
+	    while (colon < next && (*colon == ' ' || *colon == '\t'))
+		colon++;
+	    keep = colon < next && *colon == ':' &&
+		is_wanted_header (p, name_end - p);
+	}
+	if (keep) {
+	    memmove (out, p, next - p);
+	    out += next - p;
+	}
+	p = next;
+    }
+    return out - dst;
+}
+
+_kith_msg_t *
+_kith_mime_parse_headers (const char *buf, gsize len)
+{
+    GByteArray *block;
+    gssize end;
+
+    if (buf == NULL) {
+	buf = "";
+	len = 0;
+    }
+    end = header_end (buf, len, 0);
+    if (end >= 0)
+	len = end;
+    block = g_byte_array_sized_new (len);
+    g_byte_array_set_size (block, len);
+    g_byte_array_set_size (block, filter_headers (buf, len,
+						  (char *) block->data));
+    return parse_block (block);
+}
+
+_kith_msg_t *
+_kith_mime_parse_file (const char *filename, GError **error)
+{
+    g_autoptr (GByteArray) buf = NULL;
+    gsize len = 0;
+    int fd, saved_errno = 0;
+
+    g_return_val_if_fail (filename != NULL, NULL);
+
+    /* O_NONBLOCK: a FIFO in the mail store must not hang the indexer;
+     * it has no effect on regular files. */
+    fd = open (filename, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+	saved_errno = errno;
+	goto FAIL;
+    }
+
+    buf = g_byte_array_sized_new (HEADER_CHUNK);
+    g_byte_array_set_size (buf, HEADER_CHUNK);
+    for (;;) {
+	gssize n, end;
+
+	if (len == buf->len) {
+	    if (buf->len >= KITH_MAX_HEADER_BLOCK)
+		break;		/* cut the block here */
+	    g_byte_array_set_size (buf, MIN (2 * (gsize) buf->len,
+					     KITH_MAX_HEADER_BLOCK));
+	}
+	n = read (fd, buf->data + len, buf->len - len);
+	if (n < 0) {
+	    if (errno == EINTR)
+		continue;
+	    saved_errno = errno;
+	    close (fd);
+	    goto FAIL;
+	}
+	if (n == 0)
+	    break;		/* end of file: no body */
+
+	/* A terminator may straddle the previous read: rescan its last
+	 * two bytes. */
+	end = header_end ((const char *) buf->data, len + n,
+			  len >= 2 ? len - 2 : 0);
+	len += n;
+	if (end >= 0) {
+	    len = end;
+	    break;
+	}
+    }
+    close (fd);
+
+    len = filter_headers ((const char *) buf->data, len, (char *) buf->data);
+    g_byte_array_set_size (buf, len);
+    return parse_block (g_steal_pointer (&buf));
+
+  FAIL:
+    {
+	g_autofree char *display = g_filename_display_name (filename);
+
+	g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
+		     "cannot read '%s': %s", display, g_strerror (saved_errno));
+    }
+    return NULL;
+}
+
+void
+_kith_mime_init (void)
+{
+    static gsize initialised = 0;
+
+    if (g_once_init_enter (&initialised)) {
+	g_mime_init ();
+	g_once_init_leave (&initialised, 1);
+    }
+}

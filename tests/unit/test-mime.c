@@ -1,0 +1,941 @@
+/* test-mime.c - unit tests of plugin/mime.c
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "kith-private.h"
+
+#ifdef KITH_TEST_STANDALONE_MIME
+/* Built without status.c. */
+GQuark
+_kith_error_quark (void)
+{
+    return g_quark_from_static_string ("kith-error-quark");
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Helpers */
+
+static _kith_msg_t *
+parse (const char *text)
+{
+    _kith_msg_t *msg = _kith_mime_parse_headers (text, strlen (text));
+
+    g_assert_nonnull (msg);
+    g_assert_nonnull (msg->rcpts);
+    g_assert_nonnull (msg->references);
+    return msg;
+}
+
+static const _kith_addr_t *
+rcpt (const _kith_msg_t *msg, guint i)
+{
+    g_assert_cmpuint (i, <, msg->rcpts->len);
+    return g_ptr_array_index (msg->rcpts, i);
+}
+
+static const char *
+ref (const _kith_msg_t *msg, guint i)
+{
+    g_assert_cmpuint (i, <, msg->references->len);
+    return g_ptr_array_index (msg->references, i);
+}
+
+/* STR is NULL or valid UTF-8 without control characters; if TEXT, it
+ * also has no leading, trailing or doubled spaces and is not empty. */
+static void
+assert_clean (const char *str, gboolean text)
+{
+    const char *p;
+
+    if (str == NULL)
+	return;
+    g_assert_true (g_utf8_validate (str, -1, NULL));
+    for (p = str; *p; p = g_utf8_next_char (p))
+	g_assert_false (g_unichar_iscntrl (g_utf8_get_char (p)));
+    if (text) {
+	g_assert_cmpuint (strlen (str), >, 0);
+	g_assert_false (g_ascii_isspace (str[0]));
+	g_assert_false (g_ascii_isspace (str[strlen (str) - 1]));
+	g_assert_null (strstr (str, "  "));
+    }
+}
+
+static void
+assert_address (const char *address)
+{
+    const char *p;
+
+    g_assert_nonnull (address);
+    assert_clean (address, TRUE);
+    g_assert_nonnull (strchr (address, '@'));
+    for (p = address; *p; p++)
+	g_assert_false (g_ascii_isspace (*p) || g_ascii_isupper (*p));
+}
+
+/* Everything in MSG obeys the contract of _kith_msg_t. */
+static void
+assert_msg_clean (const _kith_msg_t *msg)
+{
+    guint i;
+
+    if (msg->from) {
+	assert_address (msg->from->address);
+	assert_clean (msg->from->name, TRUE);
+	g_assert_cmpint (msg->from->kind, ==, 0);
+    }
+    for (i = 0; i < msg->rcpts->len; i++) {
+	const _kith_addr_t *a = rcpt (msg, i);
+
+	assert_address (a->address);
+	assert_clean (a->name, TRUE);
+	g_assert_cmpint (a->kind, >=, KITH_RCPT_TO);
+	g_assert_cmpint (a->kind, <=, KITH_RCPT_BCC);
+    }
+    assert_clean (msg->subject, TRUE);
+    assert_clean (msg->subject_base, FALSE);
+    if (msg->subject)
+	g_assert_nonnull (msg->subject_base);
+    assert_clean (msg->message_id, TRUE);
+    assert_clean (msg->in_reply_to, TRUE);
+    for (i = 0; i < msg->references->len; i++)
+	assert_clean (g_ptr_array_index (msg->references, i), TRUE);
+    assert_clean (msg->thread_index, TRUE);
+    assert_clean (msg->thread_topic, TRUE);
+    g_assert_cmpuint (msg->flags & (KITH_MSG_MINE | KITH_MSG_TO_ME |
+				    KITH_MSG_EXCLUDED | KITH_MSG_BROKEN),
+		      ==, 0);
+}
+
+static void
+check_normalise (const char *in, const char *expected)
+{
+    g_autofree char *out = _kith_address_normalise (in);
+
+    g_assert_cmpstr (out, ==, expected);
+}
+
+static void
+check_base (const char *in, const char *expected)
+{
+    g_autofree char *out = _kith_subject_base (in);
+
+    g_assert_cmpstr (out, ==, expected);
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses */
+
+static void
+test_address_normalise (void)
+{
+    check_normalise ("J.Mueller@Example.DE", "j.mueller@example.de");
+    check_normalise ("  a@b.c\t", "a@b.c");
+    check_normalise ("<A@B.C>", "a@b.c");
+    check_normalise (" < a@b.c > ", "a@b.c");
+    check_normalise ("root@localhost", "root@localhost");
+    check_normalise ("user+tag@[192.0.2.1]", "user+tag@[192.0.2.1]");
+    check_normalise ("JÖRG@Bücher.example", "jörg@bücher.example");
+
+    check_normalise (NULL, NULL);
+    check_normalise ("", NULL);
+    check_normalise ("   ", NULL);
+    check_normalise ("<>", NULL);
+    check_normalise ("nodomain", NULL);
+    check_normalise ("@example.com", NULL);
+    check_normalise ("user@", NULL);
+    check_normalise ("a b@c.d", NULL);
+    check_normalise ("a\nb@c.d", NULL);
+    check_normalise ("a\tb@c.d", NULL);
+    check_normalise ("a\x01@c.d", NULL);
+    check_normalise ("a\x7f@c.d", NULL);
+    check_normalise ("a@c.d\xc2\x85", NULL);	/* NEL, a C1 control */
+    check_normalise ("a\xc2\xa0@c.d", NULL);	/* no-break space */
+    check_normalise ("<a@b.c", NULL);
+    check_normalise ("a@b.c>", NULL);
+    check_normalise ("a@b.c, d@e.f", NULL);
+    check_normalise ("a@b.c;", NULL);
+    check_normalise ("\"a\"@b.c", NULL);
+    check_normalise ("a(comment)@b.c", NULL);
+    check_normalise ("a@b@c.d", NULL);
+    check_normalise ("a\xff@b.c", NULL);	/* invalid UTF-8 */
+}
+
+static void
+test_address_noreply (void)
+{
+    static const char *const yes[] = {
+	"noreply@example.com", "no-reply@example.com", "no_reply@x.org",
+	"donotreply@x.org", "do-not-reply@x.org", "do_not_reply@x.org",
+	"mailer-daemon@x.org", "MAILER-DAEMON@x.org", "postmaster@x.org",
+	"bounce@x.org", "bounces@x.org", "bounce-12345-abc@x.org",
+	"notmuch-bounces@notmuchmail.org",
+	"notmuch-bounces+me=example.com@notmuchmail.org",
+	"notifications@github.com", "notification@x.org", "notify@x.org",
+	"alerts@x.org", "automated@x.org", "newsletter@x.org", "news@x.org",
+	"noreply+abc@x.org", "noreply-xyz@x.org", "no-reply-1@x.org",
+	"NoReply@X.org", "gmail-noreply@google.com", "calendar_noreply@x.org",
+	"jira.noreply@x.org", "shop-no-reply@x.org",
+    };
+    static const char *const no[] = {
+	"info@x.org", "support@x.org", "john@x.org", "newsroom@x.org",
+	"bouncer@x.org", "norbert@x.org", "reply@x.org", "notifier@x.org",
+	"alert@x.org", "x@noreply.org", "bouncy@x.org", "newsbot@x.org", "",
+    };
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS (yes); i++) {
+	if (! _kith_address_is_noreply (yes[i]))
+	    g_error ("%s should be no-reply", yes[i]);
+    }
+    for (i = 0; i < G_N_ELEMENTS (no); i++) {
+	if (_kith_address_is_noreply (no[i]))
+	    g_error ("%s should not be no-reply", no[i]);
+    }
+    g_assert_false (_kith_address_is_noreply (NULL));
+}
+
+/* ------------------------------------------------------------------ */
+/* Subjects */
+
+static void
+test_subject_reply (void)
+{
+    static const char *const yes[] = {
+	"Re: hello", "RE: hello", "re:hello", "  Re: x", "Re[2]: x",
+	"Re(3): x", "Re : x", "AW: x", "Aw: x", "SV: x", "Antw: x",
+	"Antwort: x", "VS: x", "YNT: x", "Odp: x", "Réf: x", "RÉF: x",
+	"Ref: x", "R: x", "RIF: x", "Atb: x", "Vá: x", "VÁ: x", "Svar: x",
+	"回复: x", "答复：x", "Re：x", "[notmuch] Re: x",
+	"[a] [b]  Re: x", "Re: Re: x", "Re:", "\tRe: x",
+    };
+    static const char *const no[] = {
+	"", "hello", "Fwd: x", "Fw: Re: x", "Regarding: x", "Rex: x",
+	"Re x", "Re[x]: x", "Re[]: x", "[notmuch Re: x", "Are: x",
+	"Report: Re: x", "x Re: y", "回复 x",
+    };
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS (yes); i++) {
+	if (! _kith_subject_is_reply (yes[i]))
+	    g_error ("'%s' should be a reply", yes[i]);
+    }
+    for (i = 0; i < G_N_ELEMENTS (no); i++) {
+	if (_kith_subject_is_reply (no[i]))
+	    g_error ("'%s' should not be a reply", no[i]);
+    }
+    g_assert_false (_kith_subject_is_reply (NULL));
+    g_assert_false (_kith_subject_is_reply ("\xff\xfe: x"));
+}
+
+static void
+test_subject_base (void)
+{
+    check_base (NULL, NULL);
+    check_base ("", "");
+    check_base ("Re:", "");
+    check_base ("[notmuch]", "");
+    check_base ("Hello World", "hello world");
+    check_base ("Re: Hello  World ", "hello world");
+    check_base ("RE: AW: Fwd: FW: WG: TR: Rv: Doorst: Enc: VB: 转发: x", "x");
+    check_base ("[notmuch] Re: [PATCH 2/3] Re[4]: Fwd: foo\tbar", "foo bar");
+    check_base ("Re: Fwd: [list] Re: Straße", "strasse");
+    check_base ("Fwd:Re:abc", "abc");
+    check_base ("Réponse: x", "réponse: x");
+    check_base ("Ｒｅ：［ｔａｇ］ＡＢＣ", "abc");	/* full-width forms */
+    check_base ("Re: Meeting (fwd)", "meeting (fwd)");
+    check_base ("Re: [unterminated tag", "[unterminated tag");
+    check_base ("Cafe\xcc\x81", "café");	/* NFD → NFC */
+    check_base ("x\xff y", "x\xef\xbf\xbd y");	/* made valid */
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing */
+
+static void
+test_parse_basic (void)
+{
+    g_autoptr (_kith_msg_t) msg = parse (
+	"Return-Path: <alice@example.org>\n"
+	"From: Alice Example <Alice@Example.ORG>\n"
+	"To: Bob <bob@example.net>, carol@example.com\n"
+	"Cc: Dave <DAVE@example.com>, bob@example.net\n"
+	"Bcc: eve@example.com\n"
+	"Subject: Re: [team]  Lunch\n"
+	" plans\n"
+	"Date: Tue, 01 Jul 2003 10:52:37 +0200\n"
+	"Message-ID: <1234@mail.example.org>\n"
+	"In-Reply-To: <parent@example.net> (Bob's message)\n"
+	"References: <root@example.net>\n"
+	"\t<mid@example.net> <parent@example.net>\n"
+	"Thread-Topic: Lunch\t\n"
+	"  plans \n"
+	"Content-Type: text/plain; charset=utf-8\n"
+	"\n"
+	"From: body@example.com\n"
+	"Subject: not a header\n");
+
+    assert_msg_clean (msg);
+    g_assert_nonnull (msg->from);
+    g_assert_cmpstr (msg->from->address, ==, "alice@example.org");
+    g_assert_cmpstr (msg->from->name, ==, "Alice Example");
+
+    g_assert_cmpuint (msg->rcpts->len, ==, 4);
+    g_assert_cmpstr (rcpt (msg, 0)->address, ==, "bob@example.net");
+    g_assert_cmpstr (rcpt (msg, 0)->name, ==, "Bob");
+    g_assert_cmpint (rcpt (msg, 0)->kind, ==, KITH_RCPT_TO);
+    g_assert_cmpstr (rcpt (msg, 1)->address, ==, "carol@example.com");
+    g_assert_null (rcpt (msg, 1)->name);
+    g_assert_cmpint (rcpt (msg, 1)->kind, ==, KITH_RCPT_TO);
+    g_assert_cmpstr (rcpt (msg, 2)->address, ==, "dave@example.com");
+    g_assert_cmpint (rcpt (msg, 2)->kind, ==, KITH_RCPT_CC);
+    /* bob in Cc is a duplicate of bob in To */
+    g_assert_cmpstr (rcpt (msg, 3)->address, ==, "eve@example.com");
+    g_assert_cmpint (rcpt (msg, 3)->kind, ==, KITH_RCPT_BCC);
+
+    g_assert_cmpstr (msg->subject, ==, "Re: [team] Lunch plans");
+    g_assert_cmpstr (msg->subject_base, ==, "lunch plans");
+    g_assert_cmpstr (msg->message_id, ==, "1234@mail.example.org");
+    g_assert_cmpstr (msg->in_reply_to, ==, "parent@example.net");
+    g_assert_cmpuint (msg->references->len, ==, 3);
+    g_assert_cmpstr (ref (msg, 0), ==, "root@example.net");
+    g_assert_cmpstr (ref (msg, 1), ==, "mid@example.net");
+    g_assert_cmpstr (ref (msg, 2), ==, "parent@example.net");
+    g_assert_null (msg->thread_index);
+    g_assert_cmpstr (msg->thread_topic, ==, "Lunch plans");
+    g_assert_cmpint (msg->date, ==, 1057049557);
+    g_assert_cmpuint (msg->flags, ==, KITH_MSG_REPLY_SUBJECT);
+}
+
+static void
+test_parse_basic_sparse (void)
+{
+    g_autoptr (_kith_msg_t) msg = parse ("X-Nothing: here\n\n");
+
+    assert_msg_clean (msg);
+    g_assert_null (msg->from);
+    g_assert_cmpuint (msg->rcpts->len, ==, 0);
+    g_assert_null (msg->subject);
+    g_assert_null (msg->subject_base);
+    g_assert_null (msg->message_id);
+    g_assert_null (msg->in_reply_to);
+    g_assert_cmpuint (msg->references->len, ==, 0);
+    g_assert_null (msg->thread_index);
+    g_assert_null (msg->thread_topic);
+    g_assert_cmpint (msg->date, ==, 0);
+    g_assert_cmpuint (msg->flags, ==, 0);
+
+    _kith_msg_free (NULL);
+}
+
+static void
+test_parse_message_ids (void)
+{
+    g_autoptr (_kith_msg_t) a = parse ("Message-Id: plain@example.com\n"
+				       "In-Reply-To: <a@x> <b@x>\n\n");
+    g_autoptr (_kith_msg_t) c = parse ("Message-Id: <a\xc2\x85" "b\xc3\xa9@x>\n"
+				       "References: <r\xc2\x85\xc3\xa9@x>\n"
+				       "  <s \xc3\xa9\xc3\xa9@x>\n\n");
+    g_autoptr (_kith_msg_t) b = parse ("Message-Id: (c) < sp ace@x > junk\n"
+				       "In-Reply-To: Bob's message of Monday\n"
+				       "References: garbage <> <r1@x\n"
+				       "  > <> text <r2@x>  <r3@x\n\n");
+
+    g_assert_cmpstr (a->message_id, ==, "plain@example.com");
+    g_assert_cmpstr (a->in_reply_to, ==, "a@x");
+    /* U+0085 (NEL) is a control character */
+    g_assert_cmpstr (c->message_id, ==, "ab\xc3\xa9@x");
+    g_assert_cmpuint (c->references->len, ==, 2);
+    g_assert_cmpstr (ref (c, 0), ==, "r\xc3\xa9@x");
+    g_assert_cmpstr (ref (c, 1), ==, "s\xc3\xa9\xc3\xa9@x");
+    g_assert_cmpstr (b->message_id, ==, "space@x");
+    g_assert_null (b->in_reply_to);
+    g_assert_cmpuint (b->references->len, ==, 3);
+    g_assert_cmpstr (ref (b, 0), ==, "r1@x");
+    g_assert_cmpstr (ref (b, 1), ==, "r2@x");
+    g_assert_cmpstr (ref (b, 2), ==, "r3@x");
+}
+
+static void
+test_parse_rfc2047 (void)
+{
+    g_autoptr (_kith_msg_t) msg = parse (
+	"From: =?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>\n"
+	"To: =?utf-8?B?0JjQstCw0L0g0J/QtdGC0YDQvtCy?= <ivan@example.ru>,\n"
+	" =?iso-8859-1?q?Keld_J=F8rn_Simonsen?= <keld@dkuug.dk>\n"
+	"Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= =?utf-8?q?_aus_K=C3=B6ln?=\n"
+	"Thread-Topic: =?utf-8?B?w4TDpMOk?=\n"
+	"\n");
+
+    assert_msg_clean (msg);
+    g_assert_nonnull (msg->from);
+    g_assert_cmpstr (msg->from->name, ==, "André Pirard");
+    g_assert_cmpstr (msg->from->address, ==, "pirard@vm1.ulg.ac.be");
+    g_assert_cmpuint (msg->rcpts->len, ==, 2);
+    g_assert_cmpstr (rcpt (msg, 0)->name, ==, "Иван Петров");
+    g_assert_cmpstr (rcpt (msg, 1)->name, ==, "Keld Jørn Simonsen");
+    g_assert_cmpstr (msg->subject, ==, "Grüße aus Köln");
+    g_assert_cmpstr (msg->subject_base, ==, "grüsse aus köln");
+    g_assert_cmpstr (msg->thread_topic, ==, "Äää");
+}
+
+static void
+test_parse_last_first (void)
+{
+    g_autoptr (_kith_msg_t) msg = parse (
+	"From: \"Müller, Jürgen\" <J.Mueller@Example.DE>\n"
+	"To: \"Doe, John\" <john@example.com>, \"Roe, Jane\" <jane@example.com>\n"
+	"\n");
+
+    assert_msg_clean (msg);
+    g_assert_nonnull (msg->from);
+    g_assert_cmpstr (msg->from->name, ==, "Müller, Jürgen");
+    g_assert_cmpstr (msg->from->address, ==, "j.mueller@example.de");
+    g_assert_cmpuint (msg->rcpts->len, ==, 2);
+    g_assert_cmpstr (rcpt (msg, 0)->name, ==, "Doe, John");
+    g_assert_cmpstr (rcpt (msg, 0)->address, ==, "john@example.com");
+    g_assert_cmpstr (rcpt (msg, 1)->name, ==, "Roe, Jane");
+}
+
+static void
+test_parse_groups (void)
+{
+    g_autoptr (_kith_msg_t) msg = parse (
+	"From: Team: Lead <lead@example.com>, other@example.com;\n"
+	"To: Friends: Ann <ann@example.com>, ben@example.com;, cat@example.com\n"
+	"Cc: undisclosed-recipients:;, nodomain, \"Ann again\" <ANN@example.com>\n"
+	"Bcc: Empty:;, Hidden: dan@example.com;\n"
+	"\n");
+
+    assert_msg_clean (msg);
+    g_assert_nonnull (msg->from);
+    g_assert_cmpstr (msg->from->address, ==, "lead@example.com");
+    g_assert_cmpstr (msg->from->name, ==, "Lead");
+    g_assert_cmpuint (msg->rcpts->len, ==, 4);
+    g_assert_cmpstr (rcpt (msg, 0)->address, ==, "ann@example.com");
+    g_assert_cmpstr (rcpt (msg, 0)->name, ==, "Ann");
+    g_assert_cmpint (rcpt (msg, 0)->kind, ==, KITH_RCPT_TO);
+    g_assert_cmpstr (rcpt (msg, 1)->address, ==, "ben@example.com");
+    g_assert_cmpstr (rcpt (msg, 2)->address, ==, "cat@example.com");
+    g_assert_cmpstr (rcpt (msg, 3)->address, ==, "dan@example.com");
+    g_assert_cmpint (rcpt (msg, 3)->kind, ==, KITH_RCPT_BCC);
+}
+
+static void
+test_parse_from_invalid (void)
+{
+    g_autoptr (_kith_msg_t) a = parse ("From: Nobody <nobody>\nTo: x@y.z\n\n");
+    g_autoptr (_kith_msg_t) b = parse ("From: undisclosed:;\n\n");
+
+    g_assert_null (a->from);
+    g_assert_cmpuint (a->rcpts->len, ==, 1);
+    g_assert_null (b->from);
+}
+
+/* Only the headers kith reads reach GMime: continuation lines of
+ * other headers, garbage lines and an mbox "From " line are dropped. */
+static void
+test_parse_filter (void)
+{
+    /* GMime alone gives up on a block that starts with garbage. */
+    g_autoptr (_kith_msg_t) msg = parse (
+	"garbage first line\n"
+	"From mbox@example.org Mon Jan  1 00:00:00 2000\n"
+	"Received: from a by b;\n"
+	"\tFrom: fake@example.org\n"
+	"DKIM-Signature: v=1; a=rsa-sha256;\n"
+	" To: fake2@example.org\n"
+	"Subject : spaced colon\n"
+	"garbage line without colon\n"
+	"From: real@example.org\n"
+	"TO: upper@example.org\n"
+	"X-Other: x\n"
+	"  Cc: fake3@example.org\n"
+	"to: second@example.org\n"
+	"\n");
+
+    assert_msg_clean (msg);
+    g_assert_nonnull (msg->from);
+    g_assert_cmpstr (msg->from->address, ==, "real@example.org");
+    g_assert_cmpuint (msg->rcpts->len, ==, 2);
+    g_assert_cmpstr (rcpt (msg, 0)->address, ==, "upper@example.org");
+    g_assert_cmpstr (rcpt (msg, 1)->address, ==, "second@example.org");
+    g_assert_cmpstr (msg->subject, ==, "spaced colon");
+}
+
+/* Parse HEADERS and return the flags. */
+static guint
+flags_of (const char *headers)
+{
+    g_autoptr (_kith_msg_t) msg = parse (headers);
+
+    return msg->flags;
+}
+
+/* The flags of HEADERS are EXPECTED. */
+static void
+check_flags (const char *headers, guint expected)
+{
+    guint flags = flags_of (headers);
+
+    if (flags != expected)
+	g_error ("flags of \"%s\": 0x%x, expected 0x%x",
+		 g_strescape (headers, NULL), flags, expected);
+}
+
+static void
+test_parse_flags (void)
+{
+    guint f;
+
+    /* Plain personal mail: nothing. */
+    f = flags_of ("From: a@b.c\nTo: d@e.f\nSubject: hi\n\n");
+    g_assert_cmpuint (f, ==, 0);
+    g_assert_false (KITH_MSG_IS_AUTOMATED (f));
+    g_assert_false (KITH_MSG_IS_LIST (f));
+
+    /* Auto-Submitted */
+    f = flags_of ("From: a@b.c\nAuto-Submitted: auto-replied\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_AUTO_SUBMITTED);
+    g_assert_true (KITH_MSG_IS_AUTOMATED (f));
+    f = flags_of ("From: a@b.c\nAuto-Submitted: Auto-Generated; type=x\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_AUTO_SUBMITTED);
+    check_flags ("From: a@b.c\nAuto-Submitted:  No \n\n", 0);
+    check_flags ("From: a@b.c\nAuto-Submitted: no (human)\n\n", 0);
+    check_flags ("From: a@b.c\nAuto-Submitted: NO; x=y\n\n", 0);
+    check_flags ("X-Autoreply: yes\n\n", KITH_MSG_AUTO_SUBMITTED);
+    check_flags ("X-Autorespond: x\n\n", KITH_MSG_AUTO_SUBMITTED);
+    check_flags ("X-Auto-Response-Suppress: All\n\n", 0);
+
+    /* Precedence */
+    f = flags_of ("Precedence: bulk\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_PRECEDENCE_BULK);
+    g_assert_true (KITH_MSG_IS_AUTOMATED (f));
+    check_flags ("Precedence: JUNK\n\n", KITH_MSG_PRECEDENCE_BULK);
+    f = flags_of ("Precedence: list\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_PRECEDENCE_LIST);
+    g_assert_true (KITH_MSG_IS_LIST (f));
+    g_assert_false (KITH_MSG_IS_AUTOMATED (f));
+    check_flags ("Precedence: first-class\n\n", 0);
+    check_flags ("Precedence: bulk (comment)\n\n", KITH_MSG_PRECEDENCE_BULK);
+    check_flags ("Precedence: auto_reply\n\n", KITH_MSG_AUTO_SUBMITTED);
+
+    /* List headers */
+    f = flags_of ("List-Id: <notmuch.notmuchmail.org>\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_LIST_ID);
+    g_assert_true (KITH_MSG_IS_LIST (f));
+    f = flags_of ("List-Post: <mailto:notmuch@notmuchmail.org>\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_LIST_POST);
+    g_assert_true (KITH_MSG_IS_LIST (f));
+    check_flags ("List-Post: NO (posting not allowed)\n\n", 0);
+    f = flags_of ("List-Unsubscribe: <mailto:leave@x.org>\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_LIST_UNSUBSCRIBE);
+    g_assert_true (KITH_MSG_IS_AUTOMATED (f));
+
+    /* A discussion list has List-Unsubscribe too, but is not bulk. */
+    f = flags_of ("From: a@b.c\n"
+		  "List-Id: Notmuch <notmuch.notmuchmail.org>\n"
+		  "List-Post: <mailto:notmuch@notmuchmail.org>\n"
+		  "List-Unsubscribe: <mailto:notmuch-leave@notmuchmail.org>\n"
+		  "Precedence: list\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_LIST_ID | KITH_MSG_LIST_POST |
+		      KITH_MSG_LIST_UNSUBSCRIBE | KITH_MSG_PRECEDENCE_LIST);
+    g_assert_true (KITH_MSG_IS_LIST (f));
+    g_assert_false (KITH_MSG_IS_AUTOMATED (f));
+
+    /* An announcement list (no List-Post) is. */
+    f = flags_of ("List-Id: <news.x.org>\n"
+		  "List-Unsubscribe: <https://x.org/u>\n\n");
+    g_assert_true (KITH_MSG_IS_AUTOMATED (f));
+
+    /* Feedback-ID with List-Unsubscribe: bulk; alone: nothing. */
+    f = flags_of ("Feedback-ID: 1:2:3:ses\n"
+		  "List-Unsubscribe: <https://x/u>\n\n");
+    g_assert_cmpuint (f, ==,
+		      KITH_MSG_LIST_UNSUBSCRIBE | KITH_MSG_PRECEDENCE_BULK);
+    check_flags ("Feedback-ID: 1:2:3:ses\n\n", 0);
+
+    /* No-reply senders */
+    f = flags_of ("From: GitHub <Notifications@GitHub.com>\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_NOREPLY_SENDER);
+    g_assert_true (KITH_MSG_IS_AUTOMATED (f));
+    check_flags ("From: Alice <alice@x.org>\nSender: no-reply@x.org\n\n",
+		 KITH_MSG_NOREPLY_SENDER);
+    check_flags ("From: Alice <alice@x.org>\nSender: alice@x.org\n\n", 0);
+    check_flags ("From: x@y.z\nTo: noreply@x.org\n\n", 0);
+
+    /* Reply subject */
+    f = flags_of ("Subject: AW: Angebot\n\n");
+    g_assert_cmpuint (f, ==, KITH_MSG_REPLY_SUBJECT);
+    g_assert_false (KITH_MSG_IS_AUTOMATED (f));
+    check_flags ("Subject: Fwd: Angebot\n\n", 0);
+}
+
+static void
+test_parse_thread_index (void)
+{
+    g_autoptr (_kith_msg_t) a = parse (
+	"Thread-Index: AcSpk3hdn3Ti3o+kSfGY0Q2+ej4Zbw==\n\n");
+    g_autoptr (_kith_msg_t) b = parse (
+	"Thread-Index: AQIDBAUGBwgJCgsMDQ4P\n\tEBESExQVFhcYGRob\n\n");
+    g_autoptr (_kith_msg_t) c = parse ("Thread-Index: AQIDBAUG\n\n");
+    g_autoptr (_kith_msg_t) d = parse ("Thread-Index: !!!\n\n");
+    g_autoptr (_kith_msg_t) e = parse ("Thread-Index:\n\n");
+
+    g_assert_cmpstr (a->thread_index, ==,
+		     "01c4a993785d9f74e2de8fa449f198d10dbe7a3e196f");
+    g_assert_cmpstr (b->thread_index, ==,
+		     "0102030405060708090a0b0c0d0e0f101112131415161718191a1b");
+    g_assert_null (c->thread_index);	/* 6 bytes: too short */
+    g_assert_null (d->thread_index);
+    g_assert_null (e->thread_index);
+}
+
+static void
+test_parse_hostile (void)
+{
+    /* NUL bytes inside and between headers */
+    {
+	static const char buf[] =
+	    "From: Eve <eve@example.com>\n"
+	    "Subject: before\0after\n"
+	    "To: x\0y@example.com, ok@example.com\n"
+	    "\0\0\0garbage\n"
+	    "Message-Id: <id\0tail@x>\n"
+	    "\n";
+	g_autoptr (_kith_msg_t) msg = NULL;
+
+	msg = _kith_mime_parse_headers (buf, sizeof buf - 1);
+
+	g_assert_nonnull (msg);
+	assert_msg_clean (msg);
+	g_assert_nonnull (msg->from);
+	g_assert_cmpstr (msg->from->address, ==, "eve@example.com");
+	g_assert_cmpstr (msg->subject, ==, "before");
+    }
+
+    /* Invalid UTF-8 and control characters in names and subjects */
+    {
+	g_autoptr (_kith_msg_t) msg = parse (
+	    "From: \"Bad \xff\xfe Name\x01\" <bad@example.com>\n"
+	    "To: =?utf-8?q?=FF=FE?= <a@example.com>\n"
+	    "Subject: caf\xc3 \xe9 \x1b[31mred\tand   spaced\x7f!\n"
+	    "Thread-Topic: =?utf-8?b?gICA?=\n"
+	    "\n");
+
+	assert_msg_clean (msg);
+	g_assert_nonnull (msg->from);
+	g_assert_cmpstr (msg->from->address, ==, "bad@example.com");
+	g_assert_nonnull (msg->from->name);
+	g_assert_true (g_str_has_prefix (msg->from->name, "Bad "));
+	g_assert_nonnull (msg->subject);
+	g_assert_nonnull (strstr (msg->subject, "red and spaced"));
+	g_assert_cmpuint (msg->rcpts->len, ==, 1);
+    }
+
+    /* Broken encoded words */
+    {
+	g_autoptr (_kith_msg_t) msg = parse (
+	    "From: =?utf-8?q?unterminated <u@example.com>\n"
+	    "To: =?no-such-charset?q?abc?= <n@example.com>, "
+	    "=?utf-8?b?!!!notbase64?= <b@example.com>\n"
+	    "Subject: =?utf-8?q?=C3?= =?utf-8?x?bad?= =?=?= =?\?q?\?= end\n"
+	    "\n");
+
+	assert_msg_clean (msg);
+	g_assert_nonnull (msg->from);
+	g_assert_cmpstr (msg->from->address, ==, "u@example.com");
+	g_assert_cmpuint (msg->rcpts->len, ==, 2);
+	g_assert_cmpstr (rcpt (msg, 0)->address, ==, "n@example.com");
+	g_assert_cmpstr (rcpt (msg, 1)->address, ==, "b@example.com");
+	g_assert_nonnull (msg->subject);
+	g_assert_true (g_str_has_suffix (msg->subject, "end"));
+    }
+
+    /* Addresses with newlines, quotes, semicolons */
+    {
+	g_autoptr (_kith_msg_t) msg = parse (
+	    "From: <ev\nil@example.com>\n"
+	    "To: <fold\n ed@example.com>, \"Q;\\\"uote\" <q@example.com>,\n"
+	    " \"semi;colon\"@example.com, good@example.com\n"
+	    "Cc: a;b@example.com, <c\r\n d@example.com>, ok2@example.com\n"
+	    "\n");
+	guint i;
+	gboolean good = FALSE, ok2 = FALSE;
+
+	assert_msg_clean (msg);
+	g_assert_null (msg->from);
+	for (i = 0; i < msg->rcpts->len; i++) {
+	    if (g_str_equal (rcpt (msg, i)->address, "good@example.com"))
+		good = TRUE;
+	    if (g_str_equal (rcpt (msg, i)->address, "ok2@example.com"))
+		ok2 = TRUE;
+	}
+	g_assert_true (good);
+	g_assert_true (ok2);
+    }
+
+    /* A 1 MB header line, then a 1 MB To: with 40000 addresses */
+    {
+	GString *s = g_string_new ("Subject: ");
+	g_autoptr (_kith_msg_t) msg = NULL;
+	int i;
+
+	for (i = 0; i < 1024 * 1024; i++)
+	    g_string_append_c (s, "abc "[i % 4]);
+	g_string_append (s, "\nFrom: big@example.com\nTo: ");
+	for (i = 0; i < 40000; i++)
+	    g_string_append_printf (s, "u%d@example.com, u%d@Example.com, ",
+				    i, i);
+	g_string_append (s, "\n\n");
+	msg = _kith_mime_parse_headers (s->str, s->len);
+	g_string_free (s, TRUE);
+
+	g_assert_nonnull (msg);
+	g_assert_nonnull (msg->from);
+	g_assert_cmpstr (msg->from->address, ==, "big@example.com");
+	g_assert_nonnull (msg->subject);
+	g_assert_cmpuint (strlen (msg->subject), ==, 1024 * 1024 - 1);
+	g_assert_cmpuint (msg->rcpts->len, ==, 40000);
+	g_assert_cmpstr (rcpt (msg, 39999)->address, ==, "u39999@example.com");
+    }
+
+    /* No headers at all, an empty block, nothing */
+    {
+	static const char *const cases[] = {
+	    "", "\n", "\r\n", "\n\nFrom: body@example.com\n\n",
+	    "just some text\nwithout headers\n",
+	    ":\n", ": x\n\n", "From:\n", "From", "\x80\x81\x82",
+	};
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+	    g_autoptr (_kith_msg_t) msg = parse (cases[i]);
+
+	    assert_msg_clean (msg);
+	    g_assert_null (msg->from);
+	    g_assert_cmpuint (msg->rcpts->len, ==, 0);
+	    g_assert_null (msg->subject);
+	}
+	{
+	    g_autoptr (_kith_msg_t) msg = _kith_mime_parse_headers (NULL, 0);
+
+	    g_assert_nonnull (msg);
+	    g_assert_null (msg->from);
+	}
+    }
+
+    /* Headers without a final empty line or newline */
+    {
+	g_autoptr (_kith_msg_t) msg = parse ("Subject: cut\nFrom: a@b.c");
+
+	g_assert_cmpstr (msg->subject, ==, "cut");
+	g_assert_nonnull (msg->from);
+	g_assert_cmpstr (msg->from->address, ==, "a@b.c");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Files */
+
+/* Write DATA to a new temporary file and return its name. */
+static char *
+write_temp (const char *data, gsize len)
+{
+    GError *error = NULL;
+    char *name = NULL;
+    int fd = g_file_open_tmp ("kith-test-mime-XXXXXX", &name, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (fd, >=, 0);
+    close (fd);
+    g_file_set_contents (name, data, len, &error);
+    g_assert_no_error (error);
+    return name;
+}
+
+static void
+test_file_header_only (void)
+{
+    GString *s = g_string_new (
+	"From: File Author <author@example.com>\r\n"
+	"To: reader@example.com\r\n"
+	"Subject: Re: big attachment\r\n"
+	"Message-ID: <file@example.com>\r\n"
+	"\r\n");
+    g_autofree char *name = NULL;
+    g_autoptr (_kith_msg_t) msg = NULL;
+    GError *error = NULL;
+    gsize i;
+
+    /* A 2 MB body that looks like headers */
+    for (i = 0; s->len < 2 * 1024 * 1024; i++)
+	g_string_append_printf (s, "To: b%" G_GSIZE_FORMAT "@example.com\r\n", i);
+    name = write_temp (s->str, s->len);
+    g_string_free (s, TRUE);
+
+    msg = _kith_mime_parse_file (name, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (msg);
+    assert_msg_clean (msg);
+    g_assert_nonnull (msg->from);
+    g_assert_cmpstr (msg->from->address, ==, "author@example.com");
+    g_assert_cmpstr (msg->from->name, ==, "File Author");
+    g_assert_cmpuint (msg->rcpts->len, ==, 1);
+    g_assert_cmpstr (rcpt (msg, 0)->address, ==, "reader@example.com");
+    g_assert_cmpstr (msg->subject, ==, "Re: big attachment");
+    g_assert_cmpstr (msg->message_id, ==, "file@example.com");
+    g_assert_cmpuint (msg->flags, ==, KITH_MSG_REPLY_SUBJECT);
+    g_unlink (name);
+}
+
+/* A header block of HEADER_LEN bytes (CRLF line ends) followed by a
+ * body: the terminator lands at every offset around the 16 KiB
+ * boundary of the first read. */
+static void
+test_file_chunk_boundary (void)
+{
+    gsize target;
+
+    for (target = 16 * 1024 - 6; target <= 16 * 1024 + 6; target++) {
+	GString *s = g_string_new ("From: a@example.com\r\nX-Pad: ");
+	g_autofree char *name = NULL;
+	g_autoptr (_kith_msg_t) msg = NULL;
+	GError *error = NULL;
+
+	/* X-Pad line, then "To: last@example.com\r\n\r\n" ends at TARGET */
+	while (s->len + strlen ("\r\nTo: last@example.com\r\n\r\n") < target)
+	    g_string_append_c (s, 'p');
+	g_string_append (s, "\r\nTo: last@example.com\r\n\r\n");
+	g_assert_cmpuint (s->len, ==, target);
+	g_string_append (s, "Cc: body@example.com\r\n\r\nbody\r\n");
+	name = write_temp (s->str, s->len);
+	g_string_free (s, TRUE);
+
+	msg = _kith_mime_parse_file (name, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (msg->from);
+	g_assert_cmpstr (msg->from->address, ==, "a@example.com");
+	g_assert_cmpuint (msg->rcpts->len, ==, 1);
+	g_assert_cmpstr (rcpt (msg, 0)->address, ==, "last@example.com");
+	g_unlink (name);
+    }
+}
+
+static void
+test_file_big_header (void)
+{
+    GString *s = g_string_new ("Subject: big\n");
+    g_autofree char *name = NULL;
+    g_autoptr (_kith_msg_t) a = NULL;
+    g_autoptr (_kith_msg_t) b = NULL;
+    GError *error = NULL;
+
+    /* 200 KB of Received: headers: several reads */
+    while (s->len < 200 * 1024)
+	g_string_append (s, "Received: from relay.example.com\n"
+			 " by mx.example.org with ESMTP id 12345;\n"
+			 " Tue, 01 Jul 2003 10:52:37 +0200\n");
+    g_string_append (s, "From: late@example.com\n\nTo: body@example.com\n");
+    name = write_temp (s->str, s->len);
+    a = _kith_mime_parse_file (name, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (a->subject, ==, "big");
+    g_assert_nonnull (a->from);
+    g_assert_cmpstr (a->from->address, ==, "late@example.com");
+    g_assert_cmpuint (a->rcpts->len, ==, 0);
+    g_unlink (name);
+    g_free (g_steal_pointer (&name));
+
+    /* Past KITH_MAX_HEADER_BLOCK: the block is cut there. */
+    g_string_truncate (s, 0);
+    g_string_append (s, "Subject: huge\nX-Big: ");
+    while (s->len < KITH_MAX_HEADER_BLOCK + 1024)
+	g_string_append (s, "xxxxxxxxxxxxxxx ");
+    g_string_append (s, "\nFrom: toolate@example.com\n\n");
+    name = write_temp (s->str, s->len);
+    g_string_free (s, TRUE);
+    b = _kith_mime_parse_file (name, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (b->subject, ==, "huge");
+    g_assert_null (b->from);
+    g_unlink (name);
+}
+
+static void
+test_file_errors (void)
+{
+    g_autofree char *dir = g_dir_make_tmp ("kith-test-mime-XXXXXX", NULL);
+    g_autofree char *missing = g_build_filename (dir, "no-such-message", NULL);
+    g_autofree char *empty = NULL;
+    _kith_msg_t *msg;
+    GError *error = NULL;
+
+    g_assert_nonnull (dir);
+
+    msg = _kith_mime_parse_file (missing, &error);
+    g_assert_null (msg);
+    g_assert_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR);
+    g_assert_nonnull (strstr (error->message, missing));
+    g_assert_nonnull (strstr (error->message, g_strerror (ENOENT)));
+    g_clear_error (&error);
+
+    /* A directory can be opened but not read. */
+    msg = _kith_mime_parse_file (dir, &error);
+    g_assert_null (msg);
+    g_assert_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR);
+    g_assert_nonnull (strstr (error->message, dir));
+    g_clear_error (&error);
+
+    /* An empty file is not an error: it has no headers. */
+    empty = write_temp ("", 0);
+    msg = _kith_mime_parse_file (empty, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (msg);
+    g_assert_null (msg->from);
+    g_assert_cmpuint (msg->rcpts->len, ==, 0);
+    _kith_msg_free (msg);
+    g_unlink (empty);
+
+    /* NULL error: no crash */
+    g_assert_null (_kith_mime_parse_file (missing, NULL));
+
+    g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    _kith_mime_init ();
+    _kith_mime_init ();		/* idempotent */
+
+    g_test_add_func ("/mime/address/normalise", test_address_normalise);
+    g_test_add_func ("/mime/address/noreply", test_address_noreply);
+    g_test_add_func ("/mime/subject/reply", test_subject_reply);
+    g_test_add_func ("/mime/subject/base", test_subject_base);
+    g_test_add_func ("/mime/parse/basic", test_parse_basic);
+    g_test_add_func ("/mime/parse/sparse", test_parse_basic_sparse);
+    g_test_add_func ("/mime/parse/message-ids", test_parse_message_ids);
+    g_test_add_func ("/mime/parse/rfc2047", test_parse_rfc2047);
+    g_test_add_func ("/mime/parse/last-first", test_parse_last_first);
+    g_test_add_func ("/mime/parse/groups", test_parse_groups);
+    g_test_add_func ("/mime/parse/from-invalid", test_parse_from_invalid);
+    g_test_add_func ("/mime/parse/filter", test_parse_filter);
+    g_test_add_func ("/mime/parse/flags", test_parse_flags);
+    g_test_add_func ("/mime/parse/thread-index", test_parse_thread_index);
+    g_test_add_func ("/mime/parse/hostile", test_parse_hostile);
+    g_test_add_func ("/mime/file/header-only", test_file_header_only);
+    g_test_add_func ("/mime/file/chunk-boundary", test_file_chunk_boundary);
+    g_test_add_func ("/mime/file/big-header", test_file_big_header);
+    g_test_add_func ("/mime/file/errors", test_file_errors);
+
+    return g_test_run ();
+}
