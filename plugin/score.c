@@ -15,10 +15,13 @@
  *           +  1 per reciprocated 1:1 message (min (sent 1:1, received))
  *           +  3 per month with an exchange
  *           +  4 * log2 (1 + duration in months)
- *   recency   5 * 2^(-idle / H): idle is the time since the last
- *             exchange; H is four times the contact's own rhythm (the
- *             mean gap between the months we exchanged mail, 90 days
- *             when there was only one month), clamped to 30 days..2 years.
+ *   recency   5 / (1 + idle / H): idle is the time since the last
+ *             exchange; H, the idle time at which recency has halved,
+ *             is four times the contact's own rhythm (the mean gap
+ *             between the months we exchanged mail, 90 days when there
+ *             was only one month), clamped to 30 days..2 years.  The
+ *             decay is hyperbolic, not exponential, so that it stays
+ *             visible next to a large history even decades later.
  *   score     history + recency
  *
  * Why recency is an added, bounded term and not a factor: adding a
@@ -66,7 +69,7 @@ _kith_score (const _kith_stats_t *s, gint64 now)
     half_life = CLAMP (4.0 * rhythm, 30.0 * DAY, 730.0 * DAY);
     idle = now > s->last ? (double) (now - s->last) : 0.0;
 
-    return history + 5.0 * exp2 (-idle / half_life);
+    return history + 5.0 / (1.0 + idle / half_life);
 }
 
 kith_tier_t
