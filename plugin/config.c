@@ -124,6 +124,29 @@ compute_fingerprint (_kith_config_t *config, GPtrArray *pattern_strings)
     return g_strdup (g_checksum_get_string (sum));
 }
 
+/* libnotmuch invents user.primary_email (from $EMAIL, or the user and
+ * host names) when it is not configured.  A guess would make kith
+ * misjudge every message, so accept only an address the user gave: in
+ * the config file, or in $EMAIL. */
+static gboolean
+primary_email_is_explicit (notmuch_database_t *db, const char *primary)
+{
+    const char *path = notmuch_config_path (db);
+    const char *env = g_getenv ("EMAIL");
+    g_autoptr (GKeyFile) file = NULL;
+    g_autofree char *value = NULL;
+
+    if (env && g_ascii_strcasecmp (env, primary) == 0)
+	return TRUE;
+    if (path == NULL)
+	return FALSE;
+    file = g_key_file_new ();
+    if (! g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
+	return FALSE;
+    value = g_key_file_get_string (file, "user", "primary_email", NULL);
+    return value != NULL && *g_strstrip (value) != '\0';
+}
+
 _kith_config_t *
 _kith_config_load (notmuch_database_t *db, GError **error)
 {
@@ -145,7 +168,7 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     config->lock_timeout = KITH_DEFAULT_LOCK_TIMEOUT;
 
     primary = notmuch_config_get (db, NOTMUCH_CONFIG_PRIMARY_EMAIL);
-    if (primary == NULL || *primary == '\0') {
+    if (primary == NULL || *primary == '\0' || ! primary_email_is_explicit (db, primary)) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_NO_IDENTITY,
 		     "kith needs to know your address: run "
 		     "'notmuch config set user.primary_email you@example.org' "

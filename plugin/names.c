@@ -8,13 +8,24 @@
 
 #include "kith-private.h"
 
+/* Is C a combining accent of the kind "accent-insensitive" means to
+ * ignore (Latin, Greek, Cyrillic diacritics)?  Other marks carry
+ * meaning and stay: kana voicing marks, Indic vowel signs, ... */
+static gboolean
+is_droppable_accent (gunichar c)
+{
+    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+	   (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+	   (c >= 0xFE20 && c <= 0xFE2F);
+}
+
 char *
 _kith_name_fold (const char *name)
 {
     g_autofree char *valid = NULL;
     g_autofree char *decomposed = NULL;
     g_autofree char *folded = NULL;
-    GString *out;
+    g_autoptr (GString) out = NULL;
     gboolean space = TRUE;
 
     if (name == NULL)
@@ -29,13 +40,13 @@ _kith_name_fold (const char *name)
 	gunichar c = g_utf8_get_char (p);
 	GUnicodeType type = g_unichar_type (c);
 
-	if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
-	    type == G_UNICODE_ENCLOSING_MARK)
-	    continue; /* accents */
+	if (is_droppable_accent (c))
+	    continue;
 	if (c == 0x00DF) { /* ß survives casefold in some GLib versions */
 	    g_string_append (out, "ss");
 	    space = FALSE;
-	} else if (g_unichar_isalnum (c)) {
+	} else if (g_unichar_isalnum (c) || type == G_UNICODE_NON_SPACING_MARK ||
+		   type == G_UNICODE_SPACING_MARK || type == G_UNICODE_ENCLOSING_MARK) {
 	    g_string_append_unichar (out, c);
 	    space = FALSE;
 	} else if (c == '\'' || c == 0x2019) {
@@ -47,7 +58,9 @@ _kith_name_fold (const char *name)
     }
     if (out->len > 0 && out->str[out->len - 1] == ' ')
 	g_string_truncate (out, out->len - 1);
-    return g_string_free (out, FALSE);
+    /* Recompose what decomposition split and we kept (kana with voicing
+     * marks, Hangul syllables). */
+    return g_utf8_normalize (out->str, -1, G_NORMALIZE_NFC);
 }
 
 static int

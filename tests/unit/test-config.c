@@ -1,0 +1,358 @@
+/* test-config.c - unit tests of plugin/config.c: who "me" is, the kith.*
+ * keys, and which settings force a rebuild of the store (the
+ * fingerprint) and which are read at query time.
+ *
+ * Each case writes a notmuch config file and opens a real (empty)
+ * notmuch database with it, as kith_open does.
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "kith-private.h"
+
+static char *tmp_dir;
+static char *mail_dir;
+static char *config_file;
+
+/* Write the notmuch config file: database path, [user] with
+ * USER_LINES (primary_email=me@example.org when NULL), [search] with
+ * exclude_tags EXCLUDE (deleted;spam when NULL), and [kith] with
+ * KITH_LINES (may be NULL). */
+static void
+write_config (const char *user_lines, const char *exclude, const char *kith_lines)
+{
+    g_autofree char *text = g_strdup_printf (
+	"[database]\npath=%s\n"
+	"[user]\nname=Me Myself\n%s\n"
+	"[search]\nexclude_tags=%s\n"
+	"[kith]\n%s\n",
+	mail_dir, user_lines ? user_lines : "primary_email=me@example.org",
+	exclude ? exclude : "deleted;spam;", kith_lines ? kith_lines : "");
+    g_autoptr (GError) error = NULL;
+
+    g_file_set_contents (config_file, text, -1, &error);
+    g_assert_no_error (error);
+}
+
+/* Load kith's config from the current config file; NULL with ERROR set
+ * on failure. */
+static _kith_config_t *
+load (GError **error)
+{
+    notmuch_database_t *db = NULL;
+    char *msg = NULL;
+    notmuch_status_t st;
+    _kith_config_t *config;
+
+    st = notmuch_database_open_with_config (NULL, NOTMUCH_DATABASE_MODE_READ_ONLY, config_file,
+					    NULL, &db, &msg);
+    if (st != NOTMUCH_STATUS_SUCCESS)
+	g_test_message ("notmuch: %s", msg ? msg : notmuch_status_to_string (st));
+    free (msg);
+    g_assert_cmpint (st, ==, NOTMUCH_STATUS_SUCCESS);
+    config = _kith_config_load (db, error);
+    notmuch_database_destroy (db);
+    return config;
+}
+
+/* Load the config written with these lines; it must load. */
+static _kith_config_t *
+load_ok (const char *user_lines, const char *exclude, const char *kith_lines)
+{
+    g_autoptr (GError) error = NULL;
+    _kith_config_t *config;
+
+    write_config (user_lines, exclude, kith_lines);
+    config = load (&error);
+    g_assert_no_error (error);
+    g_assert_nonnull (config);
+    return config;
+}
+
+static char *
+fingerprint (const char *user_lines, const char *exclude, const char *kith_lines)
+{
+    g_autoptr (_kith_config_t) config = load_ok (user_lines, exclude, kith_lines);
+
+    return g_strdup (config->fingerprint);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_identity (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (
+	"primary_email=Me@Example.ORG\nother_email=me.work@example.net;  <Old@Example.COM> ;",
+	NULL, "other_email=alias@example.org;me@example.org");
+
+    /* normalised, no duplicates */
+    g_assert_cmpuint (config->me->len, ==, 4);
+    g_assert_true (_kith_config_is_me (config, "me@example.org"));
+    g_assert_true (_kith_config_is_me (config, "me.work@example.net"));
+    g_assert_true (_kith_config_is_me (config, "old@example.com"));
+    g_assert_true (_kith_config_is_me (config, "alias@example.org"));
+    g_assert_false (_kith_config_is_me (config, "alice@example.org"));
+    g_assert_false (_kith_config_is_me (config, "me@example.org.evil"));
+    g_assert_false (_kith_config_is_me (config, NULL));
+}
+
+static void
+test_identity_missing (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (_kith_config_t) config = NULL;
+
+    /* libnotmuch fills in a guess (username@hostname) for a missing
+     * user.primary_email; kith must not take that guess for "me". */
+    write_config ("name=Nobody", NULL, NULL);
+    config = load (&error);
+    if (config)
+	g_test_message ("loaded with me = %s", (char *) config->me->pdata[0]);
+    g_assert_null (config);
+    g_assert_error (error, KITH_ERROR, KITH_STATUS_NO_IDENTITY);
+    if (error)
+	g_assert_nonnull (strstr (error->message, "user.primary_email"));
+}
+
+static void
+test_me_patterns (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (NULL, NULL, "me_patterns=Me+*@Example.org; *@me.example");
+
+    g_assert_true (_kith_config_is_me (config, "me+lists@example.org"));
+    g_assert_true (_kith_config_is_me (config, "me+@example.org"));
+    g_assert_true (_kith_config_is_me (config, "anything@me.example"));
+    g_assert_true (_kith_config_is_me (config, "me@example.org")); /* primary */
+    g_assert_false (_kith_config_is_me (config, "mee+lists@example.org"));
+    g_assert_false (_kith_config_is_me (config, "me+lists@example.org.evil"));
+    g_assert_false (_kith_config_is_me (config, "someone@notme.example"));
+}
+
+static void
+test_exclude_tags (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (NULL, "deleted;spam;muted", NULL);
+
+    g_assert_cmpuint (config->exclude_tags->len, ==, 3);
+    g_assert_cmpstr (config->exclude_tags->pdata[1], ==, "spam");
+}
+
+static void
+test_defaults (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (NULL, NULL, NULL);
+
+    g_assert_cmpfloat (config->tier_threshold[KITH_TIER_WEAK], ==, KITH_DEFAULT_TIER_WEAK);
+    g_assert_cmpfloat (config->tier_threshold[KITH_TIER_KNOWN], ==, KITH_DEFAULT_TIER_KNOWN);
+    g_assert_cmpfloat (config->tier_threshold[KITH_TIER_CLOSE], ==, KITH_DEFAULT_TIER_CLOSE);
+    g_assert_cmpint (config->reply_window, ==, (gint64) KITH_DEFAULT_REPLY_WINDOW_DAYS * 86400);
+    g_assert_cmpint (config->lock_timeout, ==, KITH_DEFAULT_LOCK_TIMEOUT);
+    g_assert_null (config->store_path);
+    g_assert_cmpuint (config->alias_groups->len, ==, 0);
+    g_assert_cmpuint (config->me_patterns->len, ==, 0);
+}
+
+static void
+test_tiers (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (NULL, NULL, "tier.weak=2.5\ntier.known=1\ntier.close=200");
+    g_autoptr (_kith_config_t) zero = load_ok (NULL, NULL, "tier.weak=0");
+
+    g_assert_cmpfloat (config->tier_threshold[KITH_TIER_WEAK], ==, 2.5);
+    g_assert_cmpfloat (config->tier_threshold[KITH_TIER_KNOWN], ==, 1.0);
+    g_assert_cmpfloat (config->tier_threshold[KITH_TIER_CLOSE], ==, 200.0);
+    /* known below weak: a score between them is known */
+    g_assert_cmpint (_kith_tier (config, 2.0), ==, KITH_TIER_NONE);
+    g_assert_cmpint (_kith_tier (config, 3.0), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (config, 199.0), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (config, 200.0), ==, KITH_TIER_CLOSE);
+
+    /* weak = 0 still leaves a score of 0 at none */
+    g_assert_cmpint (_kith_tier (zero, 0.0), ==, KITH_TIER_NONE);
+    g_assert_cmpint (_kith_tier (zero, 0.01), ==, KITH_TIER_WEAK);
+}
+
+static void
+test_bad_numbers (void)
+{
+    static const char *const bad[] = {
+	"tier.weak=abc",
+	"tier.known=-1",
+	"tier.close=12x",
+	"reply_window_days=soon",
+	"lock_timeout=-5",
+	"tier.known=",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+	g_autoptr (GError) error = NULL;
+	g_autoptr (_kith_config_t) config = NULL;
+	g_autofree char *key = g_strndup (bad[i], strchr (bad[i], '=') - bad[i]);
+
+	write_config (NULL, NULL, bad[i]);
+	config = load (&error);
+	g_assert_null (config);
+	g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
+	/* the message names the key */
+	g_assert_nonnull (strstr (error->message, key));
+    }
+}
+
+static void
+test_reply_window (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (NULL, NULL, "reply_window_days=30");
+    g_autoptr (_kith_config_t) half = load_ok (NULL, NULL, "reply_window_days=0.5");
+
+    g_assert_cmpint (config->reply_window, ==, 30 * 86400);
+    g_assert_cmpint (half->reply_window, ==, 43200);
+}
+
+static void
+test_alias (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (
+	NULL, NULL,
+	"alias.bob=Bob@Home.example; bob@work.example;\n"
+	"alias.ann=ann@one.example;ann@two.example;ann@three.example\n"
+	"alias.empty= ; ");
+    GPtrArray *bob, *ann;
+
+    g_assert_cmpuint (config->alias_groups->len, ==, 2);
+    bob = g_hash_table_lookup (config->alias, "bob@home.example");
+    g_assert_nonnull (bob);
+    g_assert_true (bob == g_hash_table_lookup (config->alias, "bob@work.example"));
+    g_assert_cmpuint (bob->len, ==, 2);
+    ann = g_hash_table_lookup (config->alias, "ann@three.example");
+    g_assert_nonnull (ann);
+    g_assert_true (ann != bob);
+    g_assert_cmpuint (ann->len, ==, 3);
+    g_assert_null (g_hash_table_lookup (config->alias, "Bob@Home.example"));
+    g_assert_null (g_hash_table_lookup (config->alias, "carol@example.org"));
+}
+
+static void
+test_store_path (void)
+{
+    g_autoptr (_kith_config_t) config = load_ok (NULL, NULL, "store=/srv/kith/store.db");
+    g_autoptr (_kith_config_t) empty = load_ok (NULL, NULL, "store=");
+
+    g_assert_cmpstr (config->store_path, ==, "/srv/kith/store.db");
+    g_assert_null (empty->store_path);
+}
+
+/* What the mined rows depend on changes the fingerprint (so the next
+ * index rebuilds); what is read at query time does not. */
+static void
+test_fingerprint (void)
+{
+    g_autofree char *base = fingerprint (NULL, NULL, NULL);
+    g_autofree char *same = fingerprint (NULL, NULL, NULL);
+
+    g_assert_nonnull (base);
+    g_assert_cmpstr (base, ==, same);
+
+    /* rebuild: identity, patterns, exclusions, reply window */
+    {
+	g_autofree char *f = fingerprint ("primary_email=me@example.org\nother_email=me.work@example.net", NULL, NULL);
+	g_assert_cmpstr (f, !=, base);
+    }
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "other_email=me.work@example.net");
+	g_assert_cmpstr (f, !=, base);
+    }
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "me_patterns=me+*@example.org");
+	g_assert_cmpstr (f, !=, base);
+    }
+    {
+	g_autofree char *f = fingerprint (NULL, "deleted;spam;muted", NULL);
+	g_assert_cmpstr (f, !=, base);
+    }
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "reply_window_days=30");
+	g_assert_cmpstr (f, !=, base);
+    }
+    /* no rebuild: thresholds, aliases, lock timeout */
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "tier.known=1\ntier.weak=3\ntier.close=50");
+	g_assert_cmpstr (f, ==, base);
+    }
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "alias.bob=bob@home.example;bob@work.example");
+	g_assert_cmpstr (f, ==, base);
+    }
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "lock_timeout=5");
+	g_assert_cmpstr (f, ==, base);
+    }
+    /* the order of addresses, patterns and tags does not matter */
+    {
+	g_autofree char *a = fingerprint ("primary_email=me@example.org\nother_email=a@x.example;b@x.example", "spam;deleted", "me_patterns=p1*@x.example;p2*@x.example");
+	g_autofree char *b = fingerprint ("primary_email=me@example.org\nother_email=b@x.example;a@x.example", "deleted;spam", "me_patterns=p2*@x.example;p1*@x.example");
+	g_assert_cmpstr (a, ==, b);
+    }
+    /* a pattern is not an address */
+    {
+	g_autofree char *a = fingerprint (NULL, NULL, "me_patterns=x@y.example");
+	g_autofree char *b = fingerprint (NULL, NULL, "other_email=x@y.example");
+	g_assert_cmpstr (a, !=, b);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+    g_autoptr (GError) error = NULL;
+    notmuch_database_t *db = NULL;
+    char *msg = NULL;
+    int ret;
+
+    g_test_init (&argc, &argv, NULL);
+    g_test_set_nonfatal_assertions ();
+    /* only the config file written here says who "me" is */
+    g_unsetenv ("EMAIL");
+    g_unsetenv ("NAME");
+
+    tmp_dir = g_dir_make_tmp ("kith-test-config.XXXXXX", &error);
+    g_assert_no_error (error);
+    mail_dir = g_build_filename (tmp_dir, "mail", NULL);
+    config_file = g_build_filename (tmp_dir, "notmuch-config", NULL);
+    g_assert_cmpint (g_mkdir_with_parents (mail_dir, 0700), ==, 0);
+    write_config (NULL, NULL, NULL);
+    if (notmuch_database_create_with_config (mail_dir, config_file, NULL, &db, &msg)) {
+	g_printerr ("cannot create a notmuch database in %s: %s\n", mail_dir, msg ? msg : "");
+	return 1;
+    }
+    notmuch_database_destroy (db);
+
+    g_test_add_func ("/config/identity", test_identity);
+    g_test_add_func ("/config/identity/missing", test_identity_missing);
+    g_test_add_func ("/config/me-patterns", test_me_patterns);
+    g_test_add_func ("/config/exclude-tags", test_exclude_tags);
+    g_test_add_func ("/config/defaults", test_defaults);
+    g_test_add_func ("/config/tiers", test_tiers);
+    g_test_add_func ("/config/bad-numbers", test_bad_numbers);
+    g_test_add_func ("/config/reply-window", test_reply_window);
+    g_test_add_func ("/config/alias", test_alias);
+    g_test_add_func ("/config/store-path", test_store_path);
+    g_test_add_func ("/config/fingerprint", test_fingerprint);
+
+    ret = g_test_run ();
+
+    {
+	g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+	if (system (cmd) != 0)
+	    g_printerr ("could not remove %s\n", tmp_dir);
+    }
+    g_free (tmp_dir);
+    g_free (mail_dir);
+    g_free (config_file);
+    return ret;
+}

@@ -1,0 +1,455 @@
+/* test-names.c - unit tests of plugin/names.c: folding display names
+ * and splitting them into sorted words, for matching people by name.
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "kith-private.h"
+
+#define RANDOM_SEED 4242
+#define RANDOM_ITERATIONS 10000
+
+/* ------------------------------------------------------------------ */
+/* Helpers */
+
+static void
+check_fold (const char *name, const char *expected)
+{
+    g_autofree char *folded = _kith_name_fold (name);
+
+    g_assert_cmpstr (folded, ==, expected);
+}
+
+/* FOLDED is what _kith_name_fold may return: valid UTF-8, only letters,
+ * digits and single spaces between words (none at either end), no
+ * accents or other combining marks. */
+static void
+assert_folded_shape (const char *folded)
+{
+    gsize len;
+
+    g_assert_nonnull (folded);
+    g_assert_true (g_utf8_validate (folded, -1, NULL));
+    len = strlen (folded);
+    if (len > 0) {
+	g_assert_cmpint (folded[0], !=, ' ');
+	g_assert_cmpint (folded[len - 1], !=, ' ');
+    }
+    g_assert_null (strstr (folded, "  "));
+    for (const char *p = folded; *p; p = g_utf8_next_char (p)) {
+	gunichar c = g_utf8_get_char (p);
+	GUnicodeType type = g_unichar_type (c);
+
+	g_assert_false (g_unichar_iscntrl (c));
+	/* Latin/Greek/Cyrillic diacritics are dropped; other marks
+	 * (kana voicing, Indic vowel signs) carry meaning and stay. */
+	g_assert_false (c >= 0x0300 && c <= 0x036F);
+	g_assert_false (c >= 0x1DC0 && c <= 0x1DFF);
+	if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
+	    type == G_UNICODE_ENCLOSING_MARK)
+	    continue;
+	g_assert_true (c == ' ' || g_unichar_isalnum (c));
+    }
+}
+
+/* The words of the folded NAME, joined by "|". */
+static char *
+words_of (const char *name)
+{
+    g_autofree char *folded = _kith_name_fold (name);
+    g_auto (GStrv) words = _kith_name_words (folded);
+
+    return g_strjoinv ("|", words);
+}
+
+/* ------------------------------------------------------------------ */
+/* _kith_name_fold */
+
+/* Indic vowel signs are marks, but not accents: they stay. */
+static void
+test_fold_indic (void)
+{
+    g_autofree char *a = _kith_name_fold ("नमिता");
+    g_autofree char *b = _kith_name_fold ("नमता");
+
+    g_assert_cmpstr (a, !=, b);
+    assert_folded_shape (a);
+}
+
+static void
+test_fold_accents (void)
+{
+    check_fold ("Müller, Jürgen", "muller jurgen");
+    check_fold ("ZOË", "zoe");
+    check_fold ("Zoë", "zoe");
+    check_fold ("José García", "jose garcia");
+    check_fold ("François Lefèvre", "francois lefevre");
+    check_fold ("Ångström", "angstrom");
+    check_fold ("Dvořák", "dvorak");
+    check_fold ("Łukasz", "łukasz"); /* Ł has no decomposition: lower-cased only */
+    /* decomposed input folds like precomposed input */
+    check_fold ("Zoe\xcc\x88", "zoe");
+    check_fold ("M\x75\xcc\x88ller", "muller");
+}
+
+static void
+test_fold_case (void)
+{
+    check_fold ("ALICE LIDDELL", "alice liddell");
+    check_fold ("alice liddell", "alice liddell");
+    check_fold ("StraßE", "strasse");
+    check_fold ("STRASSE", "strasse");
+    check_fold ("ẞ", "ss"); /* capital sharp s */
+    /* Greek: capital, small and final sigma fold alike */
+    {
+	g_autofree char *a = _kith_name_fold ("ΣΩΚΡΆΤΗΣ");
+	g_autofree char *b = _kith_name_fold ("Σωκράτης");
+	g_assert_cmpstr (a, ==, b);
+	g_assert_cmpstr (a, ==, "σωκρατησ");
+    }
+    check_fold ("ИВАН Петров", "иван петров");
+}
+
+static void
+test_fold_punctuation (void)
+{
+    check_fold ("O'Brien", "obrien");
+    check_fold ("O’Brien", "obrien"); /* U+2019 apostrophe */
+    check_fold ("OBrien", "obrien");
+    check_fold ("Smith-Jones, Dr. Mary", "smith jones dr mary");
+    check_fold ("\"Bob\" (work)", "bob work");
+    check_fold ("Anna_Maria", "anna maria");
+    check_fold ("R2-D2", "r2 d2");
+    check_fold ("Anna \xf0\x9f\x99\x82", "anna"); /* an emoji is not a letter */
+}
+
+static void
+test_fold_space (void)
+{
+    check_fold ("  Anna   Maria  ", "anna maria");
+    check_fold ("Anna\tMaria\nSmith\r", "anna maria smith");
+    check_fold ("Anna\xc2\xa0Maria", "anna maria");     /* no-break space */
+    check_fold ("Anna\xe3\x80\x80Maria", "anna maria"); /* ideographic space */
+    check_fold ("", "");
+    check_fold ("   ", "");
+    check_fold ("--- ,,, ...", "");
+}
+
+/* NFC of the folded NAME (NFKD splits Hangul syllables into jamo). */
+static char *
+fold_nfc (const char *name)
+{
+    g_autofree char *folded = _kith_name_fold (name);
+
+    return g_utf8_normalize (folded, -1, G_NORMALIZE_NFC);
+}
+
+static void
+test_fold_cjk (void)
+{
+    check_fold ("山田 太郎", "山田 太郎");
+    check_fold ("王小明", "王小明");
+    check_fold ("Yamada 山田", "yamada 山田");
+    check_fold ("タナカ", "タナカ");
+    {
+	/* Hangul is kept (up to normalisation) */
+	g_autofree char *hangul = fold_nfc ("김민준");
+	g_autofree char *jamo = g_utf8_normalize ("김민준", -1, G_NORMALIZE_NFD);
+	g_autofree char *from_jamo = fold_nfc (jamo);
+	g_assert_cmpstr (hangul, ==, "김민준");
+	g_assert_cmpstr (from_jamo, ==, "김민준");
+    }
+}
+
+/* The kana voicing marks (dakuten, handakuten) are not accents: they
+ * make another syllable, so "Yamada" and "Yamata" are different names. */
+static void
+test_fold_kana_voicing (void)
+{
+    g_autofree char *yamada = fold_nfc ("やまだ");
+    g_autofree char *yamata = fold_nfc ("やまた");
+    g_autofree char *gundam = fold_nfc ("ガンダム");
+    g_autofree char *pan = fold_nfc ("パン");
+
+    g_assert_cmpstr (yamada, ==, "やまだ");
+    g_assert_cmpstr (yamada, !=, yamata);
+    g_assert_cmpstr (gundam, ==, "ガンダム");
+    g_assert_cmpstr (pan, ==, "パン");
+}
+
+static void
+test_fold_compatibility (void)
+{
+    check_fold ("ＡＢＣ", "abc");            /* full-width */
+    check_fold ("\xef\xac\x81lip", "filip"); /* the fi ligature */
+    check_fold ("Ⅻ", "xii");                 /* roman numeral twelve */
+}
+
+static void
+test_fold_null (void)
+{
+    g_assert_null (_kith_name_fold (NULL));
+}
+
+/* Invalid UTF-8 must not crash and must give valid UTF-8. */
+static void
+test_fold_invalid_utf8 (void)
+{
+    static const char *const inputs[] = {
+	"Jos\351 Garc\355a", /* Latin-1 é, í */
+	"\xff\xfe\xfd",
+	"M\xc3",                    /* truncated sequence */
+	"A\300\257B",               /* overlong '/' */
+	"\xed\xa0\x80 surrogate",   /* UTF-16 surrogate */
+	"\xf4\x90\x80\x80 too big", /* beyond U+10FFFF */
+	"\x80\x80\x80",             /* lone continuation bytes */
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (inputs); i++) {
+	g_autofree char *folded = _kith_name_fold (inputs[i]);
+	assert_folded_shape (folded);
+    }
+    {
+	g_autofree char *folded = _kith_name_fold ("Jos\351 Garc\355a");
+	/* what is valid survives */
+	g_assert_nonnull (strstr (folded, "jos"));
+	g_assert_nonnull (strstr (folded, "garc"));
+    }
+    {
+	g_autofree char *folded = _kith_name_fold ("A\300\257B");
+	g_assert_nonnull (strchr (folded, 'a'));
+	g_assert_nonnull (strchr (folded, 'b'));
+    }
+}
+
+/* Folding a folded name changes nothing. */
+static void
+test_fold_idempotent (void)
+{
+    static const char *const names[] = {
+	"Müller, Jürgen",
+	"ZOË",
+	"O'Brien",
+	"山田 太郎",
+	"StraßE",
+	"ΣΩΚΡΆΤΗΣ",
+	"ＡＢＣ",
+	"\xef\xac\x81lip",
+	"Smith-Jones, Dr. Mary",
+	"Jos\351 Garc\355a",
+	"ᾳ",
+	"İstanbul",
+	"Ǆemal",
+	"ǅ",
+	"ﬀ",
+	"Ⅻ",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+	g_autofree char *once = _kith_name_fold (names[i]);
+	g_autofree char *twice = _kith_name_fold (once);
+	g_assert_cmpstr (once, ==, twice);
+	assert_folded_shape (once);
+    }
+}
+
+/* Random byte strings and random code points: never a crash, always
+ * the shape of a folded name. */
+static void
+test_fold_random (void)
+{
+    static const gunichar ranges[][2] = {
+	{ 0x20, 0x7e },
+	{ 0xa0, 0x24f },
+	{ 0x300, 0x36f },
+	{ 0x370, 0x52f },
+	{ 0x1e00, 0x1fff },
+	{ 0x2000, 0x206f },
+	{ 0x2150, 0x218f },
+	{ 0x3000, 0x30ff },
+	{ 0x4e00, 0x4fff },
+	{ 0xac00, 0xacff },
+	{ 0xfb00, 0xfb4f },
+	{ 0xff00, 0xffef },
+	{ 0x1f300, 0x1f64f },
+    };
+    GRand *rand = g_rand_new_with_seed (RANDOM_SEED);
+
+    for (int i = 0; i < RANDOM_ITERATIONS; i++) {
+	g_autoptr (GString) s = g_string_new (NULL);
+	int len = g_rand_int_range (rand, 0, 24);
+	g_autofree char *folded = NULL;
+
+	if (i % 2 == 0) {
+	    for (int k = 0; k < len; k++)
+		g_string_append_c (s, (char) g_rand_int_range (rand, 1, 256));
+	} else {
+	    for (int k = 0; k < len; k++) {
+		const gunichar *r = ranges[g_rand_int_range (rand, 0, G_N_ELEMENTS (ranges))];
+		g_string_append_unichar (s, (gunichar) g_rand_int_range (rand, (gint32) r[0], (gint32) r[1] + 1));
+	    }
+	}
+	folded = _kith_name_fold (s->str);
+	assert_folded_shape (folded);
+	if (g_test_failed ()) {
+	    g_autofree char *escaped = g_strescape (s->str, NULL);
+	    g_test_message ("input \"%s\"", escaped);
+	    break;
+	}
+    }
+    g_rand_free (rand);
+}
+
+/* ------------------------------------------------------------------ */
+/* _kith_name_words */
+
+static void
+test_words_sorted (void)
+{
+    g_auto (GStrv) words = _kith_name_words ("muller jurgen");
+
+    g_assert_cmpuint (g_strv_length (words), ==, 2);
+    g_assert_cmpstr (words[0], ==, "jurgen");
+    g_assert_cmpstr (words[1], ==, "muller");
+}
+
+static void
+test_words_last_first (void)
+{
+    g_autofree char *a = words_of ("Müller, Jürgen");
+    g_autofree char *b = words_of ("Jürgen Müller");
+    g_autofree char *c = words_of ("JÜRGEN MUELLER");
+    g_autofree char *d = words_of ("Liddell, Alice P.");
+    g_autofree char *e = words_of ("Alice P. Liddell");
+
+    g_assert_cmpstr (a, ==, "jurgen|muller");
+    g_assert_cmpstr (a, ==, b);
+    g_assert_cmpstr (c, ==, "jurgen|mueller"); /* spelled differently: another name */
+    g_assert_cmpstr (d, ==, "alice|liddell|p");
+    g_assert_cmpstr (d, ==, e);
+}
+
+static void
+test_words_empty (void)
+{
+    g_auto (GStrv) none = _kith_name_words (NULL);
+    g_auto (GStrv) empty = _kith_name_words ("");
+    g_auto (GStrv) spaces = _kith_name_words ("   ");
+    g_auto (GStrv) gaps = _kith_name_words (" b  a ");
+
+    g_assert_nonnull (none);
+    g_assert_null (none[0]);
+    g_assert_nonnull (empty);
+    g_assert_null (empty[0]);
+    g_assert_nonnull (spaces);
+    g_assert_null (spaces[0]);
+    g_assert_cmpuint (g_strv_length (gaps), ==, 2);
+    g_assert_cmpstr (gaps[0], ==, "a");
+    g_assert_cmpstr (gaps[1], ==, "b");
+}
+
+static void
+test_words_duplicates (void)
+{
+    g_auto (GStrv) words = _kith_name_words ("anna maria anna");
+
+    g_assert_cmpuint (g_strv_length (words), ==, 3);
+    g_assert_cmpstr (words[0], ==, "anna");
+    g_assert_cmpstr (words[1], ==, "anna");
+    g_assert_cmpstr (words[2], ==, "maria");
+}
+
+static void
+test_words_cjk (void)
+{
+    g_autofree char *a = words_of ("山田 太郎");
+    g_autofree char *b = words_of ("太郎 山田");
+
+    g_assert_cmpstr (a, ==, b);
+    g_assert_nonnull (strstr (a, "山田"));
+    g_assert_nonnull (strstr (a, "太郎"));
+}
+
+/* Any order of the same words gives the same sorted list. */
+static void
+test_words_random_order (void)
+{
+    static const char *const pool[] = {
+	"anna",
+	"bob",
+	"carla",
+	"de",
+	"van",
+	"der",
+	"berg",
+	"o",
+	"muller",
+	"zoe",
+	"山田",
+	"σωκρατησ",
+    };
+    GRand *rand = g_rand_new_with_seed (RANDOM_SEED + 1);
+
+    for (int i = 0; i < RANDOM_ITERATIONS; i++) {
+	int n = g_rand_int_range (rand, 1, 6);
+	const char *picked[6];
+	g_autoptr (GString) forward = g_string_new (NULL);
+	g_autoptr (GString) shuffled = g_string_new (NULL);
+	g_auto (GStrv) a = NULL;
+	g_auto (GStrv) b = NULL;
+
+	for (int k = 0; k < n; k++)
+	    picked[k] = pool[g_rand_int_range (rand, 0, G_N_ELEMENTS (pool))];
+	for (int k = 0; k < n; k++)
+	    g_string_append_printf (forward, "%s%s", k ? " " : "", picked[k]);
+	for (int k = n - 1; k > 0; k--) {
+	    int j = g_rand_int_range (rand, 0, k + 1);
+	    const char *t = picked[k];
+	    picked[k] = picked[j];
+	    picked[j] = t;
+	}
+	for (int k = 0; k < n; k++)
+	    g_string_append_printf (shuffled, "%s%s", k ? "  " : " ", picked[k]);
+
+	a = _kith_name_words (forward->str);
+	b = _kith_name_words (shuffled->str);
+	g_assert_cmpuint (g_strv_length (a), ==, (guint) n);
+	g_assert_true (g_strv_equal ((const char *const *) a, (const char *const *) b));
+	for (int k = 1; k < n; k++)
+	    g_assert_cmpint (strcmp (a[k - 1], a[k]), <=, 0);
+	if (g_test_failed ())
+	    break;
+    }
+    g_rand_free (rand);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_set_nonfatal_assertions ();
+
+    g_test_add_func ("/names/fold/accents", test_fold_accents);
+    g_test_add_func ("/names/fold/case", test_fold_case);
+    g_test_add_func ("/names/fold/punctuation", test_fold_punctuation);
+    g_test_add_func ("/names/fold/space", test_fold_space);
+    g_test_add_func ("/names/fold/cjk", test_fold_cjk);
+    g_test_add_func ("/names/fold/kana-voicing", test_fold_kana_voicing);
+    g_test_add_func ("/names/fold/compatibility", test_fold_compatibility);
+    g_test_add_func ("/names/fold/null", test_fold_null);
+    g_test_add_func ("/names/fold/invalid-utf8", test_fold_invalid_utf8);
+    g_test_add_func ("/names/fold/idempotent", test_fold_idempotent);
+    g_test_add_func ("/names/fold/random", test_fold_random);
+    g_test_add_func ("/names/fold/indic", test_fold_indic);
+    g_test_add_func ("/names/words/sorted", test_words_sorted);
+    g_test_add_func ("/names/words/last-first", test_words_last_first);
+    g_test_add_func ("/names/words/empty", test_words_empty);
+    g_test_add_func ("/names/words/duplicates", test_words_duplicates);
+    g_test_add_func ("/names/words/cjk", test_words_cjk);
+    g_test_add_func ("/names/words/random-order", test_words_random_order);
+
+    return g_test_run ();
+}

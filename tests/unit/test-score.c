@@ -1,0 +1,770 @@
+/* test-score.c - unit tests of plugin/score.c: the gate, the history
+ * and recency terms, the tiers, and the two properties the score
+ * promises (more conversations never lower it, the same history
+ * further in the past always lowers it), checked on random stats.
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "kith-private.h"
+
+#define DAY ((gint64) 86400)
+#define YEAR ((gint64) 365 * DAY)
+#define TEN_YEARS ((gint64) 3652 * DAY)
+
+/* 2026-01-01T00:00:00Z: every test scores at this fixed time. */
+#define NOW ((gint64) 1767225600)
+/* 1990-01-01T00:00:00Z: the earliest exchange the random stats use. */
+#define EPOCH_1990 ((gint64) 631152000)
+
+#ifndef RANDOM_ITERATIONS
+#define RANDOM_ITERATIONS 20000
+#endif
+#ifndef RANDOM_SEED
+#define RANDOM_SEED 20260101
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Helpers */
+
+static _kith_stats_t
+empty_stats (void)
+{
+    _kith_stats_t s;
+
+    memset (&s, 0, sizeof (s));
+    s.latency_them = s.latency_me = -1;
+    return s;
+}
+
+/* A plain two-way history: N conversations, each one message of mine
+ * and one reply of theirs, one per month, the last one LAST. */
+static _kith_stats_t
+two_way (unsigned long n, gint64 last)
+{
+    _kith_stats_t s = empty_stats ();
+
+    s.count[KITH_COUNT_SENT_DIRECT] = n;
+    s.count[KITH_COUNT_RECEIVED] = n;
+    s.count[KITH_COUNT_REPLIES_FROM] = n;
+    s.count[KITH_COUNT_CONVERSATIONS] = n;
+    s.count[KITH_COUNT_MONTHS] = n;
+    s.out_msgs = n;
+    s.in_msgs = n;
+    s.last = last;
+    s.first = last - (gint64) (n - 1) * 30 * DAY;
+    s.i_wrote_first = TRUE;
+    return s;
+}
+
+static char *
+describe (const _kith_stats_t *s)
+{
+    const unsigned long *c = s->count;
+
+    return g_strdup_printf (
+	"sent_direct %lu sent_group %lu received %lu seen %lu automated_msgs %lu "
+	"replies_from %lu replies_to %lu conversations %lu list_conversations %lu "
+	"months %lu out %lu in %lu first %" G_GINT64_FORMAT " last %" G_GINT64_FORMAT
+	" automated %d",
+	c[KITH_COUNT_SENT_DIRECT], c[KITH_COUNT_SENT_GROUP], c[KITH_COUNT_RECEIVED],
+	c[KITH_COUNT_SEEN], c[KITH_COUNT_AUTOMATED], c[KITH_COUNT_REPLIES_FROM],
+	c[KITH_COUNT_REPLIES_TO], c[KITH_COUNT_CONVERSATIONS],
+	c[KITH_COUNT_LIST_CONVERSATIONS], c[KITH_COUNT_MONTHS], s->out_msgs, s->in_msgs,
+	s->first, s->last, s->automated);
+}
+
+/* A uniformly random gint64 in [LO, HI]. */
+static gint64
+rand_time (GRand *rand, gint64 lo, gint64 hi)
+{
+    if (hi <= lo)
+	return lo;
+    return lo + (gint64) (g_rand_double (rand) * (double) (hi - lo + 1)) % (hi - lo + 1);
+}
+
+/* A random count in [0, MAX], zero one time in ZERO_ONE_IN. */
+static unsigned long
+rand_count (GRand *rand, unsigned long max, int zero_one_in)
+{
+    if (zero_one_in > 0 && g_rand_int_range (rand, 0, zero_one_in) == 0)
+	return 0;
+    return (unsigned long) g_rand_int_range (rand, 0, (gint32) max + 1);
+}
+
+/* The most calendar months an exchange span FIRST..LAST can touch. */
+static unsigned long
+max_months (gint64 first, gint64 last)
+{
+    return (unsigned long) ((last - first) / (28 * DAY)) + 2;
+}
+
+/* Random stats as aggr.c can produce them: first <= last <= NOW, at
+ * least one month when there was an exchange, list conversations <=
+ * conversations.  With TWO_WAY the gate is open (and not automated). */
+static _kith_stats_t
+random_stats (GRand *rand, gboolean two_way)
+{
+    _kith_stats_t s = empty_stats ();
+    unsigned long *c = s.count;
+    unsigned long months_max;
+
+    c[KITH_COUNT_SENT_DIRECT] = rand_count (rand, 400, 3);
+    c[KITH_COUNT_SENT_GROUP] = rand_count (rand, 400, 3);
+    c[KITH_COUNT_RECEIVED] = rand_count (rand, 400, 3);
+    c[KITH_COUNT_SEEN] = rand_count (rand, 400, 2);
+    c[KITH_COUNT_AUTOMATED] = rand_count (rand, 50, 2);
+    c[KITH_COUNT_REPLIES_FROM] = rand_count (rand, 400, 3);
+    c[KITH_COUNT_REPLIES_TO] = rand_count (rand, 400, 3);
+    c[KITH_COUNT_CONVERSATIONS] = rand_count (rand, 300, 4);
+    c[KITH_COUNT_LIST_CONVERSATIONS] =
+	rand_count (rand, c[KITH_COUNT_CONVERSATIONS], 2);
+    if (two_way) {
+	if (c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] + c[KITH_COUNT_REPLIES_TO] == 0)
+	    c[g_rand_boolean (rand) ? KITH_COUNT_SENT_DIRECT : KITH_COUNT_REPLIES_TO] = 1;
+	if (c[KITH_COUNT_RECEIVED] + c[KITH_COUNT_REPLIES_FROM] == 0)
+	    c[g_rand_boolean (rand) ? KITH_COUNT_RECEIVED : KITH_COUNT_REPLIES_FROM] = 1;
+    } else {
+	s.automated = g_rand_int_range (rand, 0, 20) == 0;
+    }
+    s.out_msgs = c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] + rand_count (rand, 50, 2);
+    s.in_msgs = c[KITH_COUNT_RECEIVED] + rand_count (rand, 50, 2);
+
+    if (two_way || s.out_msgs + s.in_msgs > 0) {
+	s.first = rand_time (rand, EPOCH_1990, NOW);
+	/* often short, sometimes long */
+	if (g_rand_boolean (rand))
+	    s.last = rand_time (rand, s.first, MIN (NOW, s.first + 90 * DAY));
+	else
+	    s.last = rand_time (rand, s.first, NOW);
+	months_max = MIN (max_months (s.first, s.last), 600);
+	c[KITH_COUNT_MONTHS] = (unsigned long) g_rand_int_range (rand, 1, (gint32) months_max + 1);
+	s.i_wrote_first = g_rand_boolean (rand);
+    }
+    return s;
+}
+
+/* S with one more conversation, as kith would count it after one more
+ * thread with a reply edge: conversations + 1 (on a list or not), and
+ * any non-negative increase of the other counts, months, out and in,
+ * a later or equal last and an earlier or equal first. */
+static _kith_stats_t
+add_conversation (GRand *rand, const _kith_stats_t *s)
+{
+    _kith_stats_t t = *s;
+    unsigned long *c = t.count;
+
+    c[KITH_COUNT_CONVERSATIONS]++;
+    if (g_rand_boolean (rand))
+	c[KITH_COUNT_LIST_CONVERSATIONS]++;
+    for (int k = 0; k < KITH_COUNT_LAST; k++) {
+	if (k == KITH_COUNT_CONVERSATIONS || k == KITH_COUNT_LIST_CONVERSATIONS)
+	    continue;
+	c[k] += rand_count (rand, 5, 2);
+    }
+    t.out_msgs += rand_count (rand, 10, 2);
+    t.in_msgs += rand_count (rand, 10, 2);
+    if (t.first == 0) {
+	/* the first exchange ever */
+	t.first = rand_time (rand, EPOCH_1990, NOW);
+	t.last = rand_time (rand, t.first, NOW);
+	if (c[KITH_COUNT_MONTHS] == 0)
+	    c[KITH_COUNT_MONTHS] = 1;
+    } else {
+	switch (g_rand_int_range (rand, 0, 4)) {
+	case 0: /* after the history */
+	    t.last = rand_time (rand, t.last, NOW);
+	    break;
+	case 1: /* before it */
+	    t.first = rand_time (rand, EPOCH_1990, t.first);
+	    break;
+	case 2: /* in the middle: dates unchanged */
+	    break;
+	default: /* both ends move */
+	    t.first = rand_time (rand, EPOCH_1990, t.first);
+	    t.last = rand_time (rand, t.last, NOW);
+	    break;
+	}
+	c[KITH_COUNT_MONTHS] = MIN (c[KITH_COUNT_MONTHS], MAX (s->count[KITH_COUNT_MONTHS], max_months (t.first, t.last)));
+    }
+    return t;
+}
+
+/* S with first and last ten years earlier. */
+static _kith_stats_t
+ten_years_earlier (const _kith_stats_t *s)
+{
+    _kith_stats_t t = *s;
+
+    t.first -= TEN_YEARS;
+    t.last -= TEN_YEARS;
+    return t;
+}
+
+/* ------------------------------------------------------------------ */
+/* The gate */
+
+static void
+test_gate_nothing (void)
+{
+    _kith_stats_t s = empty_stats ();
+
+    g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), ==, KITH_TIER_NONE);
+}
+
+/* I write 20 messages over 3 years; they never write. */
+static void
+test_gate_one_way_out (void)
+{
+    _kith_stats_t s = empty_stats ();
+
+    s.count[KITH_COUNT_SENT_DIRECT] = 15;
+    s.count[KITH_COUNT_SENT_GROUP] = 5;
+    s.count[KITH_COUNT_REPLIES_TO] = 19; /* replies to my own thread */
+    s.count[KITH_COUNT_MONTHS] = 20;
+    s.out_msgs = 20;
+    s.first = NOW - 3 * YEAR;
+    s.last = NOW - 30 * DAY;
+    s.i_wrote_first = TRUE;
+    g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), ==, KITH_TIER_NONE);
+
+    /* Conversations cannot open the gate by themselves either. */
+    s.count[KITH_COUNT_CONVERSATIONS] = 10;
+    g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+}
+
+/* They write 20 direct messages, and reply to my mail to others; I
+ * never write to them. */
+static void
+test_gate_one_way_in (void)
+{
+    _kith_stats_t s = empty_stats ();
+
+    s.count[KITH_COUNT_RECEIVED] = 20;
+    s.count[KITH_COUNT_REPLIES_FROM] = 10;
+    s.count[KITH_COUNT_CONVERSATIONS] = 10;
+    s.count[KITH_COUNT_MONTHS] = 20;
+    s.in_msgs = 20;
+    s.first = NOW - 3 * YEAR;
+    s.last = NOW - DAY;
+    g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), ==, KITH_TIER_NONE);
+}
+
+/* List co-presence: their list messages are only seen. */
+static void
+test_gate_list_only (void)
+{
+    _kith_stats_t s = empty_stats ();
+
+    s.count[KITH_COUNT_SEEN] = 30;
+    g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+
+    /* and my list replies to them, unanswered */
+    s.count[KITH_COUNT_REPLIES_TO] = 5;
+    s.count[KITH_COUNT_CONVERSATIONS] = 5;
+    s.count[KITH_COUNT_LIST_CONVERSATIONS] = 5;
+    s.count[KITH_COUNT_MONTHS] = 2;
+    s.out_msgs = 5;
+    s.first = NOW - 60 * DAY;
+    s.last = NOW - 10 * DAY;
+    g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+}
+
+/* Every way of opening both directions opens the gate. */
+static void
+test_gate_two_way (void)
+{
+    static const int mine[] = { KITH_COUNT_SENT_DIRECT, KITH_COUNT_SENT_GROUP, KITH_COUNT_REPLIES_TO };
+    static const int theirs[] = { KITH_COUNT_RECEIVED, KITH_COUNT_REPLIES_FROM };
+
+    for (guint i = 0; i < G_N_ELEMENTS (mine); i++) {
+	for (guint j = 0; j < G_N_ELEMENTS (theirs); j++) {
+	    _kith_stats_t s = empty_stats ();
+	    double score;
+
+	    s.count[mine[i]] = 1;
+	    s.count[theirs[j]] = 1;
+	    s.count[KITH_COUNT_MONTHS] = 1;
+	    s.out_msgs = s.in_msgs = 1;
+	    s.first = NOW - 20 * DAY;
+	    s.last = NOW - 10 * DAY;
+	    score = _kith_score (&s, NOW);
+	    g_assert_cmpfloat (score, >, 0.0);
+	    g_assert_cmpint (_kith_tier (NULL, score), ==, KITH_TIER_WEAK);
+	}
+    }
+}
+
+/* Direct mail both ways, no reply at all (no conversation): weak. */
+static void
+test_gate_direct_no_replies (void)
+{
+    _kith_stats_t s = empty_stats ();
+    double score;
+
+    s.count[KITH_COUNT_SENT_DIRECT] = 1;
+    s.count[KITH_COUNT_RECEIVED] = 1;
+    s.count[KITH_COUNT_MONTHS] = 1;
+    s.out_msgs = s.in_msgs = 1;
+    s.first = NOW - 5 * YEAR - 16 * DAY;
+    s.last = NOW - 5 * YEAR;
+    score = _kith_score (&s, NOW);
+    g_assert_cmpfloat (score, >=, KITH_DEFAULT_TIER_WEAK);
+    g_assert_cmpint (_kith_tier (NULL, score), >=, KITH_TIER_WEAK);
+}
+
+/* Automated senders score 0 whatever their history. */
+static void
+test_automated (void)
+{
+    _kith_stats_t s = two_way (40, NOW - DAY);
+
+    g_assert_cmpfloat (_kith_score (&s, NOW), >=, KITH_DEFAULT_TIER_CLOSE);
+    s.automated = TRUE;
+    g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), ==, KITH_TIER_NONE);
+}
+
+static void
+test_automated_random (void)
+{
+    GRand *rand = g_rand_new_with_seed (RANDOM_SEED + 1);
+
+    for (int i = 0; i < RANDOM_ITERATIONS; i++) {
+	_kith_stats_t s = random_stats (rand, TRUE);
+	s.automated = TRUE;
+	g_assert_cmpfloat (_kith_score (&s, NOW), ==, 0.0);
+    }
+    g_rand_free (rand);
+}
+
+/* ------------------------------------------------------------------ */
+/* The value: the formula of score.c's top comment. */
+
+static void
+test_value_formula (void)
+{
+    _kith_stats_t s = empty_stats ();
+    double expected;
+
+    s.count[KITH_COUNT_SENT_DIRECT] = 2;
+    s.count[KITH_COUNT_SENT_GROUP] = 1;
+    s.count[KITH_COUNT_RECEIVED] = 4;
+    s.count[KITH_COUNT_SEEN] = 7;
+    s.count[KITH_COUNT_REPLIES_FROM] = 2;
+    s.count[KITH_COUNT_REPLIES_TO] = 1;
+    s.count[KITH_COUNT_CONVERSATIONS] = 3;
+    s.count[KITH_COUNT_LIST_CONVERSATIONS] = 1;
+    s.count[KITH_COUNT_MONTHS] = 3;
+    s.out_msgs = 3;
+    s.in_msgs = 5;
+    s.first = NOW - 360 * DAY;
+    s.last = NOW - 240 * DAY;
+
+    /* 10 * 2 + 5 * 1 conversations, 2 * min (3, 5), 1 * min (2, 4),
+     * 3 * 3 months, 4 * log2 (1 + 120/30 months); the rhythm is
+     * 120 days / 2 = 60 days, H = 240 days, idle 240 days: recency
+     * has halved. */
+    expected = 20.0 + 5.0 + 6.0 + 2.0 + 9.0 + 4.0 * log2 (5.0) + 2.5;
+    g_assert_cmpfloat_with_epsilon (_kith_score (&s, NOW), expected, 1e-9);
+
+    /* Right now, recency is its full 5. */
+    s.last = NOW;
+    s.first = NOW - 120 * DAY;
+    expected = 20.0 + 5.0 + 6.0 + 2.0 + 9.0 + 4.0 * log2 (5.0) + 5.0;
+    g_assert_cmpfloat_with_epsilon (_kith_score (&s, NOW), expected, 1e-9);
+    /* A last exchange in the future (clock skew) is not better than now. */
+    g_assert_cmpfloat_with_epsilon (_kith_score (&s, NOW - DAY), expected, 1e-9);
+}
+
+/* One month of exchanges: the rhythm is 90 days, H = 360 days. */
+static void
+test_value_one_month (void)
+{
+    _kith_stats_t s = empty_stats ();
+    double expected;
+
+    s.count[KITH_COUNT_REPLIES_TO] = 1;
+    s.count[KITH_COUNT_REPLIES_FROM] = 1;
+    s.count[KITH_COUNT_CONVERSATIONS] = 1;
+    s.count[KITH_COUNT_MONTHS] = 1;
+    s.out_msgs = s.in_msgs = 1;
+    s.first = s.last = NOW - 360 * DAY;
+    expected = 10.0 + 2.0 + 0.0 + 3.0 + 0.0 + 2.5;
+    g_assert_cmpfloat_with_epsilon (_kith_score (&s, NOW), expected, 1e-9);
+}
+
+/* H is four times the rhythm, clamped to 30 days .. 2 years: after
+ * H idle, recency has halved. */
+static void
+test_value_half_life (void)
+{
+    /* 20 months in 19 * 30 days: rhythm 30 days, H = 120 days */
+    _kith_stats_t s = two_way (20, NOW - 120 * DAY);
+
+    g_assert_cmpfloat_with_epsilon (_kith_score (&s, s.last) - _kith_score (&s, NOW), 2.5, 1e-9);
+
+    /* 20 months within 40 days (rhythm 2 days): H clamped to 30 days */
+    s.first = s.last - 40 * DAY;
+    g_assert_cmpfloat_with_epsilon (_kith_score (&s, s.last) - _kith_score (&s, s.last + 30 * DAY),
+				    2.5, 1e-9);
+
+    /* two months 20 years apart: H clamped to 730 days */
+    s = two_way (2, NOW - 730 * DAY);
+    s.first = s.last - 20 * YEAR;
+    g_assert_cmpfloat_with_epsilon (_kith_score (&s, s.last) - _kith_score (&s, NOW), 2.5, 1e-9);
+}
+
+/* ------------------------------------------------------------------ */
+/* Adding a conversation never lowers the score. */
+
+static void
+test_monotone_conversation (void)
+{
+    gint64 lasts[] = { NOW, NOW - 30 * DAY, NOW - YEAR, NOW - 10 * YEAR, NOW - 30 * YEAR };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lasts); i++) {
+	for (unsigned long n = 1; n < 50; n++) {
+	    _kith_stats_t a = two_way (n, lasts[i]);
+	    _kith_stats_t b = a;
+
+	    /* one more conversation, in a month already counted */
+	    b.count[KITH_COUNT_CONVERSATIONS]++;
+	    g_assert_cmpfloat (_kith_score (&b, NOW), >, _kith_score (&a, NOW));
+
+	    /* one more conversation, in a new month between the others:
+	     * the denser rhythm decays faster */
+	    b.count[KITH_COUNT_MONTHS]++;
+	    b.count[KITH_COUNT_SENT_DIRECT]++;
+	    b.count[KITH_COUNT_REPLIES_FROM]++;
+	    b.out_msgs++;
+	    g_assert_cmpfloat (_kith_score (&b, NOW), >=, _kith_score (&a, NOW));
+
+	    /* one more list-only conversation, a month after the last */
+	    b = a;
+	    b.count[KITH_COUNT_CONVERSATIONS]++;
+	    b.count[KITH_COUNT_LIST_CONVERSATIONS]++;
+	    b.count[KITH_COUNT_MONTHS]++;
+	    b.last = MIN (NOW, a.last + 30 * DAY);
+	    g_assert_cmpfloat (_kith_score (&b, NOW), >=, _kith_score (&a, NOW));
+	}
+    }
+}
+
+/* The worst case for recency: one month (H = 360 days) right now,
+ * and a second conversation a day earlier in the previous month
+ * (H = 30 days).  Recency is still 5 (idle 0): fine.  Idle 100 days:
+ * recency drops from 4.1 to 0.5, the conversation adds at least 5. */
+static void
+test_monotone_rhythm (void)
+{
+    _kith_stats_t a = two_way (1, NOW - 100 * DAY);
+    _kith_stats_t b = a;
+
+    b.count[KITH_COUNT_CONVERSATIONS]++;
+    b.count[KITH_COUNT_LIST_CONVERSATIONS]++;
+    b.count[KITH_COUNT_MONTHS]++;
+    b.first = a.first - DAY;
+    g_assert_cmpfloat (_kith_score (&b, NOW), >=, _kith_score (&a, NOW));
+}
+
+static void
+test_monotone_random (void)
+{
+    GRand *rand = g_rand_new_with_seed (RANDOM_SEED);
+    unsigned long lifted = 0;
+
+    for (int i = 0; i < RANDOM_ITERATIONS; i++) {
+	_kith_stats_t a = random_stats (rand, g_rand_boolean (rand));
+	_kith_stats_t b = add_conversation (rand, &a);
+	double sa = _kith_score (&a, NOW), sb = _kith_score (&b, NOW);
+
+	if (! (sb >= sa)) {
+	    g_autofree char *da = describe (&a);
+	    g_autofree char *db = describe (&b);
+	    g_test_message ("iteration %d: %.17g -> %.17g\n  before: %s\n  after:  %s", i, sa, sb, da, db);
+	}
+	g_assert_cmpfloat (sb, >=, sa);
+	/* ... and several conversations in a row */
+	for (int k = 0; k < 3; k++) {
+	    _kith_stats_t c = add_conversation (rand, &b);
+	    double sc = _kith_score (&c, NOW);
+	    g_assert_cmpfloat (sc, >=, sb);
+	    b = c;
+	    sb = sc;
+	}
+	if (sb > sa)
+	    lifted++;
+    }
+    /* the check is not vacuous: most histories pass the gate */
+    g_assert_cmpuint (lifted, >, RANDOM_ITERATIONS / 4);
+    g_rand_free (rand);
+}
+
+/* One more message, in no conversation, never lowers the score either:
+ * it adds at most one month (+3), and the shorter half-life of the
+ * denser rhythm must not cost more than that. */
+static void
+test_monotone_message (void)
+{
+    /* I wrote on the 31st, they wrote the same day, 100 days ago; then
+     * one more message of theirs, the next day (a new month): H goes
+     * from 360 days (one month) to the 30-day minimum. */
+    _kith_stats_t a = empty_stats ();
+    _kith_stats_t b;
+
+    a.count[KITH_COUNT_SENT_DIRECT] = 1;
+    a.count[KITH_COUNT_RECEIVED] = 1;
+    a.count[KITH_COUNT_MONTHS] = 1;
+    a.out_msgs = a.in_msgs = 1;
+    a.first = a.last = NOW - 101 * DAY;
+    b = a;
+    b.count[KITH_COUNT_RECEIVED]++;
+    b.count[KITH_COUNT_MONTHS]++;
+    b.in_msgs++;
+    b.last = a.last + DAY;
+    g_assert_cmpfloat (_kith_score (&b, NOW), >=, _kith_score (&a, NOW));
+}
+
+static void
+test_monotone_message_random (void)
+{
+    GRand *rand = g_rand_new_with_seed (RANDOM_SEED + 3);
+
+    for (int i = 0; i < RANDOM_ITERATIONS; i++) {
+	_kith_stats_t a = random_stats (rand, TRUE);
+	_kith_stats_t b = a;
+	double sa, sb;
+
+	/* one message, mine or theirs, direct or not */
+	if (g_rand_boolean (rand)) {
+	    b.count[g_rand_boolean (rand) ? KITH_COUNT_SENT_DIRECT : KITH_COUNT_SENT_GROUP]++;
+	    b.out_msgs++;
+	} else {
+	    b.count[KITH_COUNT_RECEIVED]++;
+	    b.in_msgs++;
+	}
+	switch (g_rand_int_range (rand, 0, 3)) {
+	case 0: /* in a month already counted, dates unchanged */
+	    break;
+	case 1: /* a new month between the first and the last */
+	    b.count[KITH_COUNT_MONTHS]++;
+	    break;
+	default: /* a new month after the last */
+	    b.count[KITH_COUNT_MONTHS]++;
+	    b.last = rand_time (rand, a.last, NOW);
+	    break;
+	}
+	sa = _kith_score (&a, NOW);
+	sb = _kith_score (&b, NOW);
+	if (! (sb >= sa)) {
+	    g_autofree char *da = describe (&a);
+	    g_autofree char *db = describe (&b);
+	    g_test_message ("iteration %d: %.17g -> %.17g\n  before: %s\n  after:  %s", i, sa, sb, da, db);
+	    g_assert_cmpfloat (sb, >=, sa);
+	    break;
+	}
+    }
+    g_rand_free (rand);
+}
+
+/* ------------------------------------------------------------------ */
+/* The same history ten years older scores lower. */
+
+static void
+test_older_is_lower (void)
+{
+    gint64 lasts[] = { NOW, NOW - 30 * DAY, NOW - YEAR, NOW - 5 * YEAR };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lasts); i++) {
+	for (unsigned long n = 1; n < 40; n += 3) {
+	    _kith_stats_t a = two_way (n, lasts[i]);
+	    _kith_stats_t b = ten_years_earlier (&a);
+
+	    g_assert_cmpfloat (_kith_score (&b, NOW), <, _kith_score (&a, NOW));
+	}
+    }
+}
+
+/* Histories far enough in the past that the recency term, 5 * 2^(-idle
+ * / H), falls below the rounding unit of the history term: the same
+ * history ten years older must still score lower. */
+static void
+test_older_is_lower_long_idle (void)
+{
+    /* a two-week burst across a month boundary, last 2011-01-10:
+     * H = 4 * 14 days, idle 15 years */
+    _kith_stats_t burst = two_way (2, (gint64) 1294660800);
+    /* a monthly correspondent, 120 conversations, last 16 years ago */
+    _kith_stats_t monthly = two_way (120, NOW - 16 * YEAR);
+    _kith_stats_t *cases[] = { &burst, &monthly };
+
+    burst.first = burst.last - 14 * DAY;
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+	_kith_stats_t older = ten_years_earlier (cases[i]);
+	double s = _kith_score (cases[i], NOW), s_older = _kith_score (&older, NOW);
+
+	g_test_message ("case %u: score %.17g, ten years earlier %.17g", i, s, s_older);
+	g_assert_cmpfloat (s_older, <, s);
+    }
+}
+
+static void
+test_older_random (void)
+{
+    GRand *rand = g_rand_new_with_seed (RANDOM_SEED + 2);
+    int failures = 0;
+
+    for (int i = 0; i < RANDOM_ITERATIONS; i++) {
+	_kith_stats_t a = random_stats (rand, TRUE);
+	_kith_stats_t b = ten_years_earlier (&a);
+	double sa = _kith_score (&a, NOW), sb = _kith_score (&b, NOW);
+
+	g_assert_cmpfloat (sa, >, 0.0);
+	if (! (sb < sa)) {
+	    g_autofree char *da = describe (&a);
+	    if (failures++ < 3)
+		g_test_message ("iteration %d: %.17g, ten years earlier %.17g\n  stats: %s", i, sa, sb, da);
+	}
+    }
+    if (failures)
+	g_test_message ("%d of %d histories did not score lower ten years earlier", failures, RANDOM_ITERATIONS);
+    g_assert_cmpint (failures, ==, 0);
+    g_rand_free (rand);
+}
+
+/* Older is lower, and the history part does not depend on the date. */
+static void
+test_older_same_history (void)
+{
+    _kith_stats_t a = two_way (12, NOW - 2 * YEAR);
+    _kith_stats_t b = ten_years_earlier (&a);
+
+    /* at the time of their own last exchange both score the same */
+    g_assert_cmpfloat_with_epsilon (_kith_score (&a, a.last), _kith_score (&b, b.last), 1e-9);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tiers */
+
+static void
+test_tier_defaults (void)
+{
+    g_assert_cmpint (_kith_tier (NULL, 0.0), ==, KITH_TIER_NONE);
+    g_assert_cmpint (_kith_tier (NULL, -1.0), ==, KITH_TIER_NONE);
+    g_assert_cmpint (_kith_tier (NULL, 0.999), ==, KITH_TIER_NONE);
+    g_assert_cmpint (_kith_tier (NULL, KITH_DEFAULT_TIER_WEAK), ==, KITH_TIER_WEAK);
+    g_assert_cmpint (_kith_tier (NULL, 29.99), ==, KITH_TIER_WEAK);
+    g_assert_cmpint (_kith_tier (NULL, KITH_DEFAULT_TIER_KNOWN), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (NULL, 119.99), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (NULL, KITH_DEFAULT_TIER_CLOSE), ==, KITH_TIER_CLOSE);
+    g_assert_cmpint (_kith_tier (NULL, 1e9), ==, KITH_TIER_CLOSE);
+}
+
+static void
+test_tier_thresholds (void)
+{
+    _kith_config_t config;
+
+    memset (&config, 0, sizeof (config));
+    config.tier_threshold[KITH_TIER_WEAK] = KITH_DEFAULT_TIER_WEAK;
+    config.tier_threshold[KITH_TIER_KNOWN] = KITH_DEFAULT_TIER_KNOWN;
+    config.tier_threshold[KITH_TIER_CLOSE] = KITH_DEFAULT_TIER_CLOSE;
+
+    /* the defaults, through a config */
+    g_assert_cmpint (_kith_tier (&config, 5.0), ==, KITH_TIER_WEAK);
+    g_assert_cmpint (_kith_tier (&config, 50.0), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (&config, 150.0), ==, KITH_TIER_CLOSE);
+
+    /* kith.tier.known = 1: a weak contact becomes known */
+    config.tier_threshold[KITH_TIER_KNOWN] = 1.0;
+    g_assert_cmpint (_kith_tier (&config, 5.0), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (&config, 0.5), ==, KITH_TIER_NONE);
+
+    /* kith.tier.weak = 10 */
+    config.tier_threshold[KITH_TIER_WEAK] = 10.0;
+    config.tier_threshold[KITH_TIER_KNOWN] = KITH_DEFAULT_TIER_KNOWN;
+    g_assert_cmpint (_kith_tier (&config, 9.99), ==, KITH_TIER_NONE);
+    g_assert_cmpint (_kith_tier (&config, 10.0), ==, KITH_TIER_WEAK);
+
+    /* kith.tier.close = 50 */
+    config.tier_threshold[KITH_TIER_CLOSE] = 50.0;
+    g_assert_cmpint (_kith_tier (&config, 49.0), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (&config, 50.0), ==, KITH_TIER_CLOSE);
+
+    /* a threshold of (almost) 0 never lifts a gated score */
+    config.tier_threshold[KITH_TIER_WEAK] = 1e-9;
+    g_assert_cmpint (_kith_tier (&config, 0.0), ==, KITH_TIER_NONE);
+    g_assert_cmpint (_kith_tier (&config, 0.001), ==, KITH_TIER_WEAK);
+    config.tier_threshold[KITH_TIER_WEAK] = 0.0;
+    g_assert_cmpint (_kith_tier (&config, 0.0), ==, KITH_TIER_NONE);
+}
+
+/* The tier never goes down as the score goes up. */
+static void
+test_tier_monotone (void)
+{
+    kith_tier_t prev = KITH_TIER_NONE;
+
+    for (double score = 0.0; score < 200.0; score += 0.25) {
+	kith_tier_t tier = _kith_tier (NULL, score);
+	g_assert_cmpint (tier, >=, prev);
+	prev = tier;
+    }
+    g_assert_cmpint (prev, ==, KITH_TIER_CLOSE);
+}
+
+/* Some history levels, as the README describes the tiers. */
+static void
+test_tier_examples (void)
+{
+    _kith_stats_t one = two_way (1, NOW - 7 * DAY);
+    _kith_stats_t few = two_way (4, NOW - 7 * DAY);
+    _kith_stats_t many = two_way (24, NOW - 7 * DAY);
+
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&one, NOW)), ==, KITH_TIER_WEAK);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&few, NOW)), ==, KITH_TIER_KNOWN);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&many, NOW)), ==, KITH_TIER_CLOSE);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    /* report every failing test, not only the first */
+    g_test_set_nonfatal_assertions ();
+
+    g_test_add_func ("/score/gate/nothing", test_gate_nothing);
+    g_test_add_func ("/score/gate/one-way-out", test_gate_one_way_out);
+    g_test_add_func ("/score/gate/one-way-in", test_gate_one_way_in);
+    g_test_add_func ("/score/gate/list-only", test_gate_list_only);
+    g_test_add_func ("/score/gate/two-way", test_gate_two_way);
+    g_test_add_func ("/score/gate/direct-no-replies", test_gate_direct_no_replies);
+    g_test_add_func ("/score/automated", test_automated);
+    g_test_add_func ("/score/automated/random", test_automated_random);
+    g_test_add_func ("/score/value/formula", test_value_formula);
+    g_test_add_func ("/score/value/one-month", test_value_one_month);
+    g_test_add_func ("/score/value/half-life", test_value_half_life);
+    g_test_add_func ("/score/monotone/conversation", test_monotone_conversation);
+    g_test_add_func ("/score/monotone/rhythm", test_monotone_rhythm);
+    g_test_add_func ("/score/monotone/random", test_monotone_random);
+    g_test_add_func ("/score/monotone/message", test_monotone_message);
+    g_test_add_func ("/score/monotone/message-random", test_monotone_message_random);
+    g_test_add_func ("/score/older-is-lower", test_older_is_lower);
+    g_test_add_func ("/score/older-is-lower/long-idle", test_older_is_lower_long_idle);
+    g_test_add_func ("/score/older-is-lower/random", test_older_random);
+    g_test_add_func ("/score/older-is-lower/same-history", test_older_same_history);
+    g_test_add_func ("/score/tier/defaults", test_tier_defaults);
+    g_test_add_func ("/score/tier/thresholds", test_tier_thresholds);
+    g_test_add_func ("/score/tier/monotone", test_tier_monotone);
+    g_test_add_func ("/score/tier/examples", test_tier_examples);
+
+    return g_test_run ();
+}
