@@ -175,7 +175,7 @@ typedef enum {
     KITH_OPEN_WRITE = 1 << 0,
     /** With KITH_OPEN_WRITE: if the store is damaged (not readable as
      *  SQLite, or a kith store with a broken schema), move it aside to
-     *  PATH.damaged and start a new one.  A valid SQLite file that is
+     *  PATH.damaged-DATE and start a new one.  A valid SQLite file that is
      *  not a kith store is never touched. */
     KITH_OPEN_RECREATE = 1 << 1,
 } kith_open_flags_t;

@@ -127,16 +127,29 @@ compute_fingerprint (_kith_config_t *config, GPtrArray *pattern_strings)
 /* libnotmuch invents user.primary_email (from $EMAIL, or the user and
  * host names) when it is not configured.  A guess would make kith
  * misjudge every message, so accept only an address the user gave: in
- * the config file, or in $EMAIL. */
+ * $EMAIL, in the database's own configuration (notmuch config set
+ * --database), or in the config file. */
 static gboolean
 primary_email_is_explicit (notmuch_database_t *db, const char *primary)
 {
     const char *path = notmuch_config_path (db);
     const char *env = g_getenv ("EMAIL");
+    notmuch_config_list_t *list = NULL;
     g_autoptr (GKeyFile) file = NULL;
     g_autofree char *value = NULL;
+    gboolean in_database = FALSE;
 
     if (env && g_ascii_strcasecmp (env, primary) == 0)
+	return TRUE;
+    if (notmuch_database_get_config_list (db, "user.primary_email", &list) == NOTMUCH_STATUS_SUCCESS) {
+	for (; notmuch_config_list_valid (list); notmuch_config_list_move_to_next (list)) {
+	    const char *v = notmuch_config_list_value (list);
+	    if (strcmp (notmuch_config_list_key (list), "user.primary_email") == 0 && v && *v)
+		in_database = TRUE;
+	}
+	notmuch_config_list_destroy (list);
+    }
+    if (in_database)
 	return TRUE;
     if (path == NULL)
 	return FALSE;

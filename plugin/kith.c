@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,8 +76,12 @@ open_notmuch (const char *config_path, const char *profile, notmuch_database_mod
 	free (msg);
 	if (st == NOTMUCH_STATUS_SUCCESS)
 	    return KITH_STATUS_SUCCESS;
-	if (text)
+	if (text) {
 	    g_strchomp (text);
+	    /* notmuch's own messages start with "Error: "; ours will too. */
+	    if (g_str_has_prefix (text, "Error: "))
+		memmove (text, text + 7, strlen (text + 7) + 1);
+	}
 	if (st == NOTMUCH_STATUS_NO_CONFIG)
 	    return fail (error_message, KITH_STATUS_NO_CONFIG,
 			 "no notmuch configuration found (NOTMUCH_CONFIG, "
@@ -100,6 +105,46 @@ open_notmuch (const char *config_path, const char *profile, notmuch_database_mod
     }
 }
 
+/* Xapian takes the notmuch write lock with fcntl on a "flintlock" file
+ * in the Xapian directory.  Debian's libnotmuch then blocks in a
+ * read-write open for as long as another writer runs, so kith asks the
+ * kernel instead (F_GETLK never blocks) and gives up after TIMEOUT
+ * seconds. */
+static kith_status_t
+wait_for_write_lock (notmuch_database_t *db, int timeout, char **error_message)
+{
+    const char *path = notmuch_config_get (db, NOTMUCH_CONFIG_DATABASE_PATH);
+    gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
+    g_autofree char *lock = NULL;
+    const char *const candidates[] = { ".notmuch/xapian/flintlock", "xapian/flintlock" };
+    int fd = -1;
+
+    if (path == NULL)
+	path = notmuch_database_get_path (db);
+    for (guint i = 0; i < G_N_ELEMENTS (candidates) && fd < 0; i++) {
+	g_free (lock);
+	lock = g_build_filename (path, candidates[i], NULL);
+	fd = open (lock, O_RDWR | O_CLOEXEC);
+    }
+    if (fd < 0)
+	return KITH_STATUS_SUCCESS; /* no lock file: nobody holds it */
+    for (;;) {
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	if (fcntl (fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK)
+	    break;
+	if (g_get_monotonic_time () >= deadline) {
+	    close (fd);
+	    return fail (error_message, KITH_STATUS_DATABASE_LOCKED,
+			 "the notmuch database is still locked by another process "
+			 "(a running 'notmuch new'?) after %d s; try again later "
+			 "(kith.lock_timeout sets the wait)", timeout);
+	}
+	g_usleep (G_USEC_PER_SEC / 10);
+    }
+    close (fd);
+    return KITH_STATUS_SUCCESS;
+}
+
 static char *
 default_store_path (notmuch_database_t *db)
 {
@@ -121,8 +166,6 @@ kith_open (const char *config_path, const char *profile, unsigned int flags,
     g_autoptr (GError) error = NULL;
     kith_t *kith;
     kith_status_t status;
-    notmuch_database_t *probe = NULL;
-    int timeout;
 
     if (out == NULL)
 	return KITH_STATUS_NULL_POINTER;
@@ -144,41 +187,34 @@ kith_open (const char *config_path, const char *profile, unsigned int flags,
     }
     if (kith->writable) {
 	/* Wait for a running 'notmuch new' to finish, so that the
-	 * snapshot indexed is the state it leaves behind. */
-	timeout = kith->config->lock_timeout;
-	status = open_notmuch (config_path, profile, NOTMUCH_DATABASE_MODE_READ_WRITE,
-			       timeout, &probe, error_message);
-	if (status == KITH_STATUS_DATABASE_LOCKED)
+	 * snapshot indexed is the state it leaves behind, then read the
+	 * database afresh. */
+	status = wait_for_write_lock (kith->db, kith->config->lock_timeout, error_message);
+	if (status)
 	    goto FAIL;
-	if (probe) {
-	    notmuch_database_destroy (probe);
-	    /* Reopen, to read the database as the writer left it. */
-	    notmuch_database_destroy (kith->db);
-	    kith->db = NULL;
-	    status = open_notmuch (config_path, profile, NOTMUCH_DATABASE_MODE_READ_ONLY, 0,
-				   &kith->db, error_message);
-	    if (status)
-		goto FAIL;
-	} else if (error_message && *error_message) {
-	    /* A read-only database (no write permission): index anyway. */
-	    free (*error_message);
-	    *error_message = NULL;
-	}
-	status = KITH_STATUS_SUCCESS;
+	notmuch_database_destroy (kith->db);
+	kith->db = NULL;
+	status = open_notmuch (config_path, profile, NOTMUCH_DATABASE_MODE_READ_ONLY, 0,
+			       &kith->db, error_message);
+	if (status)
+	    goto FAIL;
     }
     kith->store_path = kith->config->store_path ? g_strdup (kith->config->store_path)
 						: default_store_path (kith->db);
     kith->store = _kith_store_open (kith->store_path, kith->writable,
 				    kith->config->lock_timeout * 1000, &error);
-    if (kith->store == NULL && kith->writable && (flags & KITH_OPEN_RECREATE) &&
-	g_error_matches (error, KITH_ERROR, KITH_STATUS_STORE_CORRUPT) &&
+    /* A damaged page can hide behind a readable header: with
+     * KITH_OPEN_RECREATE (index --rebuild) check the whole file. */
+    if (kith->writable && (flags & KITH_OPEN_RECREATE) &&
+	(kith->store != NULL || g_error_matches (error, KITH_ERROR, KITH_STATUS_STORE_CORRUPT)) &&
 	_kith_store_is_damaged (kith->store_path)) {
+	g_clear_pointer (&kith->store, _kith_store_close);
 	g_clear_error (&error);
 	if (! _kith_store_move_aside (kith->store_path, &error)) {
 	    status = _kith_status_from_error (error, error_message);
 	    goto FAIL;
 	}
-	g_printerr ("kith: the damaged store was moved to %s.damaged; building a new one\n",
+	g_printerr ("kith: the damaged store was moved aside (%s.damaged-*); building a new one\n",
 		    kith->store_path);
 	kith->store = _kith_store_open (kith->store_path, TRUE,
 					kith->config->lock_timeout * 1000, &error);

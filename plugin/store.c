@@ -397,10 +397,20 @@ gboolean
 _kith_store_move_aside (const char *path, GError **error)
 {
     static const char *const suffixes[] = { "", "-wal", "-shm" };
+    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S");
+    g_autofree char *base = NULL;
 
+    /* A new name each time, so that an earlier damaged copy and its
+     * WAL are never mixed with this one. */
+    for (int n = 0; base == NULL || g_file_test (base, G_FILE_TEST_EXISTS); n++) {
+	g_free (base);
+	base = n ? g_strdup_printf ("%s.damaged-%s.%d", path, stamp, n)
+		 : g_strdup_printf ("%s.damaged-%s", path, stamp);
+    }
     for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++) {
 	g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
-	g_autofree char *to = g_strconcat (path, ".damaged", suffixes[i], NULL);
+	g_autofree char *to = g_strconcat (base, suffixes[i], NULL);
 	if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0) {
 	    int saved = errno;
 	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
