@@ -14,6 +14,7 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR ?=
 
 BUILD ?= build
@@ -38,11 +39,12 @@ endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SANFLAGS) -fPIC -fvisibility=hidden \
-	     -Iinclude -Iplugin $(PKG_CFLAGS) -MMD -MP
+	     -Iinclude -Iplugin -I$(BUILD) $(PKG_CFLAGS) -MMD -MP \
+	     -DKITH_SYSCONF_RULES='"$(SYSCONFDIR)/kith/rules.conf"'
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(PKG_LIBS) $(NOTMUCH_LIBS) -lm
 
-LIB_SRCS = status config mime store aggr score names index kith
+LIB_SRCS = status config mime store aggr score names index kith hook rules
 CLI_SRCS = cli sprinter main
 LIB_OBJS = $(LIB_SRCS:%=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:%=$(BUILD)/%.o)
@@ -55,6 +57,14 @@ $(BUILD)/%.o: plugin/%.c | $(BUILD)
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests
+
+# The built-in request rules: plugin/rules.conf as a C string.
+$(BUILD)/kith-rules-default.h: plugin/rules.conf | $(BUILD)
+	{ printf 'static const char kith_rules_default[] =\n'; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; printf ';\n'; } > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/rules.o: $(BUILD)/kith-rules-default.h
 
 $(BUILD)/libkith.a: $(LIB_OBJS)
 	rm -f $@
@@ -101,12 +111,14 @@ install: all
 	install -m 644 $(BUILD)/libkith.a $(DESTDIR)$(LIBDIR)/libkith.a
 	install -m 644 include/kith.h $(DESTDIR)$(INCLUDEDIR)/kith.h
 	install -m 644 plugin/man/man1/notmuch-kith.1 $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
+	install -d $(DESTDIR)$(PREFIX)/share/kith
+	install -m 644 plugin/rules.conf $(DESTDIR)$(PREFIX)/share/kith/rules.conf.example
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/notmuch-kith $(DESTDIR)$(INCLUDEDIR)/kith.h \
 	      $(DESTDIR)$(LIBDIR)/libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(SOVERSION) \
 	      $(DESTDIR)$(LIBDIR)/libkith.so $(DESTDIR)$(LIBDIR)/libkith.a \
-	      $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
+	      $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1 $(DESTDIR)$(PREFIX)/share/kith/rules.conf.example
 
 format:
 	clang-format -i plugin/*.c plugin/*.h include/*.h tests/unit/*.c

@@ -621,6 +621,134 @@ kith_contact_get_activity (kith_contact_t *contact,
 			   unsigned int *n_years,
 			   const unsigned long **counts);
 
+/**
+ * What kith decided about one message: in the post-new hook, in a
+ * retroactive kith_tag(), or as recorded for kith_requests().  Every
+ * pointer is owned by kith and valid during the callback only.
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** The Message-Id (without angle brackets). */
+    const char *message_id;
+    /** The date of the message. */
+    time_t date;
+    /** The sender's normalised address. */
+    const char *sender;
+    /** No shared history with the sender (or, for a request, with the
+     *  person behind it). */
+    bool no_history;
+    /** A connection request or invitation. */
+    bool request;
+    /** A no-history sender brought in by someone I know. */
+    bool introduced;
+    /** For a request: the platform ("LinkedIn", "GitHub", ...). */
+    const char *platform;
+    /** For a request: the person behind it, as the platform names them. */
+    const char *person;
+    /** For a request: "known", "no-history" or "ambiguous". */
+    const char *verdict;
+    /** For a known request: the matched address. */
+    const char *match;
+    /** For an introduction: the address of the person I know. */
+    const char *introducer;
+    /** The evidence in words ("14 conversations 2015-2025, last 2025-03"). */
+    const char *evidence;
+    /** kith's tags added and removed (NULL-terminated arrays). */
+    const char *const *tags_added;
+    const char *const *tags_removed;
+} kith_judgement_t;
+
+/**
+ * Called once per judged message.
+ *
+ * @since libkith 0.1
+ */
+typedef void (*kith_judgement_fn) (const kith_judgement_t *judgement, void *user_data);
+
+/** Flags for kith_hook() and kith_tag(). */
+typedef enum {
+    /** Decide, report, but change nothing in the notmuch database. */
+    KITH_JUDGE_DRY_RUN = 1 << 0,
+} kith_judge_flags_t;
+
+/**
+ * The post-new / post-insert hook: bring the store up to date, then
+ * judge every message new to it that is not mine, by the history
+ * before that message, and set kith's tags and properties (kith.person,
+ * kith.match, kith.verdict, kith.platform, kith.introducer) on it.  No
+ * other tag or property is ever touched.  On the first run (no store
+ * yet) or a rebuild nothing is judged.  An unreadable message is a
+ * warning on stderr, not a failure.
+ *
+ * @param[in] kith a session opened with KITH_OPEN_WRITE
+ * @param[in] flags KITH_JUDGE_DRY_RUN or 0
+ * @param[in] judged called for each judged message, or NULL
+ * @param[in] user_data passed to @a judged
+ * @param[out] stats if not NULL, what the index step did
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS done.
+ * @retval KITH_STATUS_NULL_POINTER kith is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT the session was opened read-only, or
+ *         the rules file is invalid.
+ * @retval KITH_STATUS_DATABASE_LOCKED the notmuch database stayed locked.
+ * @retval KITH_STATUS_NOTMUCH_ERROR reading or tagging failed.
+ * @retval KITH_STATUS_STORE_ERROR writing the store failed (unchanged).
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_hook (kith_t *kith,
+	   unsigned int flags,
+	   kith_judgement_fn judged,
+	   void *user_data,
+	   kith_index_stats_t *stats,
+	   char **error_message);
+
+/**
+ * Judge the messages matching a notmuch query retroactively, exactly as
+ * the hook would have when they arrived, and (unless dry run) bring
+ * kith's tags and properties on them in line.
+ *
+ * @param[in] kith a session opened with KITH_OPEN_WRITE
+ * @param[in] query a notmuch query string
+ * @param[in] flags KITH_JUDGE_DRY_RUN or 0
+ * @param[in] judged called for each judged message, or NULL
+ * @param[in] user_data passed to @a judged
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS done.
+ * @retval KITH_STATUS_NULL_POINTER kith or query is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT read-only session, bad query or rules.
+ * @retval KITH_STATUS_DATABASE_LOCKED the notmuch database stayed locked.
+ * @retval KITH_STATUS_NOTMUCH_ERROR reading or tagging failed.
+ * @retval KITH_STATUS_STORE_ERROR the store could not be read or updated.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_tag (kith_t *kith,
+	  const char *query,
+	  unsigned int flags,
+	  kith_judgement_fn judged,
+	  void *user_data,
+	  char **error_message);
+
+/**
+ * The requests kith has tagged, newest first, as recorded in their
+ * properties, with fresh evidence: only those still in the inbox unless
+ * @a all.
+ *
+ * @retval KITH_STATUS_SUCCESS done.
+ * @retval KITH_STATUS_NULL_POINTER kith is NULL.
+ * @retval KITH_STATUS_NOTMUCH_ERROR the query failed.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_requests (kith_t *kith,
+	       bool all,
+	       kith_judgement_fn judged,
+	       void *user_data,
+	       char **error_message);
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,7 +104,16 @@ struct _kith_aggr {
     const _kith_config_t *config;
     sqlite3_stmt *q[Q_LAST];
     GHashTable *rows; /* id -> row_t*, valid during one computation */
+    gint64 cutoff;    /* ignore messages dated at or after this, 0: none */
 };
+
+void
+_kith_aggr_set_cutoff (_kith_aggr_t *aggr, gint64 before)
+{
+    aggr->cutoff = before;
+}
+
+#define AFTER_CUTOFF(aggr, row) ((aggr)->cutoff != 0 && (row)->date >= (aggr)->cutoff)
 
 static void
 row_free (row_t *row)
@@ -541,8 +550,8 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 
 	if (t == NULL)
 	    return FALSE;
-	if (IS_MINE (t))
-	    continue; /* an alias listing one of my own addresses */
+	if (IS_MINE (t) || AFTER_CUTOFF (aggr, t))
+	    continue; /* an alias listing one of my own addresses, or too late */
 	if (KITH_MSG_IS_AUTOMATED (t->flags)) {
 	    s->count[KITH_COUNT_AUTOMATED]++;
 	    continue;
@@ -552,7 +561,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 	p = resolve_parent (aggr, t, &failed, error);
 	if (failed)
 	    return FALSE;
-	reply_to_me = p && IS_MINE (p) && ! KITH_MSG_IS_AUTOMATED (p->flags);
+	reply_to_me = p && IS_MINE (p) && ! KITH_MSG_IS_AUTOMATED (p->flags) && ! AFTER_CUTOFF (aggr, p);
 	s->count[to_me ? KITH_COUNT_RECEIVED : KITH_COUNT_SEEN]++;
 	if (reply_to_me) {
 	    edge_t e = { t, p };
@@ -593,7 +602,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 
 	if (m == NULL || ! (rcpts = get_rcpts (aggr, m, error)))
 	    return FALSE;
-	if (! IS_MINE (m) || IS_EXCLUDED (m) || KITH_MSG_IS_AUTOMATED (m->flags))
+	if (! IS_MINE (m) || IS_EXCLUDED (m) || KITH_MSG_IS_AUTOMATED (m->flags) || AFTER_CUTOFF (aggr, m))
 	    continue;
 	for (guint r = 0; r < rcpts->len; r++) {
 	    const char *addr = rcpts->pdata[r];
@@ -606,7 +615,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 	if (failed)
 	    return FALSE;
 	reply_to_them = p && ! IS_MINE (p) && strv_contains (addresses, p->author) &&
-			! KITH_MSG_IS_AUTOMATED (p->flags);
+			! KITH_MSG_IS_AUTOMATED (p->flags) && ! AFTER_CUTOFF (aggr, p);
 	if (to_them)
 	    s->count[others == 0 ? KITH_COUNT_SENT_DIRECT : KITH_COUNT_SENT_GROUP]++;
 	if (reply_to_them) {

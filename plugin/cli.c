@@ -694,6 +694,212 @@ verb_status (const kith_cli_globals_t *globals, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* hook, tag, requests */
+
+typedef struct {
+    format_t format;
+    sprinter_t *sp;
+    gboolean dry_run;
+    gboolean verbose;
+    gboolean requests_view;
+    unsigned long count;
+} judged_out_t;
+
+static void
+print_tags (GString *line, const char *const *tags, char sign)
+{
+    for (; tags && *tags; tags++)
+	g_string_append_printf (line, "%c%s ", sign, *tags);
+}
+
+static void
+print_judgement (const kith_judgement_t *j, void *data)
+{
+    judged_out_t *out = data;
+    g_autofree char *date = short_date (j->date);
+
+    out->count++;
+    if (out->sp) {
+	sprinter_t *sp = out->sp;
+	sprinter_begin_map (sp);
+	sprinter_key (sp, "message_id");
+	sprinter_string (sp, j->message_id);
+	print_date (sp, "date", j->date);
+	sprinter_key (sp, "sender");
+	sprinter_string (sp, j->sender);
+	sprinter_key (sp, "platform");
+	sprinter_string (sp, j->platform);
+	sprinter_key (sp, "person");
+	sprinter_string (sp, j->person);
+	sprinter_key (sp, "verdict");
+	sprinter_string (sp, j->verdict);
+	sprinter_key (sp, "match");
+	sprinter_string (sp, j->match);
+	sprinter_key (sp, "introducer");
+	sprinter_string (sp, j->introducer);
+	sprinter_key (sp, "evidence");
+	sprinter_string (sp, j->evidence);
+	if (! out->requests_view) {
+	    sprinter_key (sp, "no_history");
+	    sprinter_boolean (sp, j->no_history);
+	    sprinter_key (sp, "request");
+	    sprinter_boolean (sp, j->request);
+	    sprinter_key (sp, "introduced");
+	    sprinter_boolean (sp, j->introduced);
+	    sprinter_key (sp, "tags_added");
+	    sprinter_begin_list (sp);
+	    for (const char *const *t = j->tags_added; t && *t; t++)
+		sprinter_string (sp, *t);
+	    sprinter_end (sp);
+	    sprinter_key (sp, "tags_removed");
+	    sprinter_begin_list (sp);
+	    for (const char *const *t = j->tags_removed; t && *t; t++)
+		sprinter_string (sp, *t);
+	    sprinter_end (sp);
+	}
+	sprinter_end (sp);
+	return;
+    }
+    if (out->requests_view) {
+	printf ("%s  %-9s %-28s %-10s %s\n", date, j->platform ? j->platform : "?",
+		j->person ? j->person : "(unknown)", j->verdict ? j->verdict : "?",
+		j->evidence ? j->evidence : "");
+	return;
+    }
+    {
+	g_autoptr (GString) line = g_string_new (NULL);
+	gboolean changes = (j->tags_added && *j->tags_added) || (j->tags_removed && *j->tags_removed);
+	if (! changes && ! out->verbose)
+	    return;
+	if (out->dry_run)
+	    g_string_append (line, "would tag ");
+	print_tags (line, j->tags_added, '+');
+	print_tags (line, j->tags_removed, '-');
+	if (! changes)
+	    g_string_append (line, "(no change) ");
+	g_string_append_printf (line, "-- id:%s  %s %s", j->message_id, date, j->sender ? j->sender : "");
+	if (j->request)
+	    g_string_append_printf (line, "  [%s: %s, %s]", j->platform, j->person ? j->person : "?", j->verdict);
+	if (j->introducer)
+	    g_string_append_printf (line, "  [introduced by %s]", j->introducer);
+	puts (line->str);
+    }
+}
+
+static int
+verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    gboolean dry_run = FALSE, verbose = FALSE;
+    GOptionEntry entries[] = {
+	{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Judge the new mail but tag nothing", NULL },
+	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Print every judgement", NULL },
+	{ NULL }
+    };
+    judged_out_t out = { 0 };
+    kith_index_stats_t stats;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    int code = 0;
+
+    if (! parse_options ("hook", "", "The notmuch post-new / post-insert hook: index the new mail, then tag mail from people with no shared history, requests and introductions.",
+			 entries, &argc, &argv, &code) || ! parse_format (&out.format))
+	return code ? code : KITH_EXIT_FAILURE;
+    out.dry_run = dry_run;
+    out.verbose = verbose || dry_run;
+    if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
+	return code;
+    if (out.format != FORMAT_TEXT) {
+	out.sp = sprinter_new (stdout, out.format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_list (out.sp);
+    }
+    status = kith_hook (kith, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out, &stats, &message);
+    if (out.sp) {
+	sprinter_end (out.sp);
+	sprinter_free (out.sp);
+    }
+    if (status == KITH_STATUS_SUCCESS && stats.rebuilt)
+	g_printerr ("kith: indexed all %lu messages; mail arriving from now on will be judged\n",
+		    stats.mined);
+    kith_destroy (kith);
+    return status ? report (status, message) : KITH_EXIT_OK;
+}
+
+static int
+verb_tag (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    gboolean dry_run = FALSE, verbose = FALSE;
+    GOptionEntry entries[] = {
+	{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Print what would change, change nothing", NULL },
+	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also list messages whose tags stay as they are", NULL },
+	{ NULL }
+    };
+    judged_out_t out = { 0 };
+    g_autofree char *query = NULL;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    int code = 0;
+
+    if (! parse_options ("tag", "QUERY", "Judge the messages matching a notmuch query as the hook would have, and tag them.",
+			 entries, &argc, &argv, &code) || ! parse_format (&out.format))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (argc < 2) {
+	g_printerr ("Error: 'notmuch kith tag' needs a notmuch query, e.g. from:linkedin.com\n");
+	return KITH_EXIT_FAILURE;
+    }
+    query = g_strjoinv (" ", argv + 1);
+    out.dry_run = dry_run;
+    out.verbose = verbose;
+    if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
+	return code;
+    if (out.format != FORMAT_TEXT) {
+	out.sp = sprinter_new (stdout, out.format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_list (out.sp);
+    }
+    status = kith_tag (kith, query, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out, &message);
+    if (out.sp) {
+	sprinter_end (out.sp);
+	sprinter_free (out.sp);
+    }
+    kith_destroy (kith);
+    return status ? report (status, message) : KITH_EXIT_OK;
+}
+
+static int
+verb_requests (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    gboolean all = FALSE;
+    GOptionEntry entries[] = {
+	{ "all", 0, 0, G_OPTION_ARG_NONE, &all, "Also requests no longer in the inbox", NULL },
+	{ NULL }
+    };
+    judged_out_t out = { 0 };
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    int code = 0;
+
+    if (! parse_options ("requests", "", "The triage view: invitations and requests, with the person behind each and your history with them.",
+			 entries, &argc, &argv, &code) || ! parse_format (&out.format))
+	return code ? code : KITH_EXIT_FAILURE;
+    out.requests_view = TRUE;
+    if (open_session (globals, 0, &kith, &code))
+	return code;
+    if (out.format != FORMAT_TEXT) {
+	out.sp = sprinter_new (stdout, out.format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_list (out.sp);
+    }
+    status = kith_requests (kith, all, print_judgement, &out, &message);
+    if (out.sp) {
+	sprinter_end (out.sp);
+	sprinter_free (out.sp);
+    }
+    kith_destroy (kith);
+    return status ? report (status, message) : KITH_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
 /* dispatch */
 
 static int verb_help (const kith_cli_globals_t *globals, int argc, char **argv);
@@ -703,6 +909,9 @@ static const kith_cli_verb_t verbs[] = {
     { "who", verb_who, "the people you have actually corresponded with" },
     { "show", verb_show, "the shared history with one person" },
     { "status", verb_status, "where the store is and how fresh" },
+    { "hook", verb_hook, "the notmuch post-new/post-insert hook: judge and tag new mail" },
+    { "tag", verb_tag, "judge and tag the messages of a query after the fact (--dry-run)" },
+    { "requests", verb_requests, "invitations and requests, with the person behind each" },
     { "help", verb_help, "this list, or the manual of a verb" },
 };
 

@@ -84,6 +84,11 @@ _kith_config_free (_kith_config_t *config)
     g_hash_table_unref (config->alias);
     g_ptr_array_unref (config->alias_groups);
     g_free (config->store_path);
+    g_free (config->tag_no_history);
+    g_free (config->tag_request);
+    g_free (config->tag_introduced);
+    g_free (config->tier_tag_prefix);
+    g_free (config->rules_path);
     g_free (config->fingerprint);
     g_free (config);
 }
@@ -179,6 +184,10 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     config->tier_threshold[KITH_TIER_CLOSE] = KITH_DEFAULT_TIER_CLOSE;
     config->reply_window = (gint64) KITH_DEFAULT_REPLY_WINDOW_DAYS * 86400;
     config->lock_timeout = KITH_DEFAULT_LOCK_TIMEOUT;
+    config->tag_no_history = g_strdup ("no-history");
+    config->tag_request = g_strdup ("request");
+    config->tag_introduced = g_strdup ("introduced");
+    config->tier_tag_prefix = g_strdup ("kith/");
 
     primary = notmuch_config_get (db, NOTMUCH_CONFIG_PRIMARY_EMAIL);
     if (primary == NULL || *primary == '\0' || ! primary_email_is_explicit (db, primary)) {
@@ -232,6 +241,25 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 	} else if (strcmp (key, "kith.store") == 0) {
 	    g_free (config->store_path);
 	    config->store_path = *value ? g_strdup (value) : NULL;
+	} else if (strcmp (key, "kith.tag.no_history") == 0 || strcmp (key, "kith.tag.request") == 0 ||
+		   strcmp (key, "kith.tag.introduced") == 0 || strcmp (key, "kith.tier_tag_prefix") == 0) {
+	    char **slot = strcmp (key, "kith.tag.no_history") == 0 ? &config->tag_no_history
+			: strcmp (key, "kith.tag.request") == 0	     ? &config->tag_request
+			: strcmp (key, "kith.tag.introduced") == 0   ? &config->tag_introduced
+								     : &config->tier_tag_prefix;
+	    if (*value == '\0' || strchr (value, ' ')) {
+		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			     "config key %s: '%s' is not a usable tag", key, value);
+		return NULL;
+	    }
+	    g_free (*slot);
+	    *slot = g_strdup (value);
+	} else if (strcmp (key, "kith.tier_tags") == 0) {
+	    config->tier_tags = g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0 ||
+				g_ascii_strcasecmp (value, "yes") == 0;
+	} else if (strcmp (key, "kith.rules") == 0) {
+	    g_free (config->rules_path);
+	    config->rules_path = *value ? g_strdup (value) : NULL;
 	} else if (g_str_has_prefix (key, "kith.alias.")) {
 	    GPtrArray *group = g_ptr_array_new_with_free_func (g_free);
 	    split_list (value, add_address, group);

@@ -41,6 +41,7 @@ typedef struct {
     sqlite3_stmt *update_flags;
     _kith_aggr_t *aggr;
     GHashTable *affected; /* addresses whose contact rows must be recomputed */
+    GPtrArray *added;     /* message ids new to the store, or NULL */
     gboolean full;
     kith_index_stats_t *stats;
 } run_t;
@@ -219,6 +220,7 @@ index_message (run_t *run, notmuch_message_t *message, GError **error)
     const char *message_id = notmuch_message_get_message_id (message);
     const char *filename = notmuch_message_get_filename (message);
     gboolean excluded = has_excluded_tag (run, message);
+    gboolean known = FALSE;
     gint64 rowid = 0;
     int rc;
 
@@ -264,12 +266,15 @@ index_message (run_t *run, notmuch_message_t *message, GError **error)
 	    return TRUE;
 	}
 	if (rowid) {
+	    known = TRUE;
 	    if (! note_dependents (run, rowid, error) || ! delete_row (run, rowid, error))
 		return FALSE;
 	}
     }
     if (! insert_message (run, message, filename, excluded, &rowid, error))
 	return FALSE;
+    if (run->added && ! run->full && ! known)
+	g_ptr_array_add (run->added, g_strdup (message_id));
     return note_dependents (run, rowid, error);
 }
 
@@ -469,7 +474,8 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 
 gboolean
 _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
-		 void *user_data, kith_index_stats_t *stats, GError **error)
+		 void *user_data, kith_index_stats_t *stats, GPtrArray *added,
+		 GError **error)
 {
     _kith_store_t *store = kith->store;
     run_t run = { 0 };
@@ -478,6 +484,7 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
     memset (stats, 0, sizeof (*stats));
     run.kith = kith;
     run.stats = stats;
+    run.added = added;
     run.affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     if (sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 	int busy = sqlite3_errcode (store->db) == SQLITE_BUSY;

@@ -179,6 +179,12 @@ typedef struct {
     GHashTable *alias;        /* address -> GPtrArray* of its group (shared) */
     GPtrArray *alias_groups;  /* GPtrArray* (of char*): one per kith.alias.* key */
     char *store_path;         /* kith.store, NULL for the default */
+    char *tag_no_history;     /* kith.tag.no_history: "no-history" */
+    char *tag_request;        /* kith.tag.request: "request" */
+    char *tag_introduced;     /* kith.tag.introduced: "introduced" */
+    gboolean tier_tags;       /* kith.tier_tags: also tag PREFIX<tier> */
+    char *tier_tag_prefix;    /* kith.tier_tag_prefix: "kith/" */
+    char *rules_path;         /* kith.rules: the user's rules file, or NULL */
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;
 
@@ -268,6 +274,10 @@ typedef struct {
 
 void _kith_evidence_clear (_kith_evidence_t *ev);
 
+/* Ignore every message dated at or after BEFORE (0: none), to judge a
+ * message by the history that came before it. */
+void _kith_aggr_set_cutoff (_kith_aggr_t *aggr, gint64 before);
+
 /* Compute STATS for the person whose addresses are ADDRESSES (char*,
  * normalised).  EVIDENCE may be NULL. */
 gboolean _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses,
@@ -318,6 +328,50 @@ char *_kith_name_fold (const char *name);
 char **_kith_name_words (const char *folded);
 
 /* ------------------------------------------------------------------ */
+/* Request rules (rules.c) */
+
+/* Requests (connection requests, invitations) are recognised by rules
+ * kept in GKeyFile files: the built-in defaults (plugin/rules.conf,
+ * compiled in), then the system file KITH_SYSCONF_RULES if it exists,
+ * then the user's file; a later group with the same name replaces an
+ * earlier one, and "enabled=false" switches a rule off. */
+typedef struct _kith_rules _kith_rules_t;
+
+/* Load the rules.  USER_PATH may be NULL (then
+ * $XDG_CONFIG_HOME/kith/rules.conf is used if it exists).  An error in
+ * any file names the file, the group and the key. */
+_kith_rules_t *_kith_rules_load (const char *user_path, GError **error);
+
+/* Parse rules from DATA only (tests, fuzzing): the built-in defaults
+ * are not loaded. */
+_kith_rules_t *_kith_rules_load_data (const char *data, gsize len, const char *origin,
+				      GError **error);
+void _kith_rules_free (_kith_rules_t *rules);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_rules_t, _kith_rules_free)
+
+typedef struct {
+    char *rule;     /* the rule's group name, e.g. "linkedin-invitation" */
+    char *platform; /* e.g. "LinkedIn" */
+    char *person;   /* the person behind the request, cleaned, or NULL */
+    char *login;    /* a platform user name (X-GitHub-Sender), or NULL */
+    char *person_address; /* an address given for the person (calendar ORGANIZER), or NULL */
+    gboolean strangers_only; /* a request only when the sender has no history (calendar) */
+} _kith_request_t;
+
+void _kith_request_free (_kith_request_t *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_request_t, _kith_request_free)
+
+/* Match the message in FILENAME (parsed whole with GMime, at most the
+ * first KITH_MAX_REQUEST_BYTES) against RULES.  Returns NULL when no
+ * rule matches (ERROR unset) or the file cannot be read (ERROR set). */
+#define KITH_MAX_REQUEST_BYTES (1024 * 1024)
+_kith_request_t *_kith_rules_match_file (_kith_rules_t *rules, const char *filename,
+					 GError **error);
+
+/* The same on a message held in memory. */
+_kith_request_t *_kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len);
+
+/* ------------------------------------------------------------------ */
 /* The session (kith.c) and the indexer (index.c) */
 
 struct _kith {
@@ -330,8 +384,21 @@ struct _kith {
     gboolean writable;
 };
 
+/* Open the notmuch database read-write for tagging, waiting for another
+ * writer's lock up to kith.lock_timeout. */
+kith_status_t _kith_open_notmuch_rw (kith_t *kith, notmuch_database_t **db,
+				     char **error_message);
+
+/* TERM quoted for a notmuch query ("tag:" TERM): in double quotes, with
+ * inner double quotes doubled.  Free with g_free. */
+char *_kith_quote_term (const char *term);
+
+/* Bring the store up to date.  If ADDED is not NULL, the ids of the
+ * messages this (incremental) run added to the store are appended to it
+ * (a full run adds none: nothing is "new" on a rebuild). */
 gboolean _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
-			  void *user_data, kith_index_stats_t *stats, GError **error);
+			  void *user_data, kith_index_stats_t *stats, GPtrArray *added,
+			  GError **error);
 
 G_END_DECLS
 

@@ -235,6 +235,33 @@ FAIL:
     return status;
 }
 
+kith_status_t
+_kith_open_notmuch_rw (kith_t *kith, notmuch_database_t **db, char **error_message)
+{
+    kith_status_t status;
+
+    *db = NULL;
+    status = wait_for_write_lock (kith->db, kith->config->lock_timeout, error_message);
+    if (status)
+	return status;
+    return open_notmuch (kith->config_path, kith->profile, NOTMUCH_DATABASE_MODE_READ_WRITE,
+			 kith->config->lock_timeout, db, error_message);
+}
+
+char *
+_kith_quote_term (const char *term)
+{
+    GString *out = g_string_new ("\"");
+
+    for (const char *p = term; *p; p++) {
+	if (*p == '"')
+	    g_string_append_c (out, '"');
+	g_string_append_c (out, *p);
+    }
+    g_string_append_c (out, '"');
+    return g_string_free (out, FALSE);
+}
+
 KITH_EXPORT void
 kith_destroy (kith_t *kith)
 {
@@ -268,7 +295,7 @@ kith_index (kith_t *kith, unsigned int flags, kith_progress_fn progress, void *u
     if (! kith->writable || kith->store == NULL)
 	return fail (error_message, KITH_STATUS_BAD_ARGUMENT,
 		     "kith_index needs a session opened with KITH_OPEN_WRITE");
-    if (! _kith_index_run (kith, flags, progress, user_data, stats ? stats : &local, &error))
+    if (! _kith_index_run (kith, flags, progress, user_data, stats ? stats : &local, NULL, &error))
 	return _kith_status_from_error (error, error_message);
     return KITH_STATUS_SUCCESS;
 }

@@ -1,0 +1,880 @@
+/* hook.c - judging new mail: no-history, requests, introductions
+ *
+ * Copyright © 2026 the kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The post-new hook (kith_hook) brings the store up to date, then
+ * judges each message new to the store; kith_tag judges the messages of
+ * a query the same way, after the fact.  A judgement uses only the
+ * history *before* the message (the aggregator's cutoff), so judging
+ * old mail retroactively gives what the hook gave when it arrived.
+ *
+ *   request     a rule of rules.c matched (a LinkedIn invitation, ...).
+ *               The person behind it is matched by name against the
+ *               people I share history with (tier weak or better):
+ *               one match: verdict "known"; none: "no-history" (and the
+ *               no-history tag); several: "ambiguous" (reported, not
+ *               guessed).  A rule marked strangers_only (calendar
+ *               invitations) makes a request only of a no-history
+ *               sender.
+ *   no-history  otherwise, for mail that is not mine, not automated and
+ *               not list mail: the sender had no shared history with
+ *               me, did not reply to my mail (nor does this message),
+ *               and I had not written to them first.
+ *   introduced  a no-history sender with someone I know on To/Cc, or
+ *               replying into a thread that such a person started with
+ *               me.
+ *
+ * Every decision is first computed from the store, then written in one
+ * short read-write session of the notmuch database: kith's own tags are
+ * added or removed and its kith.* properties replaced; nothing else of
+ * the message is touched.  The property kith.tag lists the tags kith
+ * itself added, and only those are ever removed.
+ */
+
+#include <string.h>
+
+#include "kith-private.h"
+
+typedef struct {
+    char *message_id;
+    gint64 date;
+    char *sender;
+    gboolean no_history;
+    gboolean request;
+    gboolean introduced;
+    char *platform;
+    char *person;
+    char *verdict;
+    char *match;
+    char *introducer;
+    char *evidence;
+    char *tier_tag;          /* kith.tier_tags: PREFIX<tier>, or NULL */
+    GPtrArray *add;          /* char*: kith tags to add */
+    GPtrArray *remove;       /* char*: tags removed (filled in by apply) */
+} judgement_t;
+
+static void
+judgement_free (judgement_t *j)
+{
+    g_free (j->message_id);
+    g_free (j->sender);
+    g_free (j->platform);
+    g_free (j->person);
+    g_free (j->verdict);
+    g_free (j->match);
+    g_free (j->introducer);
+    g_free (j->evidence);
+    g_free (j->tier_tag);
+    g_ptr_array_unref (j->add);
+    g_ptr_array_unref (j->remove);
+    g_free (j);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (judgement_t, judgement_free)
+
+/* A person I share history with, for matching names. */
+typedef struct {
+    char *address;     /* the address (or an alias group's first) */
+    GPtrArray *names;  /* char**: sorted word lists of folded names */
+} known_t;
+
+static void
+known_free (known_t *k)
+{
+    g_free (k->address);
+    g_ptr_array_unref (k->names);
+    g_free (k);
+}
+
+typedef struct {
+    kith_t *kith;
+    _kith_aggr_t *aggr;
+    _kith_rules_t *rules;
+    GPtrArray *known;  /* known_t*, built on first need */
+    sqlite3_stmt *row; /* one message row by message id */
+    sqlite3_stmt *rcpts;
+    sqlite3_stmt *thread_start;
+    gint64 now;
+} judge_t;
+
+static void
+judge_clear (judge_t *ctx)
+{
+    _kith_aggr_free (ctx->aggr);
+    _kith_rules_free (ctx->rules);
+    if (ctx->known)
+	g_ptr_array_unref (ctx->known);
+    sqlite3_finalize (ctx->row);
+    sqlite3_finalize (ctx->rcpts);
+    sqlite3_finalize (ctx->thread_start);
+}
+
+static gboolean
+judge_init (judge_t *ctx, kith_t *kith, GError **error)
+{
+    memset (ctx, 0, sizeof (*ctx));
+    ctx->kith = kith;
+    ctx->now = g_get_real_time () / G_USEC_PER_SEC;
+    ctx->rules = _kith_rules_load (kith->config->rules_path, error);
+    if (ctx->rules == NULL)
+	return FALSE;
+    ctx->aggr = _kith_aggr_new (kith->store, kith->config, error);
+    if (ctx->aggr == NULL)
+	return FALSE;
+    ctx->row = _kith_store_prepare (kith->store,
+				    "SELECT id, author, flags, date, thread_id, filename, parent "
+				    "FROM message WHERE message_id = ?", error);
+    ctx->rcpts = ctx->row ? _kith_store_prepare (kith->store,
+						 "SELECT address, kind FROM recipient WHERE message = ? "
+						 "ORDER BY rowid", error)
+			  : NULL;
+    /* The first message of a thread written to me by someone else. */
+    ctx->thread_start = ctx->rcpts ? _kith_store_prepare (kith->store,
+							  "SELECT author FROM message WHERE thread_id = ? "
+							  "AND date < ? AND (flags & 1024) = 0 "
+							  "ORDER BY date, id LIMIT 1", error)
+				   : NULL;
+    return ctx->thread_start != NULL;
+}
+
+/* The addresses standing for ADDRESS: its alias group, or itself. */
+static GPtrArray *
+person_addresses (judge_t *ctx, const char *address)
+{
+    GPtrArray *group = g_hash_table_lookup (ctx->kith->config->alias, address);
+    GPtrArray *single;
+
+    if (group)
+	return g_ptr_array_ref (group);
+    single = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (single, g_strdup (address));
+    return single;
+}
+
+/* Stats of the person behind ADDRESS from the messages before BEFORE
+ * (0: all of them). */
+static gboolean
+stats_before (judge_t *ctx, const char *address, gint64 before, _kith_stats_t *s, GError **error)
+{
+    g_autoptr (GPtrArray) addresses = person_addresses (ctx, address);
+    gboolean ok;
+
+    _kith_aggr_set_cutoff (ctx->aggr, before);
+    ok = _kith_aggr_compute (ctx->aggr, addresses, s, NULL, error);
+    _kith_aggr_set_cutoff (ctx->aggr, 0);
+    return ok;
+}
+
+static gboolean
+has_history (const _kith_stats_t *s, gint64 at)
+{
+    return _kith_score (s, at) > 0.0;
+}
+
+/* Is ADDRESS someone I share history with now? */
+static gboolean
+is_known_now (judge_t *ctx, const char *address, double *score, GError **error)
+{
+    _kith_stats_t s;
+    double sc;
+
+    if (! stats_before (ctx, address, 0, &s, error))
+	return FALSE;
+    sc = _kith_score (&s, ctx->now);
+    if (score)
+	*score = sc;
+    return _kith_tier (ctx->kith->config, sc) >= KITH_TIER_WEAK;
+}
+
+static char *
+evidence_of (const _kith_stats_t *s)
+{
+    g_autoptr (GDateTime) first = g_date_time_new_from_unix_utc (s->first);
+    g_autoptr (GDateTime) last = g_date_time_new_from_unix_utc (s->last);
+    unsigned long conv = s->count[KITH_COUNT_CONVERSATIONS];
+    g_autofree char *last_month = last ? g_date_time_format (last, "%Y-%m") : g_strdup ("?");
+    int y0 = first ? g_date_time_get_year (first) : 0, y1 = last ? g_date_time_get_year (last) : 0;
+
+    if (y0 == y1)
+	return g_strdup_printf ("%lu conversation%s %d, last %s", conv, conv == 1 ? "" : "s", y0, last_month);
+    return g_strdup_printf ("%lu conversation%s %d–%d, last %s", conv, conv == 1 ? "" : "s",
+			    y0, y1, last_month);
+}
+
+/* ------------------------------------------------------------------ */
+/* Matching the person behind a request by name */
+
+static gboolean
+is_initial (const char *w)
+{
+    return g_utf8_strlen (w, -1) == 1;
+}
+
+/* Can word A stand for word B (equal, or an initial of it)? */
+static gboolean
+word_compatible (const char *a, const char *b, gboolean *exact)
+{
+    if (strcmp (a, b) == 0) {
+	*exact = ! is_initial (a);
+	return TRUE;
+    }
+    *exact = FALSE;
+    if (is_initial (a) && g_utf8_get_char (a) == g_utf8_get_char (b))
+	return TRUE;
+    if (is_initial (b) && g_utf8_get_char (a) == g_utf8_get_char (b))
+	return TRUE;
+    return FALSE;
+}
+
+/* Do the word lists A and B (sorted, folded) name the same person?
+ * Every word of the shorter list must stand for a distinct word of the
+ * longer one (middle names may be missing, initials stand for names),
+ * at least two words must be compared (one when both are single
+ * names), and at least one of them must match in full. */
+static gboolean
+names_compatible (char **a, char **b)
+{
+    guint na = g_strv_length (a), nb = g_strv_length (b);
+    char **shorter = na <= nb ? a : b, **longer = na <= nb ? b : a;
+    guint ns = MIN (na, nb), nl = MAX (na, nb);
+    g_autofree gboolean *used = g_new0 (gboolean, nl + 1);
+    g_autofree gboolean *matched = g_new0 (gboolean, ns + 1);
+    gboolean any_exact = FALSE;
+
+    if (ns == 0 || (ns == 1 && nl > 1))
+	return FALSE;
+    /* exact words first, then initials */
+    for (int pass = 0; pass < 2; pass++) {
+	for (guint i = 0; i < ns; i++) {
+	    if (matched[i])
+		continue;
+	    for (guint j = 0; j < nl && ! matched[i]; j++) {
+		gboolean exact;
+		if (used[j] || ! word_compatible (shorter[i], longer[j], &exact))
+		    continue;
+		if (pass == 0 && ! exact)
+		    continue;
+		used[j] = matched[i] = TRUE;
+		any_exact = any_exact || exact;
+	    }
+	    if (pass == 1 && ! matched[i])
+		return FALSE;
+	}
+    }
+    return any_exact;
+}
+
+static gboolean
+build_known (judge_t *ctx, GError **error)
+{
+    kith_t *kith = ctx->kith;
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    g_autoptr (sqlite3_stmt) names = NULL;
+    g_autoptr (GHashTable) groups_done = g_hash_table_new (g_direct_hash, g_direct_equal);
+    int rc;
+
+    ctx->known = g_ptr_array_new_with_free_func ((GDestroyNotify) known_free);
+    stmt = _kith_store_prepare (kith->store, "SELECT address, " KITH_CONTACT_COLUMNS " FROM contact", error);
+    names = _kith_store_prepare (kith->store, "SELECT name FROM contact_name WHERE address = ?", error);
+    if (stmt == NULL || names == NULL)
+	return FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+	const char *address = (const char *) sqlite3_column_text (stmt, 0);
+	GPtrArray *group = g_hash_table_lookup (kith->config->alias, address);
+	g_autoptr (GPtrArray) members = NULL;
+	known_t *k;
+	_kith_stats_t s;
+
+	if (group) {
+	    /* an alias group is judged as one person */
+	    if (g_hash_table_contains (groups_done, group))
+		continue;
+	    g_hash_table_add (groups_done, group);
+	    if (! is_known_now (ctx, address, NULL, error)) {
+		if (error && *error)
+		    return FALSE;
+		continue;
+	    }
+	    members = g_ptr_array_ref (group);
+	} else {
+	    _kith_store_stats_from_row (stmt, 1, &s);
+	    if (_kith_tier (kith->config, _kith_score (&s, ctx->now)) < KITH_TIER_WEAK)
+		continue;
+	    members = g_ptr_array_new ();
+	    g_ptr_array_add (members, (gpointer) address);
+	}
+	k = g_new0 (known_t, 1);
+	k->address = g_strdup (members->pdata[0]);
+	k->names = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+	for (guint i = 0; i < members->len; i++) {
+	    sqlite3_bind_text (names, 1, members->pdata[i], -1, SQLITE_STATIC);
+	    while (sqlite3_step (names) == SQLITE_ROW) {
+		g_autofree char *folded = _kith_name_fold ((const char *) sqlite3_column_text (names, 0));
+		g_ptr_array_add (k->names, _kith_name_words (folded));
+	    }
+	    sqlite3_reset (names);
+	}
+	g_ptr_array_add (ctx->known, k);
+    }
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (kith->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+/* The known people whose names match PERSON (known_t*, borrowed). */
+static GPtrArray *
+match_person (judge_t *ctx, const char *person, GError **error)
+{
+    g_autofree char *folded = _kith_name_fold (person);
+    g_auto (GStrv) words = _kith_name_words (folded);
+    GPtrArray *matches = g_ptr_array_new ();
+
+    if (ctx->known == NULL && ! build_known (ctx, error)) {
+	g_ptr_array_unref (matches);
+	return NULL;
+    }
+    for (guint i = 0; i < ctx->known->len; i++) {
+	known_t *k = ctx->known->pdata[i];
+	for (guint n = 0; n < k->names->len; n++) {
+	    if (names_compatible (words, k->names->pdata[n])) {
+		g_ptr_array_add (matches, k);
+		break;
+	    }
+	}
+    }
+    return matches;
+}
+
+/* ------------------------------------------------------------------ */
+/* Judging one message */
+
+static void
+add_tag (judgement_t *j, const char *tag)
+{
+    g_ptr_array_add (j->add, g_strdup (tag));
+}
+
+/* Someone I know on To/Cc, or who started this thread with me. */
+static gboolean
+find_introducer (judge_t *ctx, gint64 rowid, const char *sender, const char *thread_id,
+		 gint64 date, char **introducer, GError **error)
+{
+    const _kith_config_t *config = ctx->kith->config;
+    g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func (g_free);
+    double best = 0.0;
+    int rc;
+
+    sqlite3_bind_int64 (ctx->rcpts, 1, rowid);
+    while ((rc = sqlite3_step (ctx->rcpts)) == SQLITE_ROW)
+	if (sqlite3_column_int (ctx->rcpts, 1) != KITH_RCPT_BCC)
+	    g_ptr_array_add (rcpts, g_strdup ((const char *) sqlite3_column_text (ctx->rcpts, 0)));
+    sqlite3_reset (ctx->rcpts);
+    for (guint i = 0; i < rcpts->len; i++) {
+	const char *a = rcpts->pdata[i];
+	double score;
+	if (_kith_config_is_me (config, a) || g_strcmp0 (a, sender) == 0)
+	    continue;
+	if (is_known_now (ctx, a, &score, error) && score > best) {
+	    best = score;
+	    g_free (*introducer);
+	    *introducer = g_strdup (a);
+	}
+	if (error && *error)
+	    return FALSE;
+    }
+    if (*introducer)
+	return TRUE;
+    sqlite3_bind_text (ctx->thread_start, 1, thread_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (ctx->thread_start, 2, date);
+    rc = sqlite3_step (ctx->thread_start);
+    if (rc == SQLITE_ROW) {
+	const char *starter = (const char *) sqlite3_column_text (ctx->thread_start, 0);
+	if (starter && ! _kith_config_is_me (config, starter) && g_strcmp0 (starter, sender) != 0 &&
+	    is_known_now (ctx, starter, NULL, error))
+	    *introducer = g_strdup (starter);
+    }
+    sqlite3_reset (ctx->thread_start);
+    return ! (error && *error);
+}
+
+/* Did the sender have no history before DATE, and does this message not
+ * reply to me?  (The message itself counts for the reply test only.) */
+static gboolean
+sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_history,
+		   GError **error)
+{
+    _kith_stats_t before, with;
+
+    if (! stats_before (ctx, sender, date, &before, error) ||
+	! stats_before (ctx, sender, date + 1, &with, error))
+	return FALSE;
+    *no_history = ! has_history (&before, date) && with.count[KITH_COUNT_REPLIES_FROM] == 0 &&
+		  before.count[KITH_COUNT_SENT_DIRECT] + before.count[KITH_COUNT_SENT_GROUP] +
+			  before.count[KITH_COUNT_REPLIES_TO] ==
+		      0;
+    return TRUE;
+}
+
+/* Judge the message MESSAGE_ID.  Returns NULL with ERROR unset when
+ * there is nothing to judge (mine, automated, unknown to the store). */
+static judgement_t *
+judge_message (judge_t *ctx, const char *message_id, GError **error)
+{
+    const _kith_config_t *config = ctx->kith->config;
+    g_autoptr (judgement_t) j = NULL;
+    g_autoptr (_kith_request_t) req = NULL;
+    g_autoptr (GError) rules_error = NULL;
+    g_autofree char *thread_id = NULL, *filename = NULL;
+    gint64 rowid;
+    guint flags;
+    int rc;
+
+    sqlite3_bind_text (ctx->row, 1, message_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step (ctx->row);
+    if (rc != SQLITE_ROW) {
+	sqlite3_reset (ctx->row);
+	if (rc != SQLITE_DONE)
+	    _kith_store_set_error (ctx->kith->store, error, "cannot read the kith store");
+	return NULL;
+    }
+    j = g_new0 (judgement_t, 1);
+    j->add = g_ptr_array_new_with_free_func (g_free);
+    j->remove = g_ptr_array_new_with_free_func (g_free);
+    j->message_id = g_strdup (message_id);
+    rowid = sqlite3_column_int64 (ctx->row, 0);
+    j->sender = g_strdup ((const char *) sqlite3_column_text (ctx->row, 1));
+    flags = (guint) sqlite3_column_int64 (ctx->row, 2);
+    j->date = sqlite3_column_int64 (ctx->row, 3);
+    thread_id = g_strdup ((const char *) sqlite3_column_text (ctx->row, 4));
+    filename = g_strdup ((const char *) sqlite3_column_text (ctx->row, 5));
+    sqlite3_reset (ctx->row);
+
+    if ((flags & (KITH_MSG_MINE | KITH_MSG_EXCLUDED)) || j->sender == NULL)
+	return NULL;
+
+    if (filename && *filename) {
+	req = _kith_rules_match_file (ctx->rules, filename, &rules_error);
+	if (rules_error)
+	    g_printerr ("Warning: kith: %s; judging message <%s> by its headers only\n",
+			rules_error->message, message_id);
+    }
+    if (req && req->strangers_only) {
+	gboolean stranger;
+	if (! sender_no_history (ctx, j->sender, j->date, &stranger, error))
+	    return NULL;
+	if (! stranger)
+	    g_clear_pointer (&req, _kith_request_free); /* an invitation from someone I know */
+    }
+
+    if (req) {
+	g_autoptr (GPtrArray) matches = NULL;
+	j->request = TRUE;
+	j->platform = g_strdup (req->platform);
+	j->person = g_strdup (req->person ? req->person : req->login);
+	add_tag (j, config->tag_request);
+	if (req->strangers_only) {
+	    j->verdict = g_strdup ("no-history");
+	    j->no_history = TRUE;
+	} else if (j->person) {
+	    matches = match_person (ctx, j->person, error);
+	    if (matches == NULL)
+		return NULL;
+	    if (matches->len == 1) {
+		_kith_stats_t s;
+		known_t *k = matches->pdata[0];
+		j->verdict = g_strdup ("known");
+		j->match = g_strdup (k->address);
+		if (! stats_before (ctx, k->address, 0, &s, error))
+		    return NULL;
+		j->evidence = evidence_of (&s);
+	    } else if (matches->len > 1) {
+		g_autoptr (GString) who = g_string_new (NULL);
+		j->verdict = g_strdup ("ambiguous");
+		for (guint i = 0; i < matches->len; i++)
+		    g_string_append_printf (who, "%s%s", i ? ", " : "", ((known_t *) matches->pdata[i])->address);
+		j->evidence = g_strdup_printf ("%u people with that name: %s", matches->len, who->str);
+	    } else {
+		j->verdict = g_strdup ("no-history");
+		j->no_history = TRUE;
+	    }
+	} else {
+	    j->verdict = g_strdup ("no-history");
+	    j->no_history = TRUE;
+	}
+	if (j->no_history) {
+	    add_tag (j, config->tag_no_history);
+	    if (j->evidence == NULL)
+		j->evidence = g_strdup ("no shared history");
+	}
+    } else if (KITH_MSG_IS_AUTOMATED (flags) || KITH_MSG_IS_LIST (flags)) {
+	return NULL;
+    } else {
+	if (! sender_no_history (ctx, j->sender, j->date, &j->no_history, error))
+	    return NULL;
+	if (j->no_history) {
+	    add_tag (j, config->tag_no_history);
+	    if (! find_introducer (ctx, rowid, j->sender, thread_id, j->date, &j->introducer, error))
+		return NULL;
+	    if (j->introducer) {
+		j->introduced = TRUE;
+		add_tag (j, config->tag_introduced);
+		j->evidence = g_strdup_printf ("no shared history; introduced by %s", j->introducer);
+	    } else {
+		j->evidence = g_strdup ("no shared history");
+	    }
+	}
+    }
+    if (config->tier_tags) {
+	double score = 0.0;
+	const char *who = j->match ? j->match : j->sender;
+	is_known_now (ctx, who, &score, error);
+	if (error && *error)
+	    return NULL;
+	j->tier_tag = g_strconcat (config->tier_tag_prefix,
+				   kith_tier_to_string (_kith_tier (config, score)), NULL);
+	add_tag (j, j->tier_tag);
+    }
+    return g_steal_pointer (&j);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing the judgements */
+
+static gboolean
+has_tag (notmuch_message_t *message, const char *tag)
+{
+    notmuch_tags_t *tags;
+    gboolean found = FALSE;
+
+    for (tags = notmuch_message_get_tags (message); notmuch_tags_valid (tags) && ! found;
+	 notmuch_tags_move_to_next (tags))
+	found = strcmp (notmuch_tags_get (tags), tag) == 0;
+    notmuch_tags_destroy (tags);
+    return found;
+}
+
+static void
+set_property (notmuch_message_t *message, const char *key, const char *value)
+{
+    if (value)
+	notmuch_message_add_property (message, key, value);
+}
+
+/* Bring MESSAGE's kith tags and properties in line with J, and record
+ * in J which tags really changed.  kith remembers the tags it added in
+ * the property kith.tag: only those are ever removed again, so a tag
+ * the user (or another tool) set is never taken away, even when it has
+ * the same name as one of kith's. */
+static notmuch_status_t
+apply (notmuch_message_t *message, judgement_t *j, gboolean dry_run)
+{
+    g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) recorded = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) record = g_ptr_array_new_with_free_func (g_free);
+    notmuch_message_properties_t *props;
+    notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
+
+    for (props = notmuch_message_get_properties (message, "kith.tag", TRUE);
+	 notmuch_message_properties_valid (props); notmuch_message_properties_move_to_next (props))
+	g_ptr_array_add (recorded, g_strdup (notmuch_message_properties_value (props)));
+    notmuch_message_properties_destroy (props);
+
+    for (guint i = 0; i < j->add->len; i++) {
+	const char *tag = j->add->pdata[i];
+	if (! has_tag (message, tag)) {
+	    g_ptr_array_add (added, g_strdup (tag));
+	    g_ptr_array_add (record, g_strdup (tag));
+	} else if (g_ptr_array_find_with_equal_func (recorded, tag, g_str_equal, NULL)) {
+	    g_ptr_array_add (record, g_strdup (tag));
+	}
+    }
+    for (guint i = 0; i < recorded->len; i++) {
+	const char *tag = recorded->pdata[i];
+	if (! g_ptr_array_find_with_equal_func (j->add, tag, g_str_equal, NULL) && has_tag (message, tag))
+	    g_ptr_array_add (removed, g_strdup (tag));
+    }
+    if (! dry_run) {
+	st = notmuch_message_freeze (message);
+	for (guint i = 0; st == NOTMUCH_STATUS_SUCCESS && i < added->len; i++)
+	    st = notmuch_message_add_tag (message, added->pdata[i]);
+	for (guint i = 0; st == NOTMUCH_STATUS_SUCCESS && i < removed->len; i++)
+	    st = notmuch_message_remove_tag (message, removed->pdata[i]);
+	if (st == NOTMUCH_STATUS_SUCCESS)
+	    st = notmuch_message_remove_all_properties_with_prefix (message, "kith.");
+	if (st == NOTMUCH_STATUS_SUCCESS) {
+	    set_property (message, "kith.verdict", j->verdict);
+	    set_property (message, "kith.person", j->person);
+	    set_property (message, "kith.match", j->match);
+	    set_property (message, "kith.platform", j->platform);
+	    set_property (message, "kith.introducer", j->introducer);
+	    for (guint i = 0; i < record->len; i++)
+		set_property (message, "kith.tag", record->pdata[i]);
+	}
+	if (st == NOTMUCH_STATUS_SUCCESS)
+	    st = notmuch_message_thaw (message);
+    }
+    g_ptr_array_unref (j->add);
+    g_ptr_array_unref (j->remove);
+    j->add = g_steal_pointer (&added);
+    j->remove = g_steal_pointer (&removed);
+    return st;
+}
+
+static void
+report (judgement_t *j, kith_judgement_fn fn, void *data)
+{
+    kith_judgement_t out = { 0 };
+
+    if (fn == NULL)
+	return;
+    g_ptr_array_add (j->add, NULL);
+    g_ptr_array_add (j->remove, NULL);
+    out.message_id = j->message_id;
+    out.date = (time_t) j->date;
+    out.sender = j->sender;
+    out.no_history = j->no_history;
+    out.request = j->request;
+    out.introduced = j->introduced;
+    out.platform = j->platform;
+    out.person = j->person;
+    out.verdict = j->verdict;
+    out.match = j->match;
+    out.introducer = j->introducer;
+    out.evidence = j->evidence;
+    out.tags_added = (const char *const *) j->add->pdata;
+    out.tags_removed = (const char *const *) j->remove->pdata;
+    fn (&out, data);
+    g_ptr_array_set_size (j->add, j->add->len - 1);
+    g_ptr_array_set_size (j->remove, j->remove->len - 1);
+}
+
+/* Judge every message of IDS and write the results. */
+static gboolean
+judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgement_fn fn,
+		 void *data, char **error_message, kith_status_t *status)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) judged = g_ptr_array_new_with_free_func ((GDestroyNotify) judgement_free);
+    notmuch_database_t *rw = NULL;
+    judge_t ctx;
+    gboolean dry_run = (flags & KITH_JUDGE_DRY_RUN) != 0;
+
+    if (! judge_init (&ctx, kith, &error)) {
+	judge_clear (&ctx);
+	*status = _kith_status_from_error (error, error_message);
+	return FALSE;
+    }
+    for (guint i = 0; i < ids->len; i++) {
+	judgement_t *j = judge_message (&ctx, ids->pdata[i], &error);
+	if (error) {
+	    judge_clear (&ctx);
+	    *status = _kith_status_from_error (error, error_message);
+	    return FALSE;
+	}
+	if (j)
+	    g_ptr_array_add (judged, j);
+    }
+    judge_clear (&ctx);
+    if (judged->len == 0)
+	return TRUE;
+
+    if (! dry_run) {
+	*status = _kith_open_notmuch_rw (kith, &rw, error_message);
+	if (*status)
+	    return FALSE;
+    }
+    for (guint i = 0; i < judged->len; i++) {
+	judgement_t *j = judged->pdata[i];
+	notmuch_message_t *message = NULL;
+	notmuch_database_t *db = rw ? rw : kith->db;
+	notmuch_status_t st = notmuch_database_find_message (db, j->message_id, &message);
+
+	if (st || message == NULL) {
+	    g_printerr ("Warning: kith: message <%s> is no longer in the notmuch database\n",
+			j->message_id);
+	    continue;
+	}
+	st = apply (message, j, dry_run);
+	notmuch_message_destroy (message);
+	if (st) {
+	    if (rw)
+		notmuch_database_destroy (rw);
+	    *status = KITH_STATUS_NOTMUCH_ERROR;
+	    if (error_message)
+		*error_message = g_strdup_printf ("cannot tag message <%s>: %s", j->message_id,
+						  notmuch_status_to_string (st));
+	    return FALSE;
+	}
+	report (j, fn, data);
+    }
+    if (rw) {
+	notmuch_status_t st = notmuch_database_close (rw);
+	notmuch_database_destroy (rw);
+	if (st) {
+	    *status = KITH_STATUS_NOTMUCH_ERROR;
+	    if (error_message)
+		*error_message = g_strdup_printf ("cannot save kith's tags: %s", notmuch_status_to_string (st));
+	    return FALSE;
+	}
+    }
+    return TRUE;
+}
+
+KITH_EXPORT kith_status_t
+kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *user_data,
+	   kith_index_stats_t *stats, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
+    kith_index_stats_t local;
+    kith_status_t status = KITH_STATUS_SUCCESS;
+
+    if (kith == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    if (! kith->writable || kith->store == NULL) {
+	if (error_message)
+	    *error_message = g_strdup ("the hook needs a session opened with KITH_OPEN_WRITE");
+	return KITH_STATUS_BAD_ARGUMENT;
+    }
+    if (stats == NULL)
+	stats = &local;
+    if (! _kith_index_run (kith, 0, NULL, NULL, stats, added, &error))
+	return _kith_status_from_error (error, error_message);
+    if (stats->rebuilt || added->len == 0)
+	return KITH_STATUS_SUCCESS;
+    judge_and_apply (kith, added, flags, judged, user_data, error_message, &status);
+    return status;
+}
+
+KITH_EXPORT kith_status_t
+kith_tag (kith_t *kith, const char *query_string, unsigned int flags, kith_judgement_fn judged,
+	  void *user_data, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (notmuch_query_t) query = NULL;
+    g_autoptr (notmuch_messages_t) messages = NULL;
+    kith_index_stats_t stats;
+    kith_status_t status = KITH_STATUS_SUCCESS;
+    notmuch_status_t st;
+
+    if (kith == NULL || query_string == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    if (! kith->writable || kith->store == NULL) {
+	if (error_message)
+	    *error_message = g_strdup ("kith_tag needs a session opened with KITH_OPEN_WRITE");
+	return KITH_STATUS_BAD_ARGUMENT;
+    }
+    if (! _kith_index_run (kith, 0, NULL, NULL, &stats, NULL, &error))
+	return _kith_status_from_error (error, error_message);
+    st = notmuch_query_create_with_syntax (kith->db, query_string, NOTMUCH_QUERY_SYNTAX_XAPIAN, &query);
+    if (st == NOTMUCH_STATUS_SUCCESS) {
+	notmuch_query_set_sort (query, NOTMUCH_SORT_OLDEST_FIRST);
+	st = notmuch_query_search_messages (query, &messages);
+    }
+    if (st) {
+	if (error_message)
+	    *error_message = g_strdup_printf ("cannot search for '%s': %s", query_string,
+					      notmuch_status_to_string (st));
+	return st == NOTMUCH_STATUS_BAD_QUERY_SYNTAX ? KITH_STATUS_BAD_ARGUMENT : KITH_STATUS_NOTMUCH_ERROR;
+    }
+    for (; notmuch_messages_valid (messages); notmuch_messages_move_to_next (messages)) {
+	g_autoptr (notmuch_message_t) m = notmuch_messages_get (messages);
+	g_ptr_array_add (ids, g_strdup (notmuch_message_get_message_id (m)));
+    }
+    g_clear_pointer (&messages, notmuch_messages_destroy);
+    g_clear_pointer (&query, notmuch_query_destroy);
+    judge_and_apply (kith, ids, flags, judged, user_data, error_message, &status);
+    return status;
+}
+
+KITH_EXPORT kith_status_t
+kith_requests (kith_t *kith, bool all, kith_judgement_fn fn, void *user_data, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (notmuch_query_t) query = NULL;
+    g_autoptr (notmuch_messages_t) messages = NULL;
+    g_autofree char *query_string = NULL;
+    g_autofree char *quoted = NULL;
+    judge_t ctx;
+    notmuch_status_t st;
+
+    if (kith == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    if (kith->store == NULL) {
+	if (error_message)
+	    *error_message = g_strdup_printf ("there is no kith store at '%s' yet: run 'notmuch kith index'",
+					      kith->store_path);
+	return KITH_STATUS_NOT_INDEXED;
+    }
+    /* Only what kith judged: a user's own tag of the same name is not a
+     * request kith knows anything about. */
+    quoted = _kith_quote_term (kith->config->tag_request);
+    query_string = g_strdup_printf ("tag:%s and (property:kith.verdict=known or "
+				    "property:kith.verdict=no-history or "
+				    "property:kith.verdict=ambiguous)%s",
+				    quoted, all ? "" : " and tag:inbox");
+    st = notmuch_query_create_with_syntax (kith->db, query_string, NOTMUCH_QUERY_SYNTAX_XAPIAN, &query);
+    if (st == NOTMUCH_STATUS_SUCCESS) {
+	notmuch_query_set_sort (query, NOTMUCH_SORT_NEWEST_FIRST);
+	st = notmuch_query_search_messages (query, &messages);
+    }
+    if (st) {
+	if (error_message)
+	    *error_message = g_strdup_printf ("cannot search for requests: %s", notmuch_status_to_string (st));
+	return KITH_STATUS_NOTMUCH_ERROR;
+    }
+    memset (&ctx, 0, sizeof (ctx));
+    ctx.kith = kith;
+    ctx.now = g_get_real_time () / G_USEC_PER_SEC;
+    ctx.aggr = _kith_aggr_new (kith->store, kith->config, &error);
+    if (ctx.aggr == NULL)
+	return _kith_status_from_error (error, error_message);
+    for (; notmuch_messages_valid (messages); notmuch_messages_move_to_next (messages)) {
+	g_autoptr (notmuch_message_t) m = notmuch_messages_get (messages);
+	g_autoptr (judgement_t) j = g_new0 (judgement_t, 1);
+	const char *value = NULL;
+	const char *from = notmuch_message_get_header (m, "from");
+	g_autoptr (InternetAddressList) list = from ? internet_address_list_parse (NULL, from) : NULL;
+
+	j->add = g_ptr_array_new ();
+	j->remove = g_ptr_array_new ();
+	j->message_id = g_strdup (notmuch_message_get_message_id (m));
+	j->date = notmuch_message_get_date (m);
+	j->request = TRUE;
+	if (list && internet_address_list_length (list) > 0) {
+	    InternetAddress *a = internet_address_list_get_address (list, 0);
+	    if (INTERNET_ADDRESS_IS_MAILBOX (a))
+		j->sender = _kith_address_normalise (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (a)));
+	}
+#define PROP(key, field)                                                     \
+    if (notmuch_message_get_property (m, key, &value) == NOTMUCH_STATUS_SUCCESS && value) \
+	j->field = g_strdup (value);
+	PROP ("kith.platform", platform)
+	PROP ("kith.person", person)
+	PROP ("kith.verdict", verdict)
+	PROP ("kith.match", match)
+	PROP ("kith.introducer", introducer)
+#undef PROP
+	j->no_history = g_strcmp0 (j->verdict, "no-history") == 0;
+	if (j->match) {
+	    _kith_stats_t s;
+	    if (! stats_before (&ctx, j->match, 0, &s, &error)) {
+		judge_clear (&ctx);
+		return _kith_status_from_error (error, error_message);
+	    }
+	    j->evidence = evidence_of (&s);
+	} else if (j->no_history) {
+	    j->evidence = g_strdup ("no shared history");
+	} else if (g_strcmp0 (j->verdict, "ambiguous") == 0) {
+	    j->evidence = g_strdup ("several people with that name");
+	}
+	report (j, fn, user_data);
+    }
+    judge_clear (&ctx);
+    return KITH_STATUS_SUCCESS;
+}

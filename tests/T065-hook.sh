@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# T065-hook: the post-new / post-insert hook on hand-written mail, with
+# the real `notmuch new` and `notmuch insert` running it: every verdict,
+# every request platform, user tags untouched, --no-hooks, retro tagging.
+. "$(dirname "$0")/lib.sh"
+
+write_config
+known_with () { # ADDRESS NAME DATE: a real exchange (they write, I reply, they reply)
+    local a m
+    a=$(add_message from="$2 <$1>" subject="Hello from $2" date="$3")
+    m=$(add_message from="Me Myself <$ME>" to="$2 <$1>" subject="Re: Hello from $2" reply="$a" date="$3")
+    add_message from="$2 <$1>" subject="Re: Hello from $2" reply="$m" date="$3" >/dev/null
+}
+known_with alice@wonder.example "Alice Liddell" 2023-03-01
+known_with j.mueller@firma.example '"Müller, Jürgen"' 2023-04-01
+known_with chris.smith@one.example "Chris Smith" 2023-05-01
+known_with csmith@two.example "Chris Smith" 2023-06-01
+known_with anna@schmidt.example "Anna Maria Schmidt" 2023-07-01
+known_with dev@octo.example "Octavia Butler" 2023-08-01
+# I wrote to Una, she never answered (yet).
+unanswered=$(add_message from="Me Myself <$ME>" to="Una Answered <una@later.example>" subject="Question" date=2023-09-01)
+# A thread Alice started with me, for introductions by thread.
+alice_thread=$(add_message from="Alice Liddell <alice@wonder.example>" subject="Meet my colleague" date=2023-10-01)
+# Dora wrote first, I answered a week later: her first mail was, at the
+# time, from someone with no history (retro tagging must say so).
+dora=$(add_message from="Dora Early <dora@early.example>" subject="Hi from Dora" date=2023-01-05)
+add_message from="Me Myself <$ME>" to="Dora Early <dora@early.example>" subject="Re: Hi from Dora" reply="$dora" date=2023-01-12 >/dev/null
+# A list post of mine.
+my_post=$(add_message from="Me Myself <$ME>" to="dev@lists.example" list=dev@lists.example subject="RFC: a patch" date=2023-10-02)
+notmuch_new
+kith index
+
+mkdir -p "$MAIL_DIR/.notmuch/hooks"
+printf '#!/bin/sh\nexec notmuch-kith hook\n' >"$MAIL_DIR/.notmuch/hooks/post-new"
+printf '#!/bin/sh\nexec notmuch-kith hook\n' >"$MAIL_DIR/.notmuch/hooks/post-insert"
+chmod +x "$MAIL_DIR/.notmuch/hooks/post-new" "$MAIL_DIR/.notmuch/hooks/post-insert"
+
+# The new batch.  ID=expected tags, checked below.
+declare -A expect
+new () { # EXPECTED-TAGS add_message-args...
+    local tags=$1 id
+    shift
+    id=$(add_message "$@")
+    expect[$id]=$tags
+}
+LI='header=X-LinkedIn-Class: INVITATION\nList-Unsubscribe: <mailto:unsub@linkedin.com>'
+new "no-history" from="Cold Caller <cold@sales.example>" subject="Opportunity" date=2024-01-02
+new "no-history" from="Cold Caller <cold@sales.example>" subject="Following up" date=2024-01-09
+new "" from="Alice Liddell <alice@wonder.example>" subject="Lunch?" date=2024-01-03
+new "" from="Una Answered <una@later.example>" subject="Re: Question" reply="$unanswered" date=2024-01-04
+new "" from="Lister New <lister@new.example>" to="dev@lists.example" list=dev@lists.example subject="Re: RFC: a patch" reply="$my_post" date=2024-01-05
+new "" from="Other Lister <other@new.example>" to="dev@lists.example" list=dev@lists.example subject="Unrelated" date=2024-01-05
+new "" from="Shop <news@shop.example>" subject="Deals" date=2024-01-06 header="List-Unsubscribe: <mailto:u@shop.example>\nPrecedence: bulk"
+new "no-history introduced" from="Newbie One <newbie1@x.example>" cc="Alice Liddell <alice@wonder.example>" subject="Alice said I should write" date=2024-01-07
+new "no-history introduced" from="Newbie Two <newbie2@x.example>" subject="Re: Meet my colleague" reply="$alice_thread" date=2024-01-08
+new "request" from="Alice Liddell via LinkedIn <invitations@linkedin.com>" subject="Alice Liddell wants to connect" date=2024-01-10 "$LI"
+new "request" from="Jurgen Muller via LinkedIn <invitations@linkedin.com>" subject="Jurgen Muller wants to connect" date=2024-01-10 "$LI"
+new "request" from="=?UTF-8?Q?M=C3=BCller=2C_J=C3=BCrgen?= <member@linkedin.com>" subject="Invitation to connect on LinkedIn" date=2024-01-10 "$LI"
+new "request" from="Anna Schmidt <invitations@linkedin.com>" subject="Anna, please add me to your LinkedIn network" date=2024-01-10 "$LI"
+new "request no-history" from="Bob Stranger via LinkedIn <invitations@linkedin.com>" subject="Bob Stranger wants to connect" date=2024-01-11 "$LI"
+new "request" from="Chris Smith via LinkedIn <invitations@linkedin.com>" subject="Chris Smith wants to connect" date=2024-01-11 "$LI"
+new "request no-history" from="XING <invitations@mail.xing.com>" subject="Karl Fremd möchte Sie als Kontakt hinzufügen" date=2024-01-12
+new "request" from="Facebook <notification@facebookmail.com>" subject="Alice Liddell wants to be friends on Facebook" date=2024-01-12
+new "request no-history" from="Meetup <info@email.meetup.com>" subject="Mia Meet invited you to Hiking Club" date=2024-01-12
+new "request" from="Octavia Butler <noreply@github.com>" subject="[GitHub] @obutler has invited you to join the acme organization" date=2024-01-13 header="X-GitHub-Sender: obutler"
+# calendar_invite ID NAME ADDRESS: a text/calendar METHOD:REQUEST message.
+calendar_invite () {
+    cat >"$MAIL_DIR/cur/cal-$1:2,S" <<CAL
+From: $2 <$3>
+To: $ME
+Subject: Invitation: Sync
+Date: Sun, 14 Jan 2024 12:00:00 +0000
+Message-ID: <$1>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+You are invited to Sync.
+--b1
+Content-Type: text/calendar; method=REQUEST; charset=utf-8
+
+BEGIN:VCALENDAR
+METHOD:REQUEST
+BEGIN:VEVENT
+ORGANIZER;CN="$2":mailto:$3
+SUMMARY:Sync
+END:VEVENT
+END:VCALENDAR
+--b1--
+CAL
+}
+calendar_invite cal-stranger@test.example "Stan Ger" stan@ger.example
+expect[cal-stranger@test.example]="request no-history"
+calendar_invite cal-alice@test.example "Alice Liddell" alice@wonder.example
+expect[cal-alice@test.example]=""
+
+# The user's own tags on some new mail before kith sees it: set by a
+# post-new hook that runs... no: by hand, below, after a --no-hooks run.
+test_begin "notmuch new --no-hooks does not run kith"
+notmuch new --quiet --no-hooks
+test_expect_equal "0" "$(notmuch count tag:no-history or tag:request or tag:introduced)"
+
+# The user (or afew) tags some of the new mail, including a tag that
+# happens to be called like one of kith's.
+notmuch tag +work +request -- from:alice@wonder.example and subject:Lunch
+notmuch tag +todo -- from:cold@sales.example
+notmuch dump >"$TMP/dump-before"
+
+test_begin "the next notmuch new runs the hook, which judges the mail added without hooks"
+add_message from="Late Cold <late@cold.example>" subject="Hi" date=2024-01-20 >/dev/null
+expect[msg-late]=""
+notmuch new --quiet 2>"$TMP/new.err"
+test_expect_equal "0 " "$? $(cat "$TMP/new.err")"
+
+test_begin "every message got exactly the expected kith tags"
+bad=""
+for id in "${!expect[@]}"; do
+    [ "$id" = msg-late ] && continue
+    got=$(notmuch search --output=tags "id:$id" | grep -xE 'no-history|request|introduced' | sort | tr '\n' ' ')
+    want=$(printf '%s\n' ${expect[$id]} | grep . | sort | tr '\n' ' ')
+    # Alice's lunch mail carries the user's own "request" tag.
+    [ "$(notmuch search --output=files "id:$id" | xargs grep -l 'Subject: Lunch' 2>/dev/null)" ] && want="request "
+    [ "$got" = "$want" ] || bad="$bad id:$id want [$want] got [$got];"
+done
+test_expect_equal "" "$bad"
+
+test_begin "the late cold sender is no-history too"
+test_expect_equal "1" "$(notmuch count from:late@cold.example and tag:no-history)"
+
+# prop ID KEY: the value of a message property ("-" if none), via notmuch dump.
+prop () {
+    notmuch dump --include=properties "id:$1" >"$TMP/prop.dump"
+    python3 -c 'import sys, urllib.parse
+for line in open(sys.argv[1]):
+    if line.startswith("#= "):
+        for kv in line.split()[2:]:
+            k, _, v = kv.partition("=")
+            if urllib.parse.unquote(k) == sys.argv[2]:
+                print(urllib.parse.unquote(v)); sys.exit(0)
+print("-")' "$TMP/prop.dump" "$2"
+}
+id_of () { notmuch search --output=messages "$@" | head -1 | sed 's/^id://'; }
+
+test_begin "a known inviter: kith.verdict known, kith.match her address, kith.person the name"
+id=$(id_of subject:"Alice Liddell wants to connect")
+test_expect_equal "known alice@wonder.example Alice Liddell LinkedIn" "$(prop "$id" kith.verdict) $(prop "$id" kith.match) $(prop "$id" kith.person) $(prop "$id" kith.platform)"
+
+test_begin "an accent-less name matches the accented one"
+id=$(id_of subject:"Jurgen Muller wants to connect")
+test_expect_equal "known j.mueller@firma.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
+test_begin "a 'Last, First' RFC 2047 name matches"
+id=$(id_of from:member@linkedin.com)
+test_expect_equal "known j.mueller@firma.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
+test_begin "a name without the middle name matches (please add me to your network)"
+id=$(id_of subject:"please add me")
+test_expect_equal "known anna@schmidt.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
+test_begin "two known people with the same name: ambiguous, reported, not guessed"
+id=$(id_of subject:"Chris Smith wants to connect")
+test_expect_equal "ambiguous -" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
+test_begin "a stranger's invitation: verdict no-history"
+id=$(id_of subject:"Bob Stranger")
+test_expect_equal "no-history Bob Stranger" "$(prop "$id" kith.verdict) $(prop "$id" kith.person)"
+
+test_begin "GitHub: the person is the display name, matched"
+id=$(id_of from:noreply@github.com)
+test_expect_equal "GitHub known dev@octo.example" "$(prop "$id" kith.platform) $(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
+test_begin "introduced: kith.introducer names the person I know"
+id=$(id_of from:newbie1@x.example)
+id2=$(id_of from:newbie2@x.example)
+test_expect_equal "alice@wonder.example alice@wonder.example" "$(prop "$id" kith.introducer) $(prop "$id2" kith.introducer)"
+
+test_begin "tag:request and not tag:no-history lists exactly the invitations from people I know (and ambiguous ones)"
+notmuch search --output=messages tag:request and not tag:no-history and not from:alice@wonder.example >"$TMP/known-req"
+test_expect_equal "7" "$(wc -l <"$TMP/known-req")"
+
+test_begin "no tag other than kith's changed (notmuch dump before/after)"
+notmuch dump >"$TMP/dump-after"
+strip () { sed -E 's/ \+(no-history|request|introduced)( |$)/\2/g; s/ \+(no-history|request|introduced)( |$)/\2/g' "$1" | grep -v '^#' | sort; }
+# The user's own "request" tag on Alice's lunch mail must still be there.
+grep -q '+request.*' "$TMP/dump-before" && true
+strip "$TMP/dump-before" >"$TMP/b"
+strip "$TMP/dump-after" | grep -v 'late@cold\|msg-[0-9]*@test.example' >/dev/null
+# compare tag by tag for the messages that existed before
+ok=1
+while read -r line; do
+    id=${line##* -- }
+    after=$(grep -F -- " -- $id" "$TMP/dump-after")
+    for t in $(echo "${line%% -- *}" | tr ' ' '\n' | grep '^+'); do
+	case "$after" in *"$t "*|*"$t -- "*) ;; *) ok=0; echo "# lost $t on $id" ;; esac
+    done
+done < <(grep -v '^#' "$TMP/dump-before")
+test_expect_equal 1 "$ok"
+
+test_begin "the user's own tag named 'request' survives a retro kith tag"
+kith tag 'from:alice@wonder.example and subject:Lunch' >"$TMP/retro.out"
+test_expect_equal "1" "$(notmuch count from:alice@wonder.example and subject:Lunch and tag:request and tag:work)"
+
+test_begin "retro tag --dry-run changes nothing"
+notmuch dump --include=tags --include=properties >"$TMP/d1"
+kith tag --dry-run '*' >"$TMP/dry.out"
+notmuch dump --include=tags --include=properties >"$TMP/d2"
+test_expect_equal_file "$TMP/d1" "$TMP/d2"
+
+test_begin "retro tag --dry-run says what it would do (Dora's first mail, before I answered)"
+test_expect_equal "1" "$(grep -c "would tag +no-history -- id:$dora " "$TMP/dry.out")"
+
+test_begin "requests lists pending invitations with person, verdict and evidence"
+kith requests --format=json >"$TMP/req.json"
+test_expect_equal "11" "$(json_eval "$TMP/req.json" "len(j)")"
+
+test_begin "requests JSON has the contract keys"
+test_expect_equal "True" "$(json_eval "$TMP/req.json" "all(all(k in r for k in ('message_id','date','platform','person','verdict','match')) for r in j)")"
+
+test_begin "requests text shows the evidence of a known inviter"
+kith requests >"$TMP/req.txt"
+test_expect_equal "2" "$(grep -c 'Alice Liddell .*known .*conversation' "$TMP/req.txt")"
+
+test_begin "requests --all includes those archived out of the inbox"
+notmuch tag -inbox -- subject:"Bob Stranger"
+kith requests --format=json >"$TMP/req2.json"
+kith requests --all --format=json >"$TMP/req3.json"
+test_expect_equal "10 11" "$(json_eval "$TMP/req2.json" "len(j)") $(json_eval "$TMP/req3.json" "len(j)")"
+
+test_begin "notmuch insert runs the post-insert hook"
+{
+    printf 'From: Insert Cold <insert@cold.example>\nTo: %s\nSubject: Inserted\nDate: %s\nMessage-ID: <inserted@test.example>\n\nHi\n' "$ME" "$(date -u -R -d 2024-02-01)"
+} | notmuch insert
+test_expect_equal "1" "$(notmuch count id:inserted@test.example and tag:no-history)"
+
+test_begin "an unreadable message is a warning, not a failed notmuch new"
+add_message from="Odd <odd@example.com>" subject="odd" date=2024-02-02 >/dev/null
+printf 'From: \001\002\377\n\n' >"$MAIL_DIR/cur/zz-garbage:2,S"
+notmuch new --quiet >"$TMP/out" 2>"$TMP/err"
+test_expect_equal "0" "$?"
+
+test_done
