@@ -45,7 +45,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(PKG_LIBS) $(NOTMUCH_LIBS) -lm
 
 LIB_SRCS = status config mime store aggr score names index kith hook rules
-CLI_SRCS = cli sprinter main
+CLI_SRCS = cli sprinter install main
 LIB_OBJS = $(LIB_SRCS:%=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:%=$(BUILD)/%.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))

@@ -234,6 +234,16 @@ kith_destroy (kith_t *kith);
 const char *
 kith_get_store_path (kith_t *kith);
 
+/**
+ * The directory notmuch runs its hooks from (database.hook_dir, by
+ * default the database's .notmuch/hooks).
+ *
+ * @returns a string owned by @a kith.
+ * @since libkith 0.1
+ */
+const char *
+kith_get_hook_dir (kith_t *kith);
+
 /** Flags for kith_index(). */
 typedef enum {
     /** Forget the store's content and mine every message again. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "install.h"
 
 typedef enum {
     FORMAT_TEXT,
@@ -900,6 +901,62 @@ verb_requests (const kith_cli_globals_t *globals, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* install-hook, uninstall-hook */
+
+static int
+install_verb (const kith_cli_globals_t *globals, int argc, char **argv, gboolean install)
+{
+    gboolean dry_run = FALSE;
+    GOptionEntry entries[] = {
+	{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Say what would be done, change nothing", NULL },
+	{ NULL }
+    };
+    g_autoptr (GError) error = NULL;
+    g_autofree char *exe = NULL;
+    g_autofree char *hook_dir = NULL;
+    kith_t *kith = NULL;
+    int code = 0;
+
+    if (! parse_options (install ? "install-hook" : "uninstall-hook", "",
+			 install ? "Run kith from notmuch's post-new and post-insert hooks, after any hook already there."
+				 : "Remove kith from notmuch's hooks, restoring the hooks it chained.",
+			 entries, &argc, &argv, &code))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (argc > 1) {
+	g_printerr ("Error: unexpected argument '%s'\n", argv[1]);
+	return KITH_EXIT_FAILURE;
+    }
+    if (open_session (globals, 0, &kith, &code))
+	return code;
+    hook_dir = g_strdup (kith_get_hook_dir (kith));
+    kith_destroy (kith);
+    if (hook_dir == NULL) {
+	g_printerr ("Error: notmuch names no hook directory (database.hook_dir)\n");
+	return KITH_EXIT_FAILURE;
+    }
+    if (! install)
+	return kith_uninstall_hooks (hook_dir, dry_run);
+    exe = g_file_read_link ("/proc/self/exe", &error);
+    if (exe == NULL) {
+	g_printerr ("Error: cannot find the notmuch-kith program: %s\n", error->message);
+	return KITH_EXIT_FAILURE;
+    }
+    return kith_install_hooks (hook_dir, exe, dry_run);
+}
+
+static int
+verb_install_hook (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    return install_verb (globals, argc, argv, TRUE);
+}
+
+static int
+verb_uninstall_hook (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    return install_verb (globals, argc, argv, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
 /* dispatch */
 
 static int verb_help (const kith_cli_globals_t *globals, int argc, char **argv);
@@ -912,6 +969,8 @@ static const kith_cli_verb_t verbs[] = {
     { "hook", verb_hook, "the notmuch post-new/post-insert hook: judge and tag new mail" },
     { "tag", verb_tag, "judge and tag the messages of a query after the fact (--dry-run)" },
     { "requests", verb_requests, "invitations and requests, with the person behind each" },
+    { "install-hook", verb_install_hook, "run kith from notmuch's post-new and post-insert hooks" },
+    { "uninstall-hook", verb_uninstall_hook, "remove kith from the hooks, restoring chained ones" },
     { "help", verb_help, "this list, or the manual of a verb" },
 };
 
@@ -921,7 +980,7 @@ usage (FILE *out)
     fprintf (out, "Usage: notmuch kith [--config=FILE] [--profile=NAME] VERB [OPTION...]\n\n"
 		  "kith knows who you have actually corresponded with.\n\nVerbs:\n");
     for (unsigned i = 0; i < G_N_ELEMENTS (verbs); i++)
-	fprintf (out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf (out, "  %-15s %s\n", verbs[i].name, verbs[i].summary);
     fprintf (out, "\nEvery verb takes --help and --format=text|json|sexp.  "
 		  "See 'notmuch help kith' for the manual.\n");
 }

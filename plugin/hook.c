@@ -724,6 +724,23 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
     return TRUE;
 }
 
+/* Tagging moved notmuch to a newer revision: read the database afresh
+ * and index again (only the retagged messages, which costs no file
+ * reads), so that the store is not left looking stale. */
+static kith_status_t
+catch_up (kith_t *kith, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    kith_index_stats_t stats;
+    kith_status_t status = _kith_reopen_notmuch (kith, error_message);
+
+    if (status)
+	return status;
+    if (! _kith_index_run (kith, 0, NULL, NULL, &stats, NULL, &error))
+	return _kith_status_from_error (error, error_message);
+    return KITH_STATUS_SUCCESS;
+}
+
 KITH_EXPORT kith_status_t
 kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *user_data,
 	   kith_index_stats_t *stats, char **error_message)
@@ -744,10 +761,25 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 	stats = &local;
     if (! _kith_index_run (kith, 0, NULL, NULL, stats, added, &error))
 	return _kith_status_from_error (error, error_message);
-    if (stats->rebuilt || added->len == 0)
+    if (stats->rebuilt)
 	return KITH_STATUS_SUCCESS;
-    judge_and_apply (kith, added, flags, judged, user_data, error_message, &status);
-    return status;
+    /* Tagging moves notmuch to a newer revision: index again afterwards
+     * (the retagged messages cost no file reads) so that the store is
+     * not left stale, and judge whatever arrived meanwhile too. */
+    for (int round = 0; added->len > 0 && round < 5; round++) {
+	kith_index_stats_t again;
+	if (! judge_and_apply (kith, added, flags, judged, user_data, error_message, &status))
+	    return status;
+	if (flags & KITH_JUDGE_DRY_RUN)
+	    break;
+	status = _kith_reopen_notmuch (kith, error_message);
+	if (status)
+	    return status;
+	g_ptr_array_set_size (added, 0);
+	if (! _kith_index_run (kith, 0, NULL, NULL, &again, added, &error))
+	    return _kith_status_from_error (error, error_message);
+    }
+    return KITH_STATUS_SUCCESS;
 }
 
 KITH_EXPORT kith_status_t
@@ -788,8 +820,9 @@ kith_tag (kith_t *kith, const char *query_string, unsigned int flags, kith_judge
     }
     g_clear_pointer (&messages, notmuch_messages_destroy);
     g_clear_pointer (&query, notmuch_query_destroy);
-    judge_and_apply (kith, ids, flags, judged, user_data, error_message, &status);
-    return status;
+    if (! judge_and_apply (kith, ids, flags, judged, user_data, error_message, &status))
+	return status;
+    return (flags & KITH_JUDGE_DRY_RUN) ? KITH_STATUS_SUCCESS : catch_up (kith, error_message);
 }
 
 KITH_EXPORT kith_status_t

@@ -389,6 +389,10 @@ struct _kith {
 kith_status_t _kith_open_notmuch_rw (kith_t *kith, notmuch_database_t **db,
 				     char **error_message);
 
+/* Close and reopen the session's read-only notmuch database, to see
+ * what was written since it was opened. */
+kith_status_t _kith_reopen_notmuch (kith_t *kith, char **error_message);
+
 /* TERM quoted for a notmuch query ("tag:" TERM): in double quotes, with
  * inner double quotes doubled.  Free with g_free. */
 char *_kith_quote_term (const char *term);

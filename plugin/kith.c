@@ -248,6 +248,16 @@ _kith_open_notmuch_rw (kith_t *kith, notmuch_database_t **db, char **error_messa
 			 kith->config->lock_timeout, db, error_message);
 }
 
+kith_status_t
+_kith_reopen_notmuch (kith_t *kith, char **error_message)
+{
+    if (kith->db)
+	notmuch_database_destroy (kith->db);
+    kith->db = NULL;
+    return open_notmuch (kith->config_path, kith->profile, NOTMUCH_DATABASE_MODE_READ_ONLY, 0,
+			 &kith->db, error_message);
+}
+
 char *
 _kith_quote_term (const char *term)
 {
@@ -281,6 +291,12 @@ KITH_EXPORT const char *
 kith_get_store_path (kith_t *kith)
 {
     return kith ? kith->store_path : NULL;
+}
+
+KITH_EXPORT const char *
+kith_get_hook_dir (kith_t *kith)
+{
+    return kith && kith->db ? notmuch_config_get (kith->db, NOTMUCH_CONFIG_HOOK_DIR) : NULL;
 }
 
 KITH_EXPORT kith_status_t
