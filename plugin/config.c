@@ -291,3 +291,16 @@ _kith_config_is_me (const _kith_config_t *config, const char *address)
 	    return TRUE;
     return FALSE;
 }
+
+GPtrArray *
+_kith_config_person (const _kith_config_t *config, const char *address)
+{
+    GPtrArray *group = g_hash_table_lookup (config->alias, address);
+    GPtrArray *single;
+
+    if (group)
+	return g_ptr_array_ref (group);
+    single = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (single, g_strdup (address));
+    return single;
+}

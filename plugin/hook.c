@@ -138,26 +138,12 @@ judge_init (judge_t *ctx, kith_t *kith, GError **error)
     return ctx->thread_start != NULL;
 }
 
-/* The addresses standing for ADDRESS: its alias group, or itself. */
-static GPtrArray *
-person_addresses (judge_t *ctx, const char *address)
-{
-    GPtrArray *group = g_hash_table_lookup (ctx->kith->config->alias, address);
-    GPtrArray *single;
-
-    if (group)
-	return g_ptr_array_ref (group);
-    single = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_add (single, g_strdup (address));
-    return single;
-}
-
 /* Stats of the person behind ADDRESS from the messages before BEFORE
  * (0: all of them). */
 static gboolean
 stats_before (judge_t *ctx, const char *address, gint64 before, _kith_stats_t *s, GError **error)
 {
-    g_autoptr (GPtrArray) addresses = person_addresses (ctx, address);
+    g_autoptr (GPtrArray) addresses = _kith_config_person (ctx->kith->config, address);
     gboolean ok;
 
     _kith_aggr_set_cutoff (ctx->aggr, before);

@@ -192,6 +192,10 @@ _kith_config_t *_kith_config_load (notmuch_database_t *db, GError **error);
 void _kith_config_free (_kith_config_t *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_config_t, _kith_config_free)
 
+/* The addresses of the person ADDRESS stands for: its kith.alias group,
+ * or just itself.  Release with g_ptr_array_unref. */
+GPtrArray *_kith_config_person (const _kith_config_t *config, const char *address);
+
 /* Is ADDRESS (normalised) one of mine? */
 gboolean _kith_config_is_me (const _kith_config_t *config, const char *address);
 

@@ -656,20 +656,6 @@ words_match (char **query_words, char **name_words)
     return query_words[0] != NULL;
 }
 
-/* The group (alias or single address) ADDRESS belongs to. */
-static GPtrArray *
-group_of (kith_t *kith, const char *address)
-{
-    GPtrArray *group = g_hash_table_lookup (kith->config->alias, address);
-    GPtrArray *single;
-
-    if (group)
-	return g_ptr_array_ref (group);
-    single = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_add (single, g_strdup (address));
-    return single;
-}
-
 static gboolean
 contact_exists (kith_t *kith, const char *address, GError **error)
 {
@@ -736,7 +722,7 @@ kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_m
 	    return fail (error_message, KITH_STATUS_BAD_ARGUMENT, "'%s' is not a mail address", query);
 	if (_kith_config_is_me (kith->config, address))
 	    return fail (error_message, KITH_STATUS_BAD_ARGUMENT, "'%s' is one of your own addresses", query);
-	group = group_of (kith, address);
+	group = _kith_config_person (kith->config, address);
 	if (! contact_exists (kith, address, &error)) {
 	    if (error)
 		return _kith_status_from_error (error, error_message);
@@ -776,7 +762,7 @@ kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_m
 		    continue;
 		g_hash_table_add (seen_single, g_strdup (address));
 	    }
-	    g_ptr_array_add (candidates, group_of (kith, address));
+	    g_ptr_array_add (candidates, _kith_config_person (kith->config, address));
 	}
 	if (candidates->len == 0)
 	    return fail (error_message, KITH_STATUS_UNKNOWN_CONTACT,
