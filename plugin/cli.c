@@ -703,6 +703,7 @@ typedef struct {
     gboolean dry_run;
     gboolean verbose;
     gboolean requests_view;
+    gboolean quiet; /* the hook: nothing on stdout unless asked */
     unsigned long count;
 } judged_out_t;
 
@@ -770,7 +771,7 @@ print_judgement (const kith_judgement_t *j, void *data)
     {
 	g_autoptr (GString) line = g_string_new (NULL);
 	gboolean changes = (j->tags_added && *j->tags_added) || (j->tags_removed && *j->tags_removed);
-	if (! changes && ! out->verbose)
+	if (out->quiet || (! changes && ! out->verbose))
 	    return;
 	if (out->dry_run)
 	    g_string_append (line, "would tag ");
@@ -807,7 +808,8 @@ verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
 			 entries, &argc, &argv, &code) || ! parse_format (&out.format))
 	return code ? code : KITH_EXIT_FAILURE;
     out.dry_run = dry_run;
-    out.verbose = verbose || dry_run;
+    out.verbose = verbose;
+    out.quiet = ! verbose && ! dry_run; /* notmuch new shows a hook's output */
     if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
 	return code;
     if (out.format != FORMAT_TEXT) {
