@@ -707,6 +707,25 @@ typedef struct {
     unsigned long count;
 } judged_out_t;
 
+/* Append S to LINE, padded with spaces to WIDTH terminal columns (wide
+ * East Asian characters take two). */
+static void
+append_padded (GString *line, const char *s, int width)
+{
+    int cols = 0;
+
+    for (const char *p = s; *p; p = g_utf8_next_char (p)) {
+	gunichar c = g_utf8_get_char (p);
+	if (g_unichar_type (c) == G_UNICODE_NON_SPACING_MARK)
+	    continue;
+	cols += g_unichar_iswide (c) ? 2 : 1;
+    }
+    g_string_append (line, s);
+    for (; cols < width; cols++)
+	g_string_append_c (line, ' ');
+    g_string_append_c (line, ' ');
+}
+
 static void
 print_tags (GString *line, const char *const *tags, char sign)
 {
@@ -763,9 +782,13 @@ print_judgement (const kith_judgement_t *j, void *data)
 	return;
     }
     if (out->requests_view) {
-	printf ("%s  %-9s %-28s %-10s %s\n", date, j->platform ? j->platform : "?",
-		j->person ? j->person : "(unknown)", j->verdict ? j->verdict : "?",
-		j->evidence ? j->evidence : "");
+	g_autoptr (GString) line = g_string_new (date);
+	g_string_append_c (line, ' ');
+	append_padded (line, j->platform ? j->platform : "?", 9);
+	append_padded (line, j->person ? j->person : "(unknown)", 28);
+	append_padded (line, j->verdict ? j->verdict : "?", 10);
+	g_string_append (line, j->evidence ? j->evidence : "");
+	puts (line->str);
 	return;
     }
     {

@@ -28,7 +28,8 @@
  * Every decision is first computed from the store, then written in one
  * short read-write session of the notmuch database: kith's own tags are
  * added or removed and its kith.* properties replaced; nothing else of
- * the message is touched.  The property kith.tag lists the tags kith
+ * the message is touched (kith.candidate lists the people an ambiguous
+ * request could be from).  The property kith.tag lists the tags kith
  * itself added, and only those are ever removed.
  */
 
@@ -49,6 +50,7 @@ typedef struct {
     char *match;
     char *introducer;
     char *evidence;
+    GPtrArray *candidates;   /* char*: for an ambiguous request, the people */
     char *tier_tag;          /* kith.tier_tags: PREFIX<tier>, or NULL */
     GPtrArray *add;          /* char*: kith tags to add */
     GPtrArray *remove;       /* char*: tags removed (filled in by apply) */
@@ -66,6 +68,8 @@ judgement_free (judgement_t *j)
     g_free (j->introducer);
     g_free (j->evidence);
     g_free (j->tier_tag);
+    if (j->candidates)
+	g_ptr_array_unref (j->candidates);
     g_ptr_array_unref (j->add);
     g_ptr_array_unref (j->remove);
     g_free (j);
@@ -479,8 +483,12 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 	    } else if (matches->len > 1) {
 		g_autoptr (GString) who = g_string_new (NULL);
 		j->verdict = g_strdup ("ambiguous");
-		for (guint i = 0; i < matches->len; i++)
-		    g_string_append_printf (who, "%s%s", i ? ", " : "", ((known_t *) matches->pdata[i])->address);
+		j->candidates = g_ptr_array_new_with_free_func (g_free);
+		for (guint i = 0; i < matches->len; i++) {
+		    const char *address = ((known_t *) matches->pdata[i])->address;
+		    g_string_append_printf (who, "%s%s", i ? ", " : "", address);
+		    g_ptr_array_add (j->candidates, g_strdup (address));
+		}
 		j->evidence = g_strdup_printf ("%u people with that name: %s", matches->len, who->str);
 	    } else {
 		j->verdict = g_strdup ("no-history");
@@ -597,6 +605,8 @@ apply (notmuch_message_t *message, judgement_t *j, gboolean dry_run)
 	    set_property (message, "kith.match", j->match);
 	    set_property (message, "kith.platform", j->platform);
 	    set_property (message, "kith.introducer", j->introducer);
+	    for (guint i = 0; j->candidates && i < j->candidates->len; i++)
+		set_property (message, "kith.candidate", j->candidates->pdata[i]);
 	    for (guint i = 0; i < record->len; i++)
 		set_property (message, "kith.tag", record->pdata[i]);
 	}
@@ -890,7 +900,15 @@ kith_requests (kith_t *kith, bool all, kith_judgement_fn fn, void *user_data, ch
 	} else if (j->no_history) {
 	    j->evidence = g_strdup ("no shared history");
 	} else if (g_strcmp0 (j->verdict, "ambiguous") == 0) {
-	    j->evidence = g_strdup ("several people with that name");
+	    notmuch_message_properties_t *props;
+	    g_autoptr (GString) who = g_string_new (NULL);
+	    guint n = 0;
+	    for (props = notmuch_message_get_properties (m, "kith.candidate", TRUE);
+		 notmuch_message_properties_valid (props); notmuch_message_properties_move_to_next (props))
+		g_string_append_printf (who, "%s%s", n++ ? ", " : "", notmuch_message_properties_value (props));
+	    notmuch_message_properties_destroy (props);
+	    j->evidence = n ? g_strdup_printf ("%u people with that name: %s", n, who->str)
+			    : g_strdup ("several people with that name");
 	}
 	report (j, fn, user_data);
     }

@@ -20,7 +20,7 @@ say () { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 n=${KITH_DEMO_MESSAGES:-3000}
 echo "Generating a sample mailbox of $n messages in $demo ..."
-tests/gen-mailbox --messages "$n" "$demo/gen" >/dev/null
+tests/gen-mailbox --messages "$n" --new-batch 150 "$demo/gen" >/dev/null
 export NOTMUCH_CONFIG="$demo/gen/notmuch-config"
 notmuch new --quiet
 
@@ -46,5 +46,20 @@ cold=$(notmuch kith who --all --sort=recent --format=json |
        python3 -c 'import json,sys; print(next(c["address"] for c in json.load(sys.stdin) if c["tier"]=="none" and c["received"]>0 and not c["automated"]))')
 say notmuch kith show "$cold"
 notmuch kith show "$cold" | head -12
+echo
+echo "Now new mail arrives, with kith installed as notmuch's post-new hook:"
+say notmuch kith install-hook
+notmuch kith install-hook
+mv "$demo/gen/new-mail" "$demo/gen/mail/incoming"
+say notmuch new
+notmuch new
+say "notmuch count tag:no-history; notmuch count tag:request; notmuch count tag:introduced"
+printf '%s no-history, %s requests, %s introductions among %s new messages\n' \
+    "$(notmuch count tag:no-history)" "$(notmuch count tag:request)" \
+    "$(notmuch count tag:introduced)" "$(notmuch count folder:incoming)"
+say "notmuch search tag:request and not tag:no-history   # invitations from people you know"
+notmuch search tag:request and not tag:no-history | head -8
+say notmuch kith requests
+notmuch kith requests | head -15
 echo
 echo "The sample mailbox is deleted on exit.  On your own mail: notmuch kith index && notmuch kith who"
