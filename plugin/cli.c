@@ -811,6 +811,26 @@ print_judgement (const kith_judgement_t *j, void *data)
     }
 }
 
+/* Structured output of judgements is one list. */
+static void
+judged_out_begin (judged_out_t *out)
+{
+    if (out->format == FORMAT_TEXT)
+	return;
+    out->sp = sprinter_new (stdout, out->format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+    sprinter_begin_list (out->sp);
+}
+
+static void
+judged_out_end (judged_out_t *out)
+{
+    if (out->sp == NULL)
+	return;
+    sprinter_end (out->sp);
+    sprinter_free (out->sp);
+    out->sp = NULL;
+}
+
 static int
 verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
 {
@@ -835,15 +855,9 @@ verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
     out.quiet = ! verbose && ! dry_run; /* notmuch new shows a hook's output */
     if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
 	return code;
-    if (out.format != FORMAT_TEXT) {
-	out.sp = sprinter_new (stdout, out.format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
-	sprinter_begin_list (out.sp);
-    }
+    judged_out_begin (&out);
     status = kith_hook (kith, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out, &stats, &message);
-    if (out.sp) {
-	sprinter_end (out.sp);
-	sprinter_free (out.sp);
-    }
+    judged_out_end (&out);
     if (status == KITH_STATUS_SUCCESS && stats.rebuilt)
 	g_printerr ("kith: indexed all %lu messages; mail arriving from now on will be judged\n",
 		    stats.mined);
@@ -879,15 +893,9 @@ verb_tag (const kith_cli_globals_t *globals, int argc, char **argv)
     out.verbose = verbose;
     if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
 	return code;
-    if (out.format != FORMAT_TEXT) {
-	out.sp = sprinter_new (stdout, out.format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
-	sprinter_begin_list (out.sp);
-    }
+    judged_out_begin (&out);
     status = kith_tag (kith, query, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out, &message);
-    if (out.sp) {
-	sprinter_end (out.sp);
-	sprinter_free (out.sp);
-    }
+    judged_out_end (&out);
     kith_destroy (kith);
     return status ? report (status, message) : KITH_EXIT_OK;
 }
@@ -912,15 +920,9 @@ verb_requests (const kith_cli_globals_t *globals, int argc, char **argv)
     out.requests_view = TRUE;
     if (open_session (globals, 0, &kith, &code))
 	return code;
-    if (out.format != FORMAT_TEXT) {
-	out.sp = sprinter_new (stdout, out.format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
-	sprinter_begin_list (out.sp);
-    }
+    judged_out_begin (&out);
     status = kith_requests (kith, all, print_judgement, &out, &message);
-    if (out.sp) {
-	sprinter_end (out.sp);
-	sprinter_free (out.sp);
-    }
+    judged_out_end (&out);
     kith_destroy (kith);
     return status ? report (status, message) : KITH_EXIT_OK;
 }

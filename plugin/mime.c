@@ -196,6 +196,21 @@ next_msgid (const char **s)
     return copy_msgid (p, end);
 }
 
+/* Narrow [*START, *END) to drop surrounding white space and one pair of
+ * angle brackets around the rest. */
+static void
+trim_brackets (const char **start, const char **end)
+{
+    while (*start < *end && g_ascii_isspace (**start))
+	(*start)++;
+    while (*end > *start && g_ascii_isspace ((*end)[-1]))
+	(*end)--;
+    if (*end - *start >= 2 && **start == '<' && (*end)[-1] == '>') {
+	(*start)++;
+	(*end)--;
+    }
+}
+
 /* The Message-Id: the whole value without <> when it is a plain id,
  * otherwise the first "<...>" in it. */
 static char *
@@ -208,14 +223,7 @@ parse_message_id (const char *value)
 
     start = value;
     end = value + strlen (value);
-    while (start < end && g_ascii_isspace (*start))
-	start++;
-    while (end > start && g_ascii_isspace (end[-1]))
-	end--;
-    if (end - start >= 2 && *start == '<' && end[-1] == '>') {
-	start++;
-	end--;
-    }
+    trim_brackets (&start, &end);
     for (p = start; p < end; p++)
 	if ((guchar) *p <= ' ' || *p == 0x7f || *p == '<' || *p == '>')
 	    break;
@@ -246,18 +254,11 @@ _kith_address_normalise (const char *address)
 
     start = address;
     end = address + strlen (address);
+    trim_brackets (&start, &end);
     while (start < end && g_ascii_isspace (*start))
 	start++;
     while (end > start && g_ascii_isspace (end[-1]))
 	end--;
-    if (end - start >= 2 && *start == '<' && end[-1] == '>') {
-	start++;
-	end--;
-	while (start < end && g_ascii_isspace (*start))
-	    start++;
-	while (end > start && g_ascii_isspace (end[-1]))
-	    end--;
-    }
     if (start == end || ! g_utf8_validate (start, end - start, NULL))
 	return NULL;
 
