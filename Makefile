@@ -5,6 +5,8 @@
 #   make demo       the same setup, then run kith on a generated sample mailbox
 #   make asan       build and test with AddressSanitizer + UBSan (in build-asan/)
 #   make valgrind   run the unit tests and the command tests under valgrind
+#   make bench      kith against notmuch address, notmuch new and notmuch-addrlookup
+#                   on generated 10k/100k mailboxes (BIG=1: also 1M); cached in bench-cache/
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make format / format-check   clang-format (changed lines: git clang-format)
 #   DEVELOPER=1     turn warnings into errors
@@ -102,6 +104,11 @@ demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) tests/demo.sh
 
+BIG ?=
+
+bench: $(BUILD)/notmuch-kith
+	BUILD=$(BUILD) BIG=$(BIG) tests/bench.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/notmuch-kith $(DESTDIR)$(BINDIR)/notmuch-kith
@@ -129,4 +136,4 @@ format-check:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps check asan valgrind demo install uninstall format format-check clean
+.PHONY: all deps check asan valgrind demo bench install uninstall format format-check clean
