@@ -623,10 +623,13 @@ add_rcpts (GPtrArray *rcpts, GHashTable *seen, InternetAddressList *list,
 	addr = addr_from_mailbox (INTERNET_ADDRESS_MAILBOX (ia), kind);
 	if (addr == NULL)
 	    continue;
-	if (! g_hash_table_add (seen, addr->address)) {
+	/* Not g_hash_table_add's return value: on a duplicate it would
+	 * keep the new key, which is freed right here. */
+	if (g_hash_table_contains (seen, addr->address)) {
 	    addr_free (addr);
 	    continue;
 	}
+	g_hash_table_add (seen, addr->address);
 	g_ptr_array_add (rcpts, addr);
     }
 }

@@ -910,6 +910,21 @@ test_file_errors (void)
     g_rmdir (dir);
 }
 
+/* Found by fuzzing: the third copy of an address was compared with the
+ * freed second one (use after free under ASan). */
+static void
+test_parse_same_address_thrice (void)
+{
+    static const char block[] = "To: kim@example.net\nCc: KIM@example.net, <kim@example.net>\n\n";
+    static const char min[] = "To:<kim@e<kim@e<kim@e";
+    g_autoptr (_kith_msg_t) msg = _kith_mime_parse_headers (block, strlen (block));
+    g_autoptr (_kith_msg_t) msg2 = _kith_mime_parse_headers (min, strlen (min));
+
+    g_assert_cmpuint (msg->rcpts->len, ==, 1);
+    g_assert_cmpstr (((_kith_addr_t *) msg->rcpts->pdata[0])->address, ==, "kim@example.net");
+    g_assert_nonnull (msg2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -932,6 +947,7 @@ main (int argc, char **argv)
     g_test_add_func ("/mime/parse/flags", test_parse_flags);
     g_test_add_func ("/mime/parse/thread-index", test_parse_thread_index);
     g_test_add_func ("/mime/parse/hostile", test_parse_hostile);
+    g_test_add_func ("/mime/parse/same-address-thrice", test_parse_same_address_thrice);
     g_test_add_func ("/mime/file/header-only", test_file_header_only);
     g_test_add_func ("/mime/file/chunk-boundary", test_file_chunk_boundary);
     g_test_add_func ("/mime/file/big-header", test_file_big_header);
