@@ -26,6 +26,7 @@ _kith_name_fold (const char *name)
     g_autofree char *decomposed = NULL;
     g_autofree char *folded = NULL;
     g_autoptr (GString) out = NULL;
+    char *result;
     gboolean space = TRUE;
 
     if (name == NULL)
@@ -60,7 +61,18 @@ _kith_name_fold (const char *name)
 	g_string_truncate (out, out->len - 1);
     /* Recompose what decomposition split and we kept (kana with voicing
      * marks, Hangul syllables). */
-    return g_utf8_normalize (out->str, -1, G_NORMALIZE_NFC);
+    result = g_utf8_normalize (out->str, -1, G_NORMALIZE_NFC);
+    /* Case folding is not always idempotent (GLib folds some Cherokee
+     * letters back and forth): fold until it is stable, so that a folded
+     * name folds to itself. */
+    for (int round = 0; result && round < 3; round++) {
+	g_autofree char *again = g_utf8_casefold (result, -1);
+	if (strcmp (again, result) == 0)
+	    break;
+	g_free (result);
+	result = g_steal_pointer (&again);
+    }
+    return result;
 }
 
 static int
