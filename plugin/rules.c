@@ -384,11 +384,32 @@ source_of_key (const char *key, const char *prefix)
     return SRC_LAST;
 }
 
+static gboolean
+value_is_clean (const char *value)
+{
+    if (! g_utf8_validate (value, -1, NULL))
+	return FALSE;
+    for (const char *p = value; *p; p = g_utf8_next_char (p))
+	if (g_unichar_iscntrl (g_utf8_get_char (p)))
+	    return FALSE;
+    return TRUE;
+}
+
 static rule_t *
 parse_rule (GKeyFile *keyfile, const char *group, const char *origin, GError **error)
 {
-    g_autoptr (rule_t) rule = rule_new (group);
-    g_auto (GStrv) keys = g_key_file_get_keys (keyfile, group, NULL, NULL);
+    g_autoptr (rule_t) rule = NULL;
+    g_auto (GStrv) keys = NULL;
+
+    if (! value_is_clean (group)) {
+	g_autofree char *shown = g_utf8_make_valid (group, -1);
+	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+		     "%s: rule [%s]: the name is not valid UTF-8, or holds control characters",
+		     origin, shown);
+	return NULL;
+    }
+    rule = rule_new (group);
+    keys = g_key_file_get_keys (keyfile, group, NULL, NULL);
 
     for (guint i = 0; keys && keys[i]; i++) {
 	const char *key = keys[i];
@@ -396,6 +417,12 @@ parse_rule (GKeyFile *keyfile, const char *group, const char *origin, GError **e
 	source_t source;
 	gboolean ok;
 
+	/* Everything below (PCRE2 in UTF mode, glob patterns) needs valid
+	 * UTF-8 without control characters. */
+	if (raw && ! value_is_clean (raw)) {
+	    set_rule_error (error, origin, group, key, "not valid UTF-8, or holds control characters");
+	    return NULL;
+	}
 	if (strcmp (key, "platform") == 0) {
 	    g_free (rule->platform);
 	    rule->platform = g_strstrip (g_strdup (raw ? raw : ""));

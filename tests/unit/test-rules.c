@@ -1047,6 +1047,29 @@ test_hostile_nesting (void)
     check_hostile (rules, text->str, text->len);
 }
 
+/* Found by fuzzing: invalid UTF-8 reached PCRE2 (a crash in
+ * pcre2_compile) and glob patterns; control characters reached the
+ * platform and rule names.  All are load errors now. */
+static void
+test_load_unclean (void)
+{
+    static const char *const files[] = {
+	"[i]\nbody=\xff\n",
+	"[i]\nplatform=x\nfrom=a@\xf0\n",
+	"[i]\nplatform=\x01\nbody=.\n",
+	"[i]\nplatform=a\tb\nbody=.\n",
+	"[g\xff\xff]\nplatform=GitHub\nfrom=noreply@github.com\n",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
+	g_autoptr (GError) error = NULL;
+	g_autoptr (_kith_rules_t) rules = _kith_rules_load_data (files[i], strlen (files[i]), "fuzzed.conf", &error);
+	g_assert_null (rules);
+	g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
+	g_assert_nonnull (strstr (error->message, "fuzzed.conf"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1094,6 +1117,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/hostile/big", test_hostile_big);
     g_test_add_func ("/rules/hostile/nesting", test_hostile_nesting);
 
+    g_test_add_func ("/rules/load/unclean", test_load_unclean);
     status = g_test_run ();
     g_rmdir (config_home);
     return status;
