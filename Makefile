@@ -7,6 +7,8 @@
 #   make valgrind   run the unit tests and the command tests under valgrind
 #   make bench      kith against notmuch address, notmuch new and notmuch-addrlookup
 #                   on generated 10k/100k mailboxes (BIG=1: also 1M); cached in bench-cache/
+#   make fuzz       libFuzzer targets of every parser of untrusted input,
+#                   FUZZ_SECONDS (60) each, from tests/fuzz/corpus (needs clang)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make format / format-check   clang-format (changed lines: git clang-format)
 #   DEVELOPER=1     turn warnings into errors
@@ -105,6 +107,10 @@ demo: deps
 	BUILD=$(BUILD) tests/demo.sh
 
 BIG ?=
+FUZZ_SECONDS ?= 60
+
+fuzz:
+	tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
 bench: $(BUILD)/notmuch-kith
 	BUILD=$(BUILD) BIG=$(BIG) tests/bench.sh
@@ -134,6 +140,6 @@ format-check:
 	clang-format --dry-run --Werror plugin/*.c plugin/*.h include/*.h tests/unit/*.c
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps check asan valgrind demo bench install uninstall format format-check clean
+.PHONY: all deps check asan valgrind demo bench fuzz install uninstall format format-check clean

@@ -1,0 +1,233 @@
+#!/bin/sh
+# run-fuzz.sh - build kith's libFuzzer targets and run each for a while
+#
+# Copyright © 2026 the kith developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   tests/fuzz/run-fuzz.sh [SECONDS [TARGET...]]
+#
+# Builds every target (tests/fuzz/fuzz-<name>.c with the library
+# sources it needs, clang -fsanitize=fuzzer,address,undefined) into
+# build-fuzz/, replays tests/fuzz/regressions/<name>/, then fuzzes each
+# target for SECONDS (default 60) starting from a scratch copy of
+# tests/fuzz/corpus/<name>/ (the repository is never written).  After a
+# crash the target is restarted for the rest of its time, up to
+# FUZZ_MAX_CRASHES (3) times.  Prints the executions and the outcome of
+# each target; exits 1 if any target crashed, timed out or ran out of
+# memory.  Crash inputs and logs are kept in build-fuzz/crashes/.
+#
+# Environment: FUZZ_BUILD (build-fuzz), FUZZ_CC (clang), FUZZ_TIMEOUT
+# (seconds one input may take, 10), FUZZ_RSS_MB (2048), FUZZ_MAX_CRASHES
+# (3), FUZZ_NO_BUILD=1 (run what is built), FUZZ_VALGRIND=1 (also run
+# the final corpus of each target, which holds the regressions that
+# pass under ASan, under valgrind, built without sanitizers and with DWARF 4, which Debian 12's valgrind
+# reads: ASan does not see reads past a buffer inside GLib, GMime or
+# PCRE2, valgrind does).
+
+set -eu
+
+ALL_TARGETS="header-block address subject names rules-file request-match"
+
+cd "$(dirname "$0")/../.."
+TOP=$(pwd)
+SECS=${1:-60}
+[ $# -gt 0 ] && shift
+TARGETS=${*:-$ALL_TARGETS}
+
+OUT=${FUZZ_BUILD:-build-fuzz}
+FUZZ_CC=${FUZZ_CC:-clang}
+TIMEOUT=${FUZZ_TIMEOUT:-10}
+RSS_MB=${FUZZ_RSS_MB:-2048}
+MAX_CRASHES=${FUZZ_MAX_CRASHES:-3}
+PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+
+case $SECS in
+'' | *[!0-9]*)
+	echo "usage: $0 [SECONDS [TARGET...]]" >&2
+	exit 2
+	;;
+esac
+for t in $TARGETS; do
+	case " $ALL_TARGETS " in
+	*" $t "*) ;;
+	*)
+		echo "$0: unknown target '$t' (targets: $ALL_TARGETS)" >&2
+		exit 2
+		;;
+	esac
+done
+
+# The library sources each target links.  status.c: the KITH_ERROR quark.
+LIB_SRCS="status mime names rules"
+
+# -O1 -g as libFuzzer recommends; recover from nothing, so that UBSan
+# findings count as crashes.  KITH_SYSCONF_RULES points nowhere: the
+# rules of the machine running the fuzzer must not change the targets.
+CFLAGS="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+-fno-sanitize-recover=all -fno-omit-frame-pointer \
+-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+-Iinclude -Iplugin -I$OUT $($PKG_CONFIG --cflags glib-2.0 gmime-3.0)"
+SYSCONF='-DKITH_SYSCONF_RULES="/nonexistent/kith-fuzz/rules.conf"'
+LIBS="$($PKG_CONFIG --libs glib-2.0 gmime-3.0)"
+REPLAY_CFLAGS="-std=gnu11 -gdwarf-4 -O1 -Iinclude -Iplugin -I$OUT \
+$($PKG_CONFIG --cflags glib-2.0 gmime-3.0)"
+
+max_len () {
+	case $1 in
+	rules-file) echo 16384 ;;
+	*) echo 65536 ;;
+	esac
+}
+
+build () {
+	mkdir -p "$OUT/obj" "$OUT/crashes"
+	# Everything in build-fuzz/ is generated: keep it out of git.
+	echo '*' > "$OUT/.gitignore"
+	# The built-in rules as a C string, by the Makefile's own rule.
+	make -s BUILD="$OUT" "$OUT/kith-rules-default.h"
+	objs=
+	for s in $LIB_SRCS; do
+		echo "  CC      plugin/$s.c"
+		# shellcheck disable=SC2086
+		$FUZZ_CC $CFLAGS "$SYSCONF" -c "plugin/$s.c" -o "$OUT/obj/$s.o"
+		objs="$objs $OUT/obj/$s.o"
+	done
+	for t in $TARGETS; do
+		echo "  CCLD    $OUT/fuzz-$t"
+		# shellcheck disable=SC2086
+		$FUZZ_CC $CFLAGS "$SYSCONF" -o "$OUT/fuzz-$t" "tests/fuzz/fuzz-$t.c" $objs $LIBS
+	done
+	if [ -n "${FUZZ_VALGRIND:-}" ]; then
+		srcs=
+		for s in $LIB_SRCS; do
+			srcs="$srcs plugin/$s.c"
+		done
+		for t in $TARGETS; do
+			echo "  CCLD    $OUT/replay-$t (for valgrind)"
+			# shellcheck disable=SC2086
+			$FUZZ_CC $REPLAY_CFLAGS "$SYSCONF" -o "$OUT/replay-$t" "tests/fuzz/fuzz-$t.c" \
+				tests/fuzz/replay-main.c $srcs $LIBS
+		done
+	fi
+}
+
+# Sanitizers: report, then exit (libFuzzer keeps the input); GLib: no
+# slice allocator hiding use-after-free, freed memory cleared.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:symbolize=1:detect_stack_use_after_return=1:check_initialization_order=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$TOP/tests/lsan.supp:print_suppressions=0}"
+export G_SLICE=always-malloc
+export G_DEBUG=gc-friendly
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/kith-fuzz.XXXXXX")
+trap 'rm -rf "$SCRATCH"' EXIT
+trap 'exit 130' INT TERM
+
+# run_target NAME: sets RESULT_EXECS and RESULT_STATUS, returns 1 on
+# any failure.
+run_target () {
+	t=$1
+	bin=$OUT/fuzz-$t
+	corpus=$SCRATCH/$t/corpus
+	crashdir=$OUT/crashes/$t
+	failed=0
+	status=
+	mkdir -p "$corpus" "$crashdir"
+	if [ -d "tests/fuzz/corpus/$t" ]; then
+		cp -R "tests/fuzz/corpus/$t/." "$corpus/"
+	fi
+
+	# Regressions first, one by one: one that still fails is reported
+	# and kept out of the fuzzing corpus (it would stop every run).
+	if [ -d "tests/fuzz/regressions/$t" ]; then
+		for f in "tests/fuzz/regressions/$t"/*; do
+			[ -f "$f" ] || continue
+			if "$bin" -timeout="$TIMEOUT" -rss_limit_mb="$RSS_MB" "$f" \
+				> "$SCRATCH/$t/replay.log" 2>&1; then
+				cp "$f" "$corpus/"
+			else
+				failed=1
+				cp "$SCRATCH/$t/replay.log" "$crashdir/regression-$(basename "$f").log"
+				status="$status regression $(basename "$f") FAILS;"
+			fi
+		done
+	fi
+
+	dict=
+	if [ -f "tests/fuzz/dict/$t.dict" ]; then
+		dict="-dict=tests/fuzz/dict/$t.dict"
+	fi
+
+	execs=0
+	crashes=0
+	start=$(date +%s)
+	while :; do
+		now=$(date +%s)
+		left=$((start + SECS - now))
+		[ "$left" -gt 0 ] || break
+		log=$SCRATCH/$t/run-$crashes.log
+		rc=0
+		# shellcheck disable=SC2086
+		"$bin" "$corpus" -max_total_time="$left" -max_len="$(max_len "$t")" \
+			-timeout="$TIMEOUT" -rss_limit_mb="$RSS_MB" -print_final_stats=1 \
+			-artifact_prefix="$crashdir/" $dict > "$log" 2>&1 || rc=$?
+		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+		execs=$((execs + ${n:-0}))
+		[ "$rc" -eq 0 ] && break
+		failed=1
+		crashes=$((crashes + 1))
+		kind=$(grep -o -m 1 -E 'Test unit written to [^ ]+' "$log" |
+			sed 's/Test unit written to //') || true
+		if [ -n "$kind" ]; then
+			cp "$log" "$kind.log"
+			status="$status $kind;"
+		else
+			cp "$log" "$crashdir/failure-$start-$crashes.log"
+			status="$status failure (exit $rc), see $crashdir/failure-$start-$crashes.log;"
+		fi
+		[ "$crashes" -lt "$MAX_CRASHES" ] || break
+	done
+
+	vnote=
+	if [ -n "${FUZZ_VALGRIND:-}" ]; then
+		vlog=$SCRATCH/$t/valgrind.log
+		# The corpus holds the regressions that pass under ASan.
+		if valgrind -q --error-exitcode=126 --leak-check=full \
+			--errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
+			"$OUT/replay-$t" "$corpus" > "$vlog" 2>&1; then
+			vnote=" (valgrind: clean)"
+		else
+			failed=1
+			cp "$vlog" "$crashdir/valgrind.log"
+			status="$status VALGRIND ERRORS, see $crashdir/valgrind.log;"
+		fi
+	fi
+	RESULT_EXECS=$execs
+	status=${status# }
+	RESULT_STATUS=${status:-ok}$vnote
+	return $failed
+}
+
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+	echo "building the fuzz targets in $OUT/"
+	build
+fi
+
+any_failed=0
+SUMMARY=
+for t in $TARGETS; do
+	echo "fuzzing $t for ${SECS}s ..."
+	if run_target "$t"; then :; else any_failed=1; fi
+	line=$(printf '%-14s %12s execs  %s' "$t" "$RESULT_EXECS" "$RESULT_STATUS")
+	echo "  $line"
+	SUMMARY="$SUMMARY$line
+"
+done
+
+echo
+echo "target               executions  result"
+printf '%s' "$SUMMARY"
+if [ "$any_failed" -ne 0 ]; then
+	echo "FAILED: crash inputs and logs are in $OUT/crashes/" >&2
+	exit 1
+fi
