@@ -39,7 +39,13 @@ _kith_name_fold (const char *name)
     out = g_string_sized_new (strlen (folded));
     for (const char *p = folded; *p; p = g_utf8_next_char (p)) {
 	gunichar c = g_utf8_get_char (p);
-	GUnicodeType type = g_unichar_type (c);
+	GUnicodeType type;
+
+	/* GLib folds Cherokee capitals to small letters and small letters
+	 * to capitals: settle on the capitals, so both cases match. */
+	if ((c >= 0xAB70 && c <= 0xABBF) || (c >= 0x13F8 && c <= 0x13FD))
+	    c = g_unichar_toupper (c);
+	type = g_unichar_type (c);
 
 	if (is_droppable_accent (c))
 	    continue;
@@ -62,16 +68,6 @@ _kith_name_fold (const char *name)
     /* Recompose what decomposition split and we kept (kana with voicing
      * marks, Hangul syllables). */
     result = g_utf8_normalize (out->str, -1, G_NORMALIZE_NFC);
-    /* Case folding is not always idempotent (GLib folds some Cherokee
-     * letters back and forth): fold until it is stable, so that a folded
-     * name folds to itself. */
-    for (int round = 0; result && round < 3; round++) {
-	g_autofree char *again = g_utf8_casefold (result, -1);
-	if (strcmp (again, result) == 0)
-	    break;
-	g_free (result);
-	result = g_steal_pointer (&again);
-    }
     return result;
 }
 

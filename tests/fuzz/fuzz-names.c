@@ -7,8 +7,9 @@
  * name has the shape test-names.c documents (valid UTF-8, letters,
  * digits, kept marks and single spaces, none at either end), folding is
  * idempotent (fold (fold (x)) == fold (x): names are compared folded,
- * and a folded name must match itself), and the words are the
- * non-empty space-separated parts, sorted.
+ * and a folded name must match itself), folding ignores case
+ * (fold (strdown (x)) == fold (x)), and the words are the non-empty
+ * space-separated parts, sorted.
  */
 
 #include "fuzz-common.h"
@@ -60,6 +61,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
     again = _kith_name_fold (folded);
     FUZZ_CHECK_STR (again != NULL && strcmp (again, folded) == 0, folded, again);
+
+    /* Lower case folds as the name does ("JÜRGEN", "jürgen").  (Not
+     * upper case: "ı" upper-cases to "I", which folds to "i".) */
+    {
+	g_autofree char *valid = g_utf8_make_valid (name, -1);
+	g_autofree char *lower = g_utf8_strdown (valid, -1);
+	g_autofree char *lower_folded = _kith_name_fold (lower);
+
+	FUZZ_CHECK_STR (lower_folded != NULL && strcmp (lower_folded, folded) == 0, folded,
+			lower_folded);
+    }
 
     words = _kith_name_words (folded);
     FUZZ_CHECK (words != NULL);
