@@ -49,7 +49,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(PKG_LIBS) $(NOTMUCH_LIBS) -lm
 
 LIB_SRCS = status config mime store aggr score names index kith hook rules
-CLI_SRCS = cli sprinter install main
+CLI_SRCS = cli sprinter install vcard main
 LIB_OBJS = $(LIB_SRCS:%=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:%=$(BUILD)/%.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
@@ -82,6 +82,10 @@ $(BUILD)/notmuch-kith: $(CLI_OBJS) $(BUILD)/libkith.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkith.a | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libkith.a $(ALL_LDFLAGS) $(LIBS)
+
+# vcard.c belongs to the command, not the library.
+$(BUILD)/tests/test-vcard: tests/unit/test-vcard.c $(BUILD)/vcard.o $(BUILD)/libkith.a | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/vcard.o $(BUILD)/libkith.a $(ALL_LDFLAGS) $(LIBS)
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
 

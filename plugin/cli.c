@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "install.h"
+#include "vcard.h"
 
 typedef enum {
     FORMAT_TEXT,
@@ -338,13 +339,18 @@ verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
     kith_t *kith = NULL;
     char *message = NULL;
     kith_status_t status;
-    format_t format;
+    format_t format = FORMAT_TEXT;
+    gboolean vcard;
     sprinter_t *sp = NULL;
     int code = 0;
 
+    format_entries[0].description = "Output format: text (default), json, sexp or vcard";
     if (! parse_options ("who", "", "List the people you have actually corresponded with.",
-			 entries, &argc, &argv, &code) || ! parse_format (&format))
+			 entries, &argc, &argv, &code))
 	return code ? code : KITH_EXIT_FAILURE;
+    vcard = opt_format && strcmp (opt_format, "vcard") == 0;
+    if (! vcard && ! parse_format (&format))
+	return KITH_EXIT_FAILURE;
     if (argc > 1) {
 	g_printerr ("Error: unexpected argument '%s'\n", argv[1]);
 	return KITH_EXIT_FAILURE;
@@ -391,7 +397,11 @@ verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
     }
     for (; kith_contacts_valid (contacts); kith_contacts_move_to_next (contacts)) {
 	kith_contact_t *c = kith_contacts_get (contacts);
-	if (sp) {
+	if (vcard) {
+	    g_autoptr (GString) card = g_string_new (NULL);
+	    kith_vcard_append_contact (card, c, time (NULL));
+	    fwrite (card->str, 1, card->len, stdout);
+	} else if (sp) {
 	    print_contact_map (sp, c);
 	    sprinter_end (sp);
 	} else {
