@@ -79,14 +79,39 @@ open_session (const kith_cli_globals_t *globals, unsigned int flags, kith_t **ki
     return status;
 }
 
-/* Parse the options of a verb; on --help or an error, set *EXIT_CODE. */
+/* Show the manual page of VERB (notmuch-kith-VERB, or notmuch-kith) with
+ * man(1) if man finds it; returns only if it does not. */
+static void
+show_manual (const char *verb)
+{
+    g_autofree char *page = verb ? g_strdup_printf ("notmuch-kith-%s", verb) : g_strdup ("notmuch-kith");
+    const char *where[] = { "man", "-w", page, NULL };
+    int wait_status = 0;
+
+    if (! g_spawn_sync (NULL, (char **) where, NULL,
+			G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+			NULL, NULL, NULL, NULL, &wait_status, NULL) ||
+	! g_spawn_check_wait_status (wait_status, NULL))
+	return;
+    fflush (stdout);
+    execlp ("man", "man", page, (char *) NULL);
+}
+
+/* Parse the options of a verb; on --help or an error, set *EXIT_CODE.
+ * --help shows the verb's manual page when man finds it (as notmuch
+ * does), else the summary of the options that -h always shows. */
 static gboolean
 parse_options (const char *verb, const char *params, const char *summary,
 	       GOptionEntry *entries, int *argc, char ***argv, int *exit_code)
 {
     g_autoptr (GError) error = NULL;
     g_autofree char *name = g_strdup_printf ("notmuch kith %s", verb);
-    GOptionContext *context = g_option_context_new (params);
+    GOptionContext *context = NULL;
+
+    for (int i = 1; i < *argc && strcmp ((*argv)[i], "--") != 0; i++)
+	if (strcmp ((*argv)[i], "--help") == 0)
+	    show_manual (verb);
+    context = g_option_context_new (params);
 
     g_set_prgname (name);
     g_option_context_set_summary (context, summary);
@@ -1018,18 +1043,30 @@ usage (FILE *out)
 		  "kith knows who you have actually corresponded with.\n\nVerbs:\n");
     for (unsigned i = 0; i < G_N_ELEMENTS (verbs); i++)
 	fprintf (out, "  %-15s %s\n", verbs[i].name, verbs[i].summary);
-    fprintf (out, "\nEvery verb takes --help and --format=text|json|sexp.  "
-		  "See 'notmuch help kith' for the manual.\n");
+    fprintf (out, "\nEvery verb takes --help (its manual page; -h: its options) and\n"
+		  "--format=text|json|sexp.  See 'notmuch help kith' and 'notmuch kith help VERB'.\n");
 }
 
+/* help [VERB]: the list of verbs, or the manual page of VERB (without
+ * man, or without the page, the summary of its options). */
 static int
 verb_help (const kith_cli_globals_t *globals, int argc, char **argv)
 {
-    (void) globals;
     if (argc > 1) {
-	g_autofree char *page = g_strdup_printf ("notmuch-kith");
-	execlp ("man", "man", page, (char *) NULL);
-	g_printerr ("Error: cannot run man: %s\n", g_strerror (errno));
+	for (unsigned v = 0; v < G_N_ELEMENTS (verbs); v++) {
+	    if (strcmp (argv[1], verbs[v].name) == 0) {
+		char *help_argv[] = { argv[1], (char *) "-h", NULL };
+		if (verbs[v].run == verb_help) {
+		    show_manual (NULL);
+		    usage (stdout);
+		    return KITH_EXIT_OK;
+		}
+		show_manual (argv[1]);
+		return verbs[v].run (globals, 2, help_argv);
+	    }
+	}
+	g_printerr ("Error: unknown verb '%s'\n", argv[1]);
+	usage (stderr);
 	return KITH_EXIT_FAILURE;
     }
     usage (stdout);
