@@ -17,7 +17,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
-MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR ?=
 
@@ -54,7 +57,9 @@ LIB_OBJS = $(LIB_SRCS:%=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:%=$(BUILD)/%.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 
-all: $(BUILD)/notmuch-kith $(BUILD)/libkith.so.$(VERSION) $(BUILD)/libkith.a $(UNIT_TESTS)
+MAN1 = $(wildcard plugin/man/man1/*.1)
+
+all: $(BUILD)/notmuch-kith $(BUILD)/libkith.so.$(VERSION) $(BUILD)/libkith.a $(BUILD)/kith.pc $(UNIT_TESTS)
 
 $(BUILD)/%.o: plugin/%.c | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -74,8 +79,17 @@ $(BUILD)/libkith.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/libkith.so.$(VERSION): $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libkith.so.$(SOVERSION) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# plugin/kith.sym lists what the library exports: the functions of kith.h.
+$(BUILD)/libkith.so.$(VERSION): $(LIB_OBJS) plugin/kith.sym
+	$(CC) -shared -Wl,-soname,libkith.so.$(SOVERSION) -Wl,--version-script=plugin/kith.sym \
+	    $(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
+
+# The pkg-config file, for the paths of this build (rebuilt when they change).
+$(BUILD)/kith.pc: plugin/kith.pc.in Makefile FORCE | $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@NOTMUCH_LIBS@|$(NOTMUCH_LIBS)|' $< >$@.tmp
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(BUILD)/notmuch-kith: $(CLI_OBJS) $(BUILD)/libkith.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libkith.a $(LIBS)
@@ -120,22 +134,27 @@ bench: $(BUILD)/notmuch-kith
 	BUILD=$(BUILD) BIG=$(BIG) tests/bench.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DATADIR)/kith
 	install -m 755 $(BUILD)/notmuch-kith $(DESTDIR)$(BINDIR)/notmuch-kith
 	install -m 644 $(BUILD)/libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(VERSION)
 	ln -sf libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(SOVERSION)
 	ln -sf libkith.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libkith.so
 	install -m 644 $(BUILD)/libkith.a $(DESTDIR)$(LIBDIR)/libkith.a
 	install -m 644 include/kith.h $(DESTDIR)$(INCLUDEDIR)/kith.h
-	install -m 644 plugin/man/man1/notmuch-kith.1 $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
-	install -d $(DESTDIR)$(PREFIX)/share/kith
-	install -m 644 plugin/rules.conf $(DESTDIR)$(PREFIX)/share/kith/rules.conf.example
+	install -m 644 $(BUILD)/kith.pc $(DESTDIR)$(PKGCONFIGDIR)/kith.pc
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 plugin/completion/notmuch-kith plugin/completion/notmuch.bash $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 644 plugin/rules.conf $(DESTDIR)$(DATADIR)/kith/rules.conf.example
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/notmuch-kith $(DESTDIR)$(INCLUDEDIR)/kith.h \
 	      $(DESTDIR)$(LIBDIR)/libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(SOVERSION) \
 	      $(DESTDIR)$(LIBDIR)/libkith.so $(DESTDIR)$(LIBDIR)/libkith.a \
-	      $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1 $(DESTDIR)$(PREFIX)/share/kith/rules.conf.example
+	      $(DESTDIR)$(PKGCONFIGDIR)/kith.pc $(DESTDIR)$(DATADIR)/kith/rules.conf.example \
+	      $(patsubst plugin/man/man1/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN1)) \
+	      $(DESTDIR)$(BASHCOMPDIR)/notmuch-kith $(DESTDIR)$(BASHCOMPDIR)/notmuch.bash
+	rmdir $(DESTDIR)$(DATADIR)/kith 2>/dev/null || true
 
 format:
 	clang-format -i plugin/*.c plugin/*.h include/*.h tests/unit/*.c
@@ -146,4 +165,6 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps check asan valgrind demo bench fuzz install uninstall format format-check clean
+FORCE:
+
+.PHONY: all deps check asan valgrind demo bench fuzz install uninstall format format-check clean FORCE

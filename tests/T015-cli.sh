@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # T015-cli: notmuch's config lookup (--config, NOTMUCH_PROFILE), the
-# manual page, progress on a terminal, tier tags, install/uninstall.
+# manual page, progress on a terminal, tier tags, install/uninstall
+# (DESTDIR and PREFIX=~/.local).
 . "$(dirname "$0")/lib.sh"
 
 write_config
@@ -56,11 +57,33 @@ add_message from="Cold Two <cold2@sales.example>" subject="Offer 2" date=2024-05
 notmuch new --quiet
 test_expect_equal "1 0" "$(notmuch count from:cold2@sales.example and tag:stranger) $(notmuch count from:cold2@sales.example and tag:no-history)"
 
-test_begin "make install DESTDIR=... PREFIX=... installs the command, library, header and manual; uninstall removes them"
+test_begin "make install DESTDIR=... PREFIX=... installs the command, library, header, pkg-config file, manuals and completion; uninstall removes them"
 make -s -C "$SRC_DIR" BUILD="$(basename "$BUILD_DIR")" install DESTDIR="$TMP/dest" PREFIX=/opt/kith >"$TMP/inst.out" 2>&1
 files=$(cd "$TMP/dest" && find . -type f -o -type l | sort | tr '\n' ' ')
+modes=$(cd "$TMP/dest" && find . -type f -printf '%m %p\n' | awk '$1 != ($2 ~ /\/bin\// ? 755 : 644)' | tr '\n' ' ')
 make -s -C "$SRC_DIR" BUILD="$(basename "$BUILD_DIR")" uninstall DESTDIR="$TMP/dest" PREFIX=/opt/kith >>"$TMP/inst.out" 2>&1
 left=$(cd "$TMP/dest" && find . -type f -o -type l | wc -l)
-test_expect_equal "./opt/kith/bin/notmuch-kith ./opt/kith/include/kith.h ./opt/kith/lib/libkith.a ./opt/kith/lib/libkith.so ./opt/kith/lib/libkith.so.0 ./opt/kith/lib/libkith.so.0.1.0 ./opt/kith/share/kith/rules.conf.example ./opt/kith/share/man/man1/notmuch-kith.1 0" "$files$left"
+pages=$(cd "$SRC_DIR/plugin/man/man1" && ls *.1 | sed 's|^|./opt/kith/share/man/man1/|' | tr '\n' ' ')
+test_expect_equal "./opt/kith/bin/notmuch-kith ./opt/kith/include/kith.h ./opt/kith/lib/libkith.a ./opt/kith/lib/libkith.so ./opt/kith/lib/libkith.so.0 ./opt/kith/lib/libkith.so.0.1.0 ./opt/kith/lib/pkgconfig/kith.pc ./opt/kith/share/bash-completion/completions/notmuch-kith ./opt/kith/share/bash-completion/completions/notmuch.bash ./opt/kith/share/kith/rules.conf.example ${pages}|modes:|left:0" "$files|modes:$modes|left:$left"
+
+test_begin "at least ten manual pages are installed"
+test_expect_equal "yes" "$([ "$(echo "$pages" | wc -w)" -ge 10 ] && echo yes)"
+
+test_begin "make install PREFIX=~/.local: notmuch finds notmuch-kith on PATH and man finds its pages"
+make -s -C "$SRC_DIR" BUILD="$(basename "$BUILD_DIR")" install PREFIX="$HOME/.local" >>"$TMP/inst.out" 2>&1
+(
+    export PATH="$HOME/.local/bin:/usr/local/bin:/usr/bin:/bin"
+    unset MANPATH
+    notmuch kith status --format=json >"$TMP/local-status.json" 2>&1
+    command -v notmuch-kith >"$TMP/local-which"
+    man -w notmuch-kith-who >"$TMP/local-man" 2>&1
+)
+kith status --format=json >"$TMP/build-status.json"
+test_expect_equal "$HOME/.local/bin/notmuch-kith|$HOME/.local/share/man/man1/notmuch-kith-who.1|$(json_eval "$TMP/build-status.json" "j['messages']")" \
+    "$(cat "$TMP/local-which")|$(cat "$TMP/local-man")|$(json_eval "$TMP/local-status.json" "j['messages']")"
+
+test_begin "make uninstall PREFIX=~/.local leaves no file behind"
+make -s -C "$SRC_DIR" BUILD="$(basename "$BUILD_DIR")" uninstall PREFIX="$HOME/.local" >>"$TMP/inst.out" 2>&1
+test_expect_equal "0" "$(find "$HOME/.local" -type f -o -type l | wc -l)"
 
 test_done
