@@ -8,7 +8,7 @@
 set -e
 
 PACKAGES="notmuch libnotmuch-dev libgmime-3.0-dev libglib2.0-dev libsqlite3-dev \
-pkg-config gcc make python3 man-db ${KITH_EXTRA_PACKAGES:-}"
+pkg-config gcc make python3 man-db groff-base bash-completion python3-vobject ${KITH_EXTRA_PACKAGES:-}"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     for tool in notmuch pkg-config cc python3; do
