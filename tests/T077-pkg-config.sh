@@ -43,6 +43,11 @@ main (void)
     return 0;
 }
 EOF
+# Under make asan the library is instrumented: so must its clients be.
+SAN=""
+if nm "$BUILD_DIR/libkith.a" 2>/dev/null | grep -q ' U __asan_'; then
+    SAN="-fsanitize=address,undefined"
+fi
 kith_status_text=$(grep -A2 'KITH_STATUS_NOT_INDEXED' "$SRC_DIR/plugin/status.c" | grep -o '"[^"]*"' | head -1 | tr -d '"')
 
 test_begin "pkg-config finds kith: version, cflags, libs"
@@ -56,7 +61,7 @@ static=$(pkg-config --static --libs kith)
 test_expect_equal "0 yes yes yes yes" "$s $(for l in -lnotmuch -lgmime-3.0 -lglib-2.0 -lsqlite3; do case " $static " in *" $l "*) printf yes ;; *) printf "no($l)" ;; esac; done | sed 's/yes/yes /g; s/ $//')"
 
 test_begin "a C program compiles and links against the installed shared library with pkg-config, and runs"
-cc -Wall -Werror -o "$TMP/client" "$TMP/client.c" $(pkg-config --cflags --libs kith) 2>"$TMP/cc.err"
+cc $SAN -Wall -Werror -o "$TMP/client" "$TMP/client.c" $(pkg-config --cflags --libs kith) 2>"$TMP/cc.err"
 LD_LIBRARY_PATH="$PREFIX_DIR/lib" "$TMP/client" >"$TMP/client.out" 2>&1
 test_expect_equal "0|$kith_status_text|weak alice@wonder.example" "$?|$(head -1 "$TMP/client.out")|$(sed -n 2p "$TMP/client.out")"
 
@@ -66,7 +71,7 @@ test_expect_equal "1" "$(grep -c "libkith.so.0 => $PREFIX_DIR/lib/libkith.so.0" 
 
 test_begin "libkith.a links with what kith.pc says it needs (Requires.private, Libs.private)"
 private_libs=$(sed -n 's/^Libs.private: //p' "$PREFIX_DIR/lib/pkgconfig/kith.pc")
-cc -Wall -Werror -o "$TMP/client-static" "$TMP/client.c" $(pkg-config --cflags kith) \
+cc $SAN -Wall -Werror -o "$TMP/client-static" "$TMP/client.c" $(pkg-config --cflags kith) \
     -L"$PREFIX_DIR/lib" -Wl,-Bstatic -lkith -Wl,-Bdynamic \
     $(pkg-config --libs $(pkg-config --print-requires-private kith)) $private_libs 2>"$TMP/cc-static.err"
 "$TMP/client-static" >"$TMP/static.out" 2>&1
@@ -75,7 +80,7 @@ test_expect_equal "0 0 weak alice@wonder.example" "$? $(ldd "$TMP/client-static"
 test_begin "make install DESTDIR=...: pkg-config with a sysroot compiles and links the program"
 make -s -C "$SRC_DIR" BUILD="$(basename "$BUILD_DIR")" install DESTDIR="$TMP/dest" PREFIX=/opt/kith >>"$TMP/inst.out" 2>&1
 export PKG_CONFIG_PATH="$TMP/dest/opt/kith/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$TMP/dest"
-cc -Wall -Werror -o "$TMP/client-dest" "$TMP/client.c" $(pkg-config --cflags --libs kith) 2>"$TMP/cc-dest.err"
+cc $SAN -Wall -Werror -o "$TMP/client-dest" "$TMP/client.c" $(pkg-config --cflags --libs kith) 2>"$TMP/cc-dest.err"
 LD_LIBRARY_PATH="$TMP/dest/opt/kith/lib" "$TMP/client-dest" >"$TMP/dest.out" 2>&1
 test_expect_equal "0 prefix=/opt/kith" "$? $(grep '^prefix=' "$TMP/dest/opt/kith/lib/pkgconfig/kith.pc")"
 unset PKG_CONFIG_SYSROOT_DIR
