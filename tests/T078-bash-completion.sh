@@ -89,6 +89,9 @@ test_expect_equal "json sexp text vcard|json sexp text" \
 test_begin "notmuch kith help un<TAB> completes uninstall-hook"
 test_expect_equal "uninstall-hook" "$(complete_line "notmuch kith help un")"
 
+test_begin "notmuch kith tag sub<TAB> and tag:in<TAB>: notmuch's search terms"
+test_expect_equal "subject:|inbox" "$(complete_line "notmuch kith tag sub")|$(complete_line "notmuch kith tag tag:in")"
+
 test_begin "notmuch --config=FILE kith sh<TAB>: notmuch's global options before kith"
 test_expect_equal "show" "$(complete_line "notmuch --config=$NOTMUCH_CONFIG kith sh")"
 
