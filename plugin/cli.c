@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gmime/gmime.h>
+
 #include "cli.h"
 #include "install.h"
 
@@ -820,6 +822,36 @@ show_structured (kith_contact_t *c, format_t format)
     sprinter_free (sp);
 }
 
+/* The addresses of a message read from standard input (a mail client's
+ * "pipe message"): From first, then To and Cc. */
+static GPtrArray *
+message_addresses_from_stdin (void)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+    GMimeStream *stream = g_mime_stream_pipe_new (STDIN_FILENO);
+    GMimeParser *parser;
+    GMimeMessage *msg;
+
+    g_mime_stream_pipe_set_owner (GMIME_STREAM_PIPE (stream), FALSE);
+    parser = g_mime_parser_new_with_stream (stream);
+    msg = g_mime_parser_construct_message (parser, NULL);
+    if (msg) {
+	InternetAddressList *lists[] = { g_mime_message_get_from (msg), g_mime_message_get_to (msg),
+					 g_mime_message_get_cc (msg) };
+	for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
+	    for (int i = 0; lists[l] && i < internet_address_list_length (lists[l]); i++) {
+		InternetAddress *a = internet_address_list_get_address (lists[l], i);
+		if (INTERNET_ADDRESS_IS_MAILBOX (a))
+		    g_ptr_array_add (out, g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (a))));
+	    }
+	}
+	g_object_unref (msg);
+    }
+    g_object_unref (parser);
+    g_object_unref (stream);
+    return out;
+}
+
 static int
 verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
 {
@@ -829,19 +861,38 @@ verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
     kith_status_t status;
     format_t format;
     g_autofree char *query = NULL;
+    gboolean from_message = FALSE;
+    GOptionEntry entries[] = {
+	{ "message", 0, 0, G_OPTION_ARG_NONE, &from_message,
+	  "Read a message on standard input and show its sender (or, for my own message, its first recipient)", NULL },
+	{ NULL }
+    };
     int code = 0;
 
     if (! parse_options ("show", "ADDRESS-OR-NAME", "Show the shared history with one person: the evidence behind the tier.",
-			 NULL, &argc, &argv, &code) || ! parse_format (&format))
+			 entries, &argc, &argv, &code) || ! parse_format (&format))
 	return code ? code : KITH_EXIT_FAILURE;
-    if (argc < 2) {
+    if (argc < 2 && ! from_message) {
 	g_printerr ("Error: 'notmuch kith show' needs an address or a name\n");
 	return KITH_EXIT_FAILURE;
     }
-    query = g_strjoinv (" ", argv + 1);
     if (open_session (globals, 0, &kith, &code))
 	return code;
-    status = kith_find (kith, query, &contact, &message);
+    if (from_message) {
+	/* kith_open has initialised GMime. */
+	g_autoptr (GPtrArray) addresses = message_addresses_from_stdin ();
+	status = KITH_STATUS_UNKNOWN_CONTACT;
+	message = strdup ("no sender address in the message on standard input");
+	/* Mine is refused as a bad argument: then try the recipients. */
+	for (guint i = 0; i < addresses->len && (i == 0 || status == KITH_STATUS_BAD_ARGUMENT); i++) {
+	    free (message);
+	    message = NULL;
+	    status = kith_find (kith, addresses->pdata[i], &contact, &message);
+	}
+    } else {
+	query = g_strjoinv (" ", argv + 1);
+	status = kith_find (kith, query, &contact, &message);
+    }
     if (status) {
 	kith_destroy (kith);
 	return report (status, message);
