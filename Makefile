@@ -18,6 +18,10 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+LISPDIR ?= $(DATADIR)/emacs/site-lisp
+CONTRIB_FILES = emacs/notmuch-kith.el emacs/notmuch-kith-address neomutt/kith.neomuttrc \
+		alot/config aerc/aerc.conf aerc/binds.conf afew/README.md afew/post-new
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR ?=
 
@@ -126,12 +130,24 @@ install: all
 	install -m 644 plugin/man/man1/notmuch-kith.1 $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1
 	install -d $(DESTDIR)$(PREFIX)/share/kith
 	install -m 644 plugin/rules.conf $(DESTDIR)$(PREFIX)/share/kith/rules.conf.example
+	# mail client integrations: contrib/ as a whole, the Emacs
+	# library on the load path, its completion helper on PATH
+	for f in $(CONTRIB_FILES); do \
+	    install -d $(DESTDIR)$(DATADIR)/kith/contrib/$$(dirname $$f) && \
+	    install -m $$(if [ -x contrib/$$f ]; then echo 755; else echo 644; fi) \
+		contrib/$$f $(DESTDIR)$(DATADIR)/kith/contrib/$$f || exit 1; \
+	done
+	install -d $(DESTDIR)$(LISPDIR)
+	install -m 644 contrib/emacs/notmuch-kith.el $(DESTDIR)$(LISPDIR)/notmuch-kith.el
+	install -m 755 contrib/emacs/notmuch-kith-address $(DESTDIR)$(BINDIR)/notmuch-kith-address
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/notmuch-kith $(DESTDIR)$(INCLUDEDIR)/kith.h \
 	      $(DESTDIR)$(LIBDIR)/libkith.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkith.so.$(SOVERSION) \
 	      $(DESTDIR)$(LIBDIR)/libkith.so $(DESTDIR)$(LIBDIR)/libkith.a \
-	      $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1 $(DESTDIR)$(PREFIX)/share/kith/rules.conf.example
+	      $(DESTDIR)$(MANDIR)/man1/notmuch-kith.1 $(DESTDIR)$(PREFIX)/share/kith/rules.conf.example \
+	      $(DESTDIR)$(LISPDIR)/notmuch-kith.el $(DESTDIR)$(BINDIR)/notmuch-kith-address
+	rm -rf $(DESTDIR)$(DATADIR)/kith/contrib
 
 format:
 	clang-format -i plugin/*.c plugin/*.h include/*.h tests/unit/*.c
