@@ -219,6 +219,19 @@ if command -v emacs >/dev/null 2>&1 && ls -d /usr/share/emacs/site-lisp/elpa/not
     test_begin "emacs: saved searches follow kith.tag.* names"
     test_expect_equal "tag:invitation tag:no-history tag:introduced" "$(emacs_get saved-searches)"
     notmuch config set kith.tag.request
+
+    test_begin "emacs: as make install lays it out (site-lisp, helper on PATH), the README's three lines work"
+    mkdir -p "$TMP/prefix/share/emacs/site-lisp" "$TMP/prefix/bin"
+    cp "$CONTRIB/emacs/notmuch-kith.el" "$TMP/prefix/share/emacs/site-lisp/"
+    cp -p "$CONTRIB/emacs/notmuch-kith-address" "$TMP/prefix/bin/"
+    PATH="$TMP/prefix/bin:$PATH" timeout 60 emacs --batch -Q -L "$NOTMUCH_EL" --eval "(progn
+	(add-to-list 'load-path \"$TMP/prefix/share/emacs/site-lisp\")
+	(require 'notmuch-kith)
+	(notmuch-kith-setup)
+	(princ (format \"%s|%s\n\" notmuch-address-command (car (notmuch-address-options \"mull\")))))" \
+	>"$TMP/emacs2.out" 2>"$TMP/emacs2.err"
+    test_expect_equal "$TMP/prefix/bin/notmuch-kith-address|Jürgen Müller <jurgen.muller@uni.example>" \
+	"$(cat "$TMP/emacs2.out")"
 else
     skip "emacs or elpa-notmuch is not installed (apt-get install emacs-nox elpa-notmuch): the notmuch-emacs tests did not run"
 fi
