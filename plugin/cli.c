@@ -870,7 +870,8 @@ verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
     int code = 0;
 
     if (! parse_options ("show", "ADDRESS-OR-NAME", "Show the shared history with one person: the evidence behind the tier.",
-			 entries, &argc, &argv, &code) || ! parse_format (&format))
+			 entries, &argc, &argv, &code) ||
+	! parse_format (&format))
 	return code ? code : KITH_EXIT_FAILURE;
     if (argc < 2 && ! from_message) {
 	g_printerr ("Error: 'notmuch kith show' needs an address or a name\n");

@@ -916,7 +916,8 @@ kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *
 	if (strstr (sqlite3_errmsg (kith->store->db), "contact_word"))
 	    return fail (error_message, KITH_STATUS_NOT_INDEXED,
 			 "the kith store '%s' was written by an older kith: run "
-			 "'notmuch kith index' once to update it", kith->store_path);
+			 "'notmuch kith index' once to update it",
+			 kith->store_path);
 	_kith_store_set_error (kith->store, &error, "cannot read the kith store");
 	return _kith_status_from_error (error, error_message);
     }

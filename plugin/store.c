@@ -42,10 +42,10 @@
 
 #define KITH_APPLICATION_ID 0x6b697468
 
-#define CONTACT_WORD_SQL                                                     \
-    "CREATE TABLE contact_word ("                                            \
-    "  word TEXT NOT NULL, address TEXT NOT NULL,"                           \
-    "  PRIMARY KEY (word, address)) WITHOUT ROWID;"                          \
+#define CONTACT_WORD_SQL                            \
+    "CREATE TABLE contact_word ("                   \
+    "  word TEXT NOT NULL, address TEXT NOT NULL,"  \
+    "  PRIMARY KEY (word, address)) WITHOUT ROWID;" \
     "CREATE INDEX contact_word_address ON contact_word (address);"
 
 static const char schema_sql[] =
@@ -95,8 +95,7 @@ static const char schema_sql[] =
     ") WITHOUT ROWID;"
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
-    "  PRIMARY KEY (address, name)) WITHOUT ROWID;"
-    CONTACT_WORD_SQL
+    "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL
     "PRAGMA user_version = 2;";
 
 void
