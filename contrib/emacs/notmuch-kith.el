@@ -35,6 +35,7 @@
 ;;; Code:
 
 (require 'cl-lib)
+(require 'subr-x)
 (require 'mail-parse)
 (require 'notmuch)
 
@@ -171,7 +172,10 @@ changing kith.tag.* updates the queries."
 
 ;;;###autoload
 (defun notmuch-kith-setup ()
-  "Use kith for completion, bind \"K\" to `notmuch-kith-show-sender', add the searches."
+  "Use kith in notmuch-emacs.
+Complete addresses through kith (`notmuch-address-command'), bind
+\"K\" in notmuch-show and notmuch-tree to `notmuch-kith-show-sender',
+and add kith's saved searches."
   (interactive)
   (let ((program (notmuch-kith-address-program)))
     (if program
