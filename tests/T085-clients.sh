@@ -191,6 +191,13 @@ if command -v emacs >/dev/null 2>&1 && ls -d /usr/share/emacs/site-lisp/elpa/not
     grep -v '^$' "$TMP/emacs.err" | grep -v 'Looking for completion' | head -5 | sed 's/^/# /'
     emacs_get () { sed -n "s/^$1: //p" "$TMP/emacs.out"; }
 
+    test_begin "emacs: notmuch-kith.el byte-compiles without a warning"
+    mkdir -p "$TMP/elc"
+    cp "$CONTRIB/emacs/notmuch-kith.el" "$TMP/elc/"
+    timeout 60 emacs --batch -Q -L "$NOTMUCH_EL" -L "$TMP/elc" --eval '(setq byte-compile-error-on-warn t)' \
+	-f batch-byte-compile "$TMP/elc/notmuch-kith.el" >"$TMP/elc.out" 2>&1
+    test_expect_equal "0 " "$? $(grep -i -e warning -e error "$TMP/elc.out" | head -3)"
+
     test_begin "emacs: notmuch-kith-address-candidates reads --format=emacs, ranked, UTF-8 intact"
     test_expect_equal "Jürgen Müller <jurgen.muller@uni.example> | Jurassic Newsletter <news@jurassic.example>" \
 	"$(emacs_get candidates)"
