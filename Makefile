@@ -21,6 +21,9 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+LISPDIR ?= $(DATADIR)/emacs/site-lisp
+CONTRIB_FILES = emacs/notmuch-kith.el emacs/notmuch-kith-address neomutt/kith.neomuttrc \
+		alot/config aerc/aerc.conf aerc/binds.conf afew/README.md afew/post-new
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR ?=
 
@@ -146,6 +149,16 @@ install: all
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 plugin/completion/notmuch-kith plugin/completion/notmuch.bash $(DESTDIR)$(BASHCOMPDIR)/
 	install -m 644 plugin/rules.conf $(DESTDIR)$(DATADIR)/kith/rules.conf.example
+	# mail client integrations: contrib/ as a whole, the Emacs
+	# library on the load path, its completion helper on PATH
+	for f in $(CONTRIB_FILES); do \
+	    install -d $(DESTDIR)$(DATADIR)/kith/contrib/$$(dirname $$f) && \
+	    install -m $$(if [ -x contrib/$$f ]; then echo 755; else echo 644; fi) \
+		contrib/$$f $(DESTDIR)$(DATADIR)/kith/contrib/$$f || exit 1; \
+	done
+	install -d $(DESTDIR)$(LISPDIR)
+	install -m 644 contrib/emacs/notmuch-kith.el $(DESTDIR)$(LISPDIR)/notmuch-kith.el
+	install -m 755 contrib/emacs/notmuch-kith-address $(DESTDIR)$(BINDIR)/notmuch-kith-address
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/notmuch-kith $(DESTDIR)$(INCLUDEDIR)/kith.h \
@@ -153,7 +166,9 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libkith.so $(DESTDIR)$(LIBDIR)/libkith.a \
 	      $(DESTDIR)$(PKGCONFIGDIR)/kith.pc $(DESTDIR)$(DATADIR)/kith/rules.conf.example \
 	      $(patsubst plugin/man/man1/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN1)) \
-	      $(DESTDIR)$(BASHCOMPDIR)/notmuch-kith $(DESTDIR)$(BASHCOMPDIR)/notmuch.bash
+	      $(DESTDIR)$(BASHCOMPDIR)/notmuch-kith $(DESTDIR)$(BASHCOMPDIR)/notmuch.bash \
+	      $(DESTDIR)$(LISPDIR)/notmuch-kith.el $(DESTDIR)$(BINDIR)/notmuch-kith-address
+	rm -rf $(DESTDIR)$(DATADIR)/kith/contrib
 	rmdir $(DESTDIR)$(DATADIR)/kith 2>/dev/null || true
 
 format:

@@ -438,6 +438,59 @@ kith_find (kith_t *kith,
 	   kith_contact_t **contact,
 	   char **error_message);
 
+/**
+ * Options for kith_complete(); zero-initialise, then set what you need.
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** At most this many contacts (0: no limit). */
+    unsigned int limit;
+    /** Include contacts of tier none (no shared history, automated
+     *  senders) even when the notmuch config key kith.complete.others
+     *  is "hide".  By default ("last") they come after everyone else. */
+    bool all;
+} kith_complete_options_t;
+
+/**
+ * Address completion: the contacts matching what the user typed so
+ * far, best relationship first.
+ *
+ * @a prefix matches the start of a contact's address (and so of its
+ * local part), the start of any word of the local part
+ * ("muller" matches jurgen.muller@example.org) and the start of any
+ * word of any display name seen for the contact, case- and
+ * accent-insensitively ("jur" and "mull" match "Jürgen Müller").  With
+ * several words, each must match the start of a word.  An empty @a
+ * prefix matches everyone.  Every lookup is a single indexed query on
+ * the store.
+ *
+ * The order is: tier (close first), then contacts of tier none that
+ * are not automated before automated senders, then score, then the
+ * last exchange (most recent first).  The addresses of a person merged
+ * by kith.alias.* keys yield one contact, with the merged score; its
+ * address is the one the prefix matched when the prefix matched an
+ * address, otherwise the person's most used address.
+ *
+ * @param[in] kith the session
+ * @param[in] prefix what the user typed (UTF-8)
+ * @param[in] options the selection, or NULL for the defaults
+ * @param[out] contacts the iterator; destroy with kith_contacts_destroy()
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS @a contacts is set (possibly empty).
+ * @retval KITH_STATUS_NULL_POINTER kith, prefix or contacts is NULL.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet, or the store
+ *         was written by an older kith and needs one kith_index() run.
+ * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_complete (kith_t *kith,
+	       const char *prefix,
+	       const kith_complete_options_t *options,
+	       kith_contacts_t **contacts,
+	       char **error_message);
+
 /** Destroy a contact obtained from kith_find().  NULL is ignored. */
 void
 kith_contact_destroy (kith_contact_t *contact);

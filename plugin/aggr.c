@@ -62,6 +62,8 @@ enum {
     Q_DELETE_CONTACT,
     Q_DELETE_NAMES,
     Q_INSERT_NAME,
+    Q_DELETE_WORDS,
+    Q_INSERT_WORD,
     Q_LAST
 };
 
@@ -97,6 +99,8 @@ static const char *const queries[Q_LAST] = {
     [Q_DELETE_CONTACT] = "DELETE FROM contact WHERE address = ?",
     [Q_DELETE_NAMES] = "DELETE FROM contact_name WHERE address = ?",
     [Q_INSERT_NAME] = "INSERT INTO contact_name (address, name, count) VALUES (?, ?, ?)",
+    [Q_DELETE_WORDS] = "DELETE FROM contact_word WHERE address = ?",
+    [Q_INSERT_WORD] = "INSERT OR IGNORE INTO contact_word (word, address) VALUES (?, ?)",
 };
 
 struct _kith_aggr {
@@ -151,7 +155,10 @@ _kith_aggr_new (_kith_store_t *store, const _kith_config_t *config, GError **err
     aggr->config = config;
     aggr->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
 					(GDestroyNotify) row_free);
-    for (int i = 0; i < Q_LAST; i++) {
+    /* The contact_word statements are prepared when first needed: only
+     * writers need them, and a schema 1 store opened read-only has no
+     * contact_word table. */
+    for (int i = 0; i < Q_DELETE_WORDS; i++) {
 	aggr->q[i] = _kith_store_prepare (store, queries[i], error);
 	if (aggr->q[i] == NULL)
 	    return NULL;
@@ -767,6 +774,13 @@ _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GError **err
     sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
     if (! step_done (aggr, stmt, error))
 	return FALSE;
+    for (int i = Q_DELETE_WORDS; i <= Q_INSERT_WORD; i++)
+	if (aggr->q[i] == NULL && (aggr->q[i] = _kith_store_prepare (aggr->store, queries[i], error)) == NULL)
+	    return FALSE;
+    stmt = aggr->q[Q_DELETE_WORDS];
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    if (! step_done (aggr, stmt, error))
+	return FALSE;
 
     stmt = aggr->q[Q_APPEARS];
     sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
@@ -809,6 +823,17 @@ _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GError **err
 	}
 	if (names->len > 0)
 	    name = g_strdup (names->pdata[0]);
+	/* The words completion finds this contact by. */
+	{
+	    g_autoptr (GPtrArray) words = _kith_completion_words (address, names);
+	    for (guint i = 0; i < words->len; i++) {
+		stmt = aggr->q[Q_INSERT_WORD];
+		sqlite3_bind_text (stmt, 1, words->pdata[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
+		if (! step_done (aggr, stmt, error))
+		    return FALSE;
+	    }
+	}
     }
 
     g_ptr_array_add (addresses, (gpointer) address);

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gmime/gmime.h>
+
 #include "cli.h"
 #include "install.h"
 #include "vcard.h"
@@ -374,6 +376,11 @@ verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
 			 entries, &argc, &argv, &code))
 	return code ? code : KITH_EXIT_FAILURE;
     vcard = opt_format && strcmp (opt_format, "vcard") == 0;
+    if (opt_format && ! vcard && strcmp (opt_format, "text") && strcmp (opt_format, "json") &&
+	strcmp (opt_format, "sexp")) {
+	g_printerr ("Error: unknown format '%s' (use text, json, sexp or vcard)\n", opt_format);
+	return KITH_EXIT_FAILURE;
+    }
     if (! vcard && ! parse_format (&format))
 	return KITH_EXIT_FAILURE;
     if (argc > 1) {
@@ -449,6 +456,238 @@ verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
     kith_contacts_destroy (contacts);
     kith_destroy (kith);
     return KITH_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* complete */
+
+typedef enum {
+    COMPLETE_TEXT,
+    COMPLETE_JSON,
+    COMPLETE_SEXP,
+    COMPLETE_MUTT,
+    COMPLETE_AERC,
+    COMPLETE_EMACS,
+} complete_format_t;
+
+/* Does a display name need quoting in a header (RFC 5322: anything but
+ * atext, white space and, per RFC 6532, non-ASCII)? */
+static gboolean
+name_needs_quotes (const char *name)
+{
+    const char *n = name;
+
+    if (*name == ' ' || (*name && name[strlen (name) - 1] == ' '))
+	return TRUE;
+    for (; *n; n++) {
+	unsigned char ch = (unsigned char) *n;
+	if (ch >= 0x80 || g_ascii_isalnum (ch) || ch == ' ' || strchr ("!#$%&'*+-/=?^_`{|}~", ch))
+	    continue;
+	return TRUE;
+    }
+    return FALSE;
+}
+
+/* "Name <address>", the name quoted when it has to be; just the address
+ * when there is no name. */
+static char *
+mailbox_string (const char *name, const char *address)
+{
+    GString *out;
+
+    if (name == NULL || *name == '\0')
+	return g_strdup (address);
+    out = g_string_new (NULL);
+    if (name_needs_quotes (name)) {
+	g_string_append_c (out, '"');
+	for (const char *n = name; *n; n++) {
+	    if (*n == '"' || *n == '\\')
+		g_string_append_c (out, '\\');
+	    g_string_append_c (out, *n == '\n' || *n == '\r' || *n == '\t' ? ' ' : *n);
+	}
+	g_string_append_c (out, '"');
+    } else {
+	g_string_append (out, name);
+    }
+    g_string_append_printf (out, " <%s>", address);
+    return g_string_free (out, FALSE);
+}
+
+/* A field of a tab-separated line: no tab or newline inside. */
+static char *
+tsv_field (const char *text)
+{
+    char *copy = g_strdup (text ? text : "");
+
+    for (char *p = copy; *p; p++)
+	if (*p == '\t' || *p == '\n' || *p == '\r')
+	    *p = ' ';
+    return copy;
+}
+
+/* The short evidence shown beside a completion: "known, 4 conversations,
+ * last 2024-08". */
+static char *
+complete_evidence (kith_contact_t *c)
+{
+    kith_tier_t tier = kith_contact_get_tier (c);
+    unsigned long conv = kith_contact_get_count (c, KITH_COUNT_CONVERSATIONS);
+    g_autofree char *last = short_date (kith_contact_get_last (c));
+
+    if (tier == KITH_TIER_NONE)
+	return g_strdup (kith_contact_get_automated (c) ? "none, automated sender"
+							: "none, no shared history");
+    last[7] = '\0'; /* YYYY-MM */
+    return g_strdup_printf ("%s, %lu conversation%s, last %s", kith_tier_to_string (tier), conv,
+			    conv == 1 ? "" : "s", last);
+}
+
+static int
+verb_complete (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    int limit = 20;
+    gboolean all = FALSE;
+    GOptionEntry entries[] = {
+	{ "limit", 0, 0, G_OPTION_ARG_INT, &limit, "At most N addresses (default 20, 0: no limit)", "N" },
+	{ "all", 0, 0, G_OPTION_ARG_NONE, &all, "Include automated senders and people without shared history, even with kith.complete.others=hide", NULL },
+	{ NULL }
+    };
+    kith_complete_options_t options = { 0 };
+    kith_contacts_t *contacts = NULL;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    g_autofree char *prefix = NULL;
+    complete_format_t format;
+    kith_status_t status;
+    sprinter_t *sp = NULL;
+    g_autoptr (GString) mutt = g_string_new (NULL);
+    unsigned n = 0;
+    int code = 0;
+
+    format_entries[0].description = "Output format: text (default), json, sexp, mutt, aerc or emacs";
+    if (! parse_options ("complete", "[PREFIX...]",
+			 "Complete an address: the contacts whose address or any name starts with PREFIX,\n"
+			 "best relationship first.  Formats: text (Name <address> per line), json, sexp,\n"
+			 "mutt (neomutt's query_command), aerc (address-book-cmd; also alot), emacs (a list\n"
+			 "of \"Name <address>\" strings).",
+			 entries, &argc, &argv, &code))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (opt_format == NULL || strcmp (opt_format, "text") == 0)
+	format = COMPLETE_TEXT;
+    else if (strcmp (opt_format, "json") == 0)
+	format = COMPLETE_JSON;
+    else if (strcmp (opt_format, "sexp") == 0)
+	format = COMPLETE_SEXP;
+    else if (strcmp (opt_format, "mutt") == 0)
+	format = COMPLETE_MUTT;
+    else if (strcmp (opt_format, "aerc") == 0)
+	format = COMPLETE_AERC;
+    else if (strcmp (opt_format, "emacs") == 0)
+	format = COMPLETE_EMACS;
+    else {
+	g_printerr ("Error: unknown format '%s' (use text, json, sexp, mutt, aerc or emacs)\n", opt_format);
+	return KITH_EXIT_FAILURE;
+    }
+    if (limit < 0) {
+	g_printerr ("Error: --limit must not be negative\n");
+	return KITH_EXIT_FAILURE;
+    }
+    options.limit = (unsigned) limit;
+    options.all = all;
+    prefix = g_strjoinv (" ", argv + 1);
+
+    status = kith_open (globals->config_path, globals->profile, 0, &kith, &message);
+    if (status == KITH_STATUS_SUCCESS)
+	status = kith_complete (kith, prefix, &options, &contacts, &message);
+    if (status) {
+	/* neomutt shows the first line of the output as the message. */
+	if (format == COMPLETE_MUTT)
+	    printf ("kith: %s\n", message ? message : kith_status_to_string (status));
+	kith_destroy (kith);
+	return report (status, message);
+    }
+
+    if (format == COMPLETE_JSON || format == COMPLETE_SEXP || format == COMPLETE_EMACS) {
+	sp = sprinter_new (stdout, format == COMPLETE_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_list (sp);
+    }
+    for (; kith_contacts_valid (contacts); kith_contacts_move_to_next (contacts), n++) {
+	kith_contact_t *c = kith_contacts_get (contacts);
+	const char *address = kith_contact_get_address (c);
+	const char *name = kith_contact_get_name (c);
+	g_autofree char *mailbox = mailbox_string (name, address);
+
+	switch (format) {
+	case COMPLETE_TEXT:
+	    puts (mailbox);
+	    break;
+	case COMPLETE_EMACS:
+	    sprinter_string (sp, mailbox);
+	    break;
+	case COMPLETE_JSON:
+	case COMPLETE_SEXP:
+	    sprinter_begin_map (sp);
+	    sprinter_key (sp, "address");
+	    sprinter_string (sp, address);
+	    sprinter_key (sp, "name");
+	    sprinter_string (sp, name);
+	    sprinter_key (sp, "mailbox");
+	    sprinter_string (sp, mailbox);
+	    sprinter_key (sp, "tier");
+	    sprinter_string (sp, kith_tier_to_string (kith_contact_get_tier (c)));
+	    sprinter_key (sp, "score");
+	    sprinter_double (sp, kith_contact_get_score (c));
+	    print_date (sp, "last", kith_contact_get_last (c));
+	    sprinter_key (sp, "conversations");
+	    sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_CONVERSATIONS));
+	    sprinter_key (sp, "automated");
+	    sprinter_boolean (sp, kith_contact_get_automated (c));
+	    sprinter_key (sp, "addresses");
+	    sprinter_begin_list (sp);
+	    for (unsigned i = 0; i < kith_contact_count_addresses (c); i++)
+		sprinter_string (sp, kith_contact_get_address_at (c, i));
+	    sprinter_end (sp);
+	    sprinter_end (sp);
+	    break;
+	case COMPLETE_MUTT: {
+	    /* neomutt splits on runs of tabs: an empty name would let the
+	     * comment pass for the name, so a nameless line has no comment. */
+	    g_autofree char *n_field = tsv_field (name);
+	    g_autofree char *evidence = complete_evidence (c);
+	    if (*n_field)
+		g_string_append_printf (mutt, "%s\t%s\t%s\n", address, n_field, evidence);
+	    else
+		g_string_append_printf (mutt, "%s\n", address);
+	    break;
+	}
+	case COMPLETE_AERC: {
+	    g_autofree char *n_field = tsv_field (name);
+	    if (*n_field)
+		printf ("%s\t%s\n", address, n_field);
+	    else
+		printf ("%s\n", address);
+	    break;
+	}
+	}
+    }
+    if (sp) {
+	sprinter_end (sp);
+	sprinter_free (sp);
+    }
+    if (format == COMPLETE_MUTT) {
+	/* The first line is a message neomutt shows; the matches follow. */
+	if (n == 0)
+	    printf ("kith: no match for '%s'\n", prefix);
+	else
+	    printf ("kith: %u match%s for '%s', best relationship first\n", n, n == 1 ? "" : "es",
+		    prefix);
+	fputs (mutt->str, stdout);
+    }
+    kith_contacts_destroy (contacts);
+    kith_destroy (kith);
+    /* Like lbdbq and abook --mutt-query: no match is exit status 1 for
+     * neomutt (it then shows the first line as an error). */
+    return format == COMPLETE_MUTT && n == 0 ? KITH_EXIT_FAILURE : KITH_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -624,6 +863,36 @@ show_structured (kith_contact_t *c, format_t format)
     sprinter_free (sp);
 }
 
+/* The addresses of a message read from standard input (a mail client's
+ * "pipe message"): From first, then To and Cc. */
+static GPtrArray *
+message_addresses_from_stdin (void)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+    GMimeStream *stream = g_mime_stream_pipe_new (STDIN_FILENO);
+    GMimeParser *parser;
+    GMimeMessage *msg;
+
+    g_mime_stream_pipe_set_owner (GMIME_STREAM_PIPE (stream), FALSE);
+    parser = g_mime_parser_new_with_stream (stream);
+    msg = g_mime_parser_construct_message (parser, NULL);
+    if (msg) {
+	InternetAddressList *lists[] = { g_mime_message_get_from (msg), g_mime_message_get_to (msg),
+					 g_mime_message_get_cc (msg) };
+	for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
+	    for (int i = 0; lists[l] && i < internet_address_list_length (lists[l]); i++) {
+		InternetAddress *a = internet_address_list_get_address (lists[l], i);
+		if (INTERNET_ADDRESS_IS_MAILBOX (a))
+		    g_ptr_array_add (out, g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (a))));
+	    }
+	}
+	g_object_unref (msg);
+    }
+    g_object_unref (parser);
+    g_object_unref (stream);
+    return out;
+}
+
 static int
 verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
 {
@@ -633,19 +902,39 @@ verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
     kith_status_t status;
     format_t format;
     g_autofree char *query = NULL;
+    gboolean from_message = FALSE;
+    GOptionEntry entries[] = {
+	{ "message", 0, 0, G_OPTION_ARG_NONE, &from_message,
+	  "Read a message on standard input and show its sender (or, for my own message, its first recipient)", NULL },
+	{ NULL }
+    };
     int code = 0;
 
     if (! parse_options ("show", "ADDRESS-OR-NAME", "Show the shared history with one person: the evidence behind the tier.",
-			 NULL, &argc, &argv, &code) || ! parse_format (&format))
+			 entries, &argc, &argv, &code) ||
+	! parse_format (&format))
 	return code ? code : KITH_EXIT_FAILURE;
-    if (argc < 2) {
+    if (argc < 2 && ! from_message) {
 	g_printerr ("Error: 'notmuch kith show' needs an address or a name\n");
 	return KITH_EXIT_FAILURE;
     }
-    query = g_strjoinv (" ", argv + 1);
     if (open_session (globals, 0, &kith, &code))
 	return code;
-    status = kith_find (kith, query, &contact, &message);
+    if (from_message) {
+	/* kith_open has initialised GMime. */
+	g_autoptr (GPtrArray) addresses = message_addresses_from_stdin ();
+	status = KITH_STATUS_UNKNOWN_CONTACT;
+	message = strdup ("no sender address in the message on standard input");
+	/* Mine is refused as a bad argument: then try the recipients. */
+	for (guint i = 0; i < addresses->len && (i == 0 || status == KITH_STATUS_BAD_ARGUMENT); i++) {
+	    free (message);
+	    message = NULL;
+	    status = kith_find (kith, addresses->pdata[i], &contact, &message);
+	}
+    } else {
+	query = g_strjoinv (" ", argv + 1);
+	status = kith_find (kith, query, &contact, &message);
+    }
     if (status) {
 	kith_destroy (kith);
 	return report (status, message);
@@ -1027,6 +1316,7 @@ static const kith_cli_verb_t verbs[] = {
     { "index", verb_index, "bring the store up to date (--rebuild: from scratch)" },
     { "who", verb_who, "the people you have actually corresponded with" },
     { "show", verb_show, "the shared history with one person" },
+    { "complete", verb_complete, "address completion, best relationship first, for mail clients" },
     { "status", verb_status, "where the store is and how fresh" },
     { "hook", verb_hook, "the notmuch post-new/post-insert hook: judge and tag new mail" },
     { "tag", verb_tag, "judge and tag the messages of a query after the fact (--dry-run)" },

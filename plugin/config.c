@@ -257,6 +257,16 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 	} else if (strcmp (key, "kith.tier_tags") == 0) {
 	    config->tier_tags = g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0 ||
 				g_ascii_strcasecmp (value, "yes") == 0;
+	} else if (strcmp (key, "kith.complete.others") == 0) {
+	    if (g_ascii_strcasecmp (value, "hide") == 0)
+		config->complete_hide_others = TRUE;
+	    else if (g_ascii_strcasecmp (value, "last") == 0 || *value == '\0')
+		config->complete_hide_others = FALSE;
+	    else {
+		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			     "config key kith.complete.others: '%s' is neither 'last' nor 'hide'", value);
+		return NULL;
+	    }
 	} else if (strcmp (key, "kith.rules") == 0) {
 	    g_free (config->rules_path);
 	    config->rules_path = *value ? g_strdup (value) : NULL;

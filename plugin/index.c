@@ -405,7 +405,9 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     run->stats->rebuilt = run->full;
     if (run->full) {
 	if (! _kith_store_exec (store, "DELETE FROM recipient; DELETE FROM message; "
-				       "DELETE FROM contact; DELETE FROM contact_name;", error))
+				       "DELETE FROM contact; DELETE FROM contact_name; "
+				       "DELETE FROM contact_word;",
+				error))
 	    return FALSE;
 	query_string = g_strdup ("*");
     } else {

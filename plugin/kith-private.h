@@ -185,6 +185,7 @@ typedef struct {
     gboolean tier_tags;       /* kith.tier_tags: also tag PREFIX<tier> */
     char *tier_tag_prefix;    /* kith.tier_tag_prefix: "kith/" */
     char *rules_path;         /* kith.rules: the user's rules file, or NULL */
+    gboolean complete_hide_others; /* kith.complete.others = hide */
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;
 
@@ -222,7 +223,7 @@ kith_tier_t _kith_tier (const _kith_config_t *config, double score);
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 
-#define KITH_SCHEMA_VERSION 1
+#define KITH_SCHEMA_VERSION 2
 
 typedef struct {
     sqlite3 *db;
@@ -250,6 +251,11 @@ void _kith_store_set_error (_kith_store_t *store, GError **error, const char *co
 char *_kith_store_get_meta (_kith_store_t *store, const char *key);
 gboolean _kith_store_set_meta (_kith_store_t *store, const char *key,
 			       const char *value, GError **error);
+
+/* Replace the completion words of ADDRESS (contact_word rows) by those
+ * of _kith_completion_words (ADDRESS, NAMES); NAMES NULL only deletes. */
+gboolean _kith_store_write_words (_kith_store_t *store, const char *address,
+				  GPtrArray *names, GError **error);
 
 /* ------------------------------------------------------------------ */
 /* Aggregation (aggr.c) */
@@ -330,6 +336,13 @@ char *_kith_name_fold (const char *name);
 /* The words of a folded name, sorted (so "Last, First" and "First
  * Last" give the same list).  Free with g_strfreev. */
 char **_kith_name_words (const char *folded);
+
+/* The words completion looks PREFIXes up in, for ADDRESS seen with the
+ * display names NAMES (char*, may be NULL): the address itself, the
+ * folded words of its local part ("jurgen.muller" -> "jurgen",
+ * "muller") and of every name.  No duplicates.  Free with
+ * g_ptr_array_unref. */
+GPtrArray *_kith_completion_words (const char *address, GPtrArray *names);
 
 /* ------------------------------------------------------------------ */
 /* Request rules (rules.c) */

@@ -829,6 +829,177 @@ kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_m
 }
 
 /* ------------------------------------------------------------------ */
+/* Completion */
+
+/* At most this many words of a prefix are looked up (the rest would
+ * only narrow an already short list). */
+#define COMPLETE_MAX_WORDS 6
+
+static int
+compare_for_completion (gconstpointer a, gconstpointer b)
+{
+    const kith_contact_t *x = *(kith_contact_t *const *) a, *y = *(kith_contact_t *const *) b;
+
+    if (x->tier != y->tier)
+	return x->tier > y->tier ? -1 : 1;
+    if (x->stats.automated != y->stats.automated)
+	return x->stats.automated ? 1 : -1;
+    return compare_by_score (a, b);
+}
+
+/* "WHERE word >= ?N AND word < ?N+1": the words starting with WORD. */
+static void
+bind_prefix (sqlite3_stmt *stmt, int *i, const char *word)
+{
+    sqlite3_bind_text (stmt, (*i)++, word, -1, SQLITE_TRANSIENT);
+    /* 0xff never occurs in UTF-8: every word with the prefix sorts below. */
+    sqlite3_bind_text (stmt, (*i)++, g_strconcat (word, "\xff", NULL), -1, g_free);
+}
+
+KITH_EXPORT kith_status_t
+kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *options,
+	       kith_contacts_t **out, char **error_message)
+{
+    static const char word_range[] = "SELECT address FROM contact_word WHERE word >= ? AND word < ?";
+    g_autoptr (GError) error = NULL;
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    g_autoptr (GString) sql = g_string_new ("SELECT address, name, " KITH_CONTACT_COLUMNS " FROM contact");
+    g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_contact_destroy);
+    g_autoptr (GHashTable) groups = g_hash_table_new (g_direct_hash, g_direct_equal);
+    g_autofree char *raw = NULL, *folded = NULL;
+    g_auto (GStrv) words = NULL;
+    kith_complete_options_t defaults = { 0 };
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    gboolean hide_others;
+    guint n_words = 0;
+    kith_contacts_t *contacts;
+    kith_status_t status;
+    int rc, param = 1;
+
+    if (kith == NULL || prefix == NULL || out == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    *out = NULL;
+    if ((status = need_store (kith, error_message)))
+	return status;
+    if (options == NULL)
+	options = &defaults;
+    hide_others = kith->config->complete_hide_others && ! options->all;
+
+    /* What was typed, as an address prefix (lower case, no leading
+     * '<' or quote) and as name words. */
+    {
+	g_autofree char *valid = g_utf8_make_valid (prefix, -1);
+	char *p;
+	raw = g_utf8_strdown (valid, -1);
+	g_strstrip (raw);
+	for (p = raw; *p == '<' || *p == '"' || *p == '\''; p++)
+	    ;
+	memmove (raw, p, strlen (p) + 1);
+	if (strpbrk (raw, " \t"))
+	    raw[0] = '\0'; /* several words: no address has white space */
+    }
+    folded = _kith_name_fold (prefix);
+    words = g_strsplit (folded, " ", -1);
+    for (guint i = 0; words[i]; i++)
+	if (*words[i] && n_words < COMPLETE_MAX_WORDS)
+	    n_words++;
+
+    if (n_words > 0 || *raw) {
+	g_string_append (sql, " WHERE address IN (");
+	for (guint i = 0; i < n_words; i++)
+	    g_string_append_printf (sql, "%s%s", i ? " INTERSECT " : "", word_range);
+	if (*raw)
+	    g_string_append_printf (sql, "%s%s", n_words ? " UNION " : "", word_range);
+	g_string_append (sql, ")");
+    }
+    if (sqlite3_prepare_v2 (kith->store->db, sql->str, -1, &stmt, NULL) != SQLITE_OK) {
+	if (strstr (sqlite3_errmsg (kith->store->db), "contact_word"))
+	    return fail (error_message, KITH_STATUS_NOT_INDEXED,
+			 "the kith store '%s' was written by an older kith: run "
+			 "'notmuch kith index' once to update it",
+			 kith->store_path);
+	_kith_store_set_error (kith->store, &error, "cannot read the kith store");
+	return _kith_status_from_error (error, error_message);
+    }
+    for (guint i = 0, n = 0; words[i] && n < n_words; i++) {
+	if (*words[i]) {
+	    bind_prefix (stmt, &param, words[i]);
+	    n++;
+	}
+    }
+    if (*raw)
+	bind_prefix (stmt, &param, raw);
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+	const char *address = (const char *) sqlite3_column_text (stmt, 0);
+	GPtrArray *group;
+	kith_contact_t *c;
+
+	if (_kith_config_is_me (kith->config, address))
+	    continue;
+	group = g_hash_table_lookup (kith->config->alias, address);
+	if (group) {
+	    g_hash_table_add (groups, group); /* merged below */
+	    continue;
+	}
+	c = contact_new (address);
+	c->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+	g_ptr_array_add (c->addresses, g_strdup (address));
+	_kith_store_stats_from_row (stmt, 2, &c->stats);
+	contact_finish (kith, c, now);
+	g_ptr_array_add (list, c);
+    }
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (kith->store, &error, "cannot read the kith store");
+	return _kith_status_from_error (error, error_message);
+    }
+    if (g_hash_table_size (groups) > 0) {
+	g_autoptr (_kith_aggr_t) aggr = _kith_aggr_new (kith->store, kith->config, &error);
+	GHashTableIter it;
+	gpointer key;
+
+	if (aggr == NULL)
+	    return _kith_status_from_error (error, error_message);
+	g_hash_table_iter_init (&it, groups);
+	while (g_hash_table_iter_next (&it, &key, NULL)) {
+	    GPtrArray *group = key;
+	    kith_contact_t *c = merged_contact (kith, aggr, group, NULL, now, &error);
+	    const char *named = NULL;
+	    guint n_named = 0;
+
+	    if (c == NULL)
+		return _kith_status_from_error (error, error_message);
+	    /* The address the prefix names, if it names exactly one. */
+	    for (guint i = 0; *raw && i < group->len; i++) {
+		if (g_str_has_prefix (group->pdata[i], raw)) {
+		    named = group->pdata[i];
+		    n_named++;
+		}
+	    }
+	    if (n_named == 1) {
+		g_free (c->address);
+		c->address = g_strdup (named);
+	    }
+	    g_ptr_array_add (list, c);
+	}
+    }
+
+    contacts = g_new0 (kith_contacts_t, 1);
+    contacts->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_contact_destroy);
+    for (guint i = 0; i < list->len; i++) {
+	kith_contact_t *c = list->pdata[i];
+	if (hide_others && c->tier == KITH_TIER_NONE)
+	    continue;
+	g_ptr_array_add (contacts->contacts, g_steal_pointer (&list->pdata[i]));
+    }
+    g_ptr_array_sort (contacts->contacts, compare_for_completion);
+    if (options->limit && contacts->contacts->len > options->limit)
+	g_ptr_array_set_size (contacts->contacts, options->limit);
+    *out = contacts;
+    return KITH_STATUS_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
 /* Getters */
 
 KITH_EXPORT const char *

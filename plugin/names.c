@@ -94,3 +94,37 @@ _kith_name_words (const char *folded)
     qsort (words, n, sizeof (char *), compare_words);
     return words;
 }
+
+static void
+add_word (GPtrArray *words, GHashTable *seen, const char *word)
+{
+    if (*word == '\0' || g_hash_table_contains (seen, word))
+	return;
+    g_ptr_array_add (words, g_strdup (word));
+    g_hash_table_add (seen, words->pdata[words->len - 1]);
+}
+
+static void
+add_folded_words (GPtrArray *words, GHashTable *seen, const char *text)
+{
+    g_autofree char *folded = _kith_name_fold (text);
+    g_auto (GStrv) split = g_strsplit (folded ? folded : "", " ", -1);
+
+    for (char **w = split; *w; w++)
+	add_word (words, seen, *w);
+}
+
+GPtrArray *
+_kith_completion_words (const char *address, GPtrArray *names)
+{
+    GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    const char *at = strrchr (address, '@');
+    g_autofree char *local = g_strndup (address, at ? (gsize) (at - address) : strlen (address));
+
+    add_word (words, seen, address);
+    add_folded_words (words, seen, local);
+    for (guint i = 0; names && i < names->len; i++)
+	add_folded_words (words, seen, names->pdata[i]);
+    return words;
+}

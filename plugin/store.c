@@ -20,6 +20,11 @@
  *                message rows only, so any sequence of incremental runs
  *                leaves the same rows as a rebuild.
  *   contact_name the display names seen per address, with counts.
+ *   contact_word (schema 2) the words completion looks a prefix up in,
+ *                per address: the address, the folded words of its
+ *                local part and of its display names (names.c).  A
+ *                version 1 store gains it in place when opened for
+ *                writing.
  *
  * PRAGMA application_id marks the file as kith's ('kith' in ASCII);
  * PRAGMA user_version holds the schema version.
@@ -36,6 +41,12 @@
 #include "kith-private.h"
 
 #define KITH_APPLICATION_ID 0x6b697468
+
+#define CONTACT_WORD_SQL                            \
+    "CREATE TABLE contact_word ("                   \
+    "  word TEXT NOT NULL, address TEXT NOT NULL,"  \
+    "  PRIMARY KEY (word, address)) WITHOUT ROWID;" \
+    "CREATE INDEX contact_word_address ON contact_word (address);"
 
 static const char schema_sql[] =
     "PRAGMA application_id = 1802073192;"
@@ -84,8 +95,8 @@ static const char schema_sql[] =
     ") WITHOUT ROWID;"
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
-    "  PRIMARY KEY (address, name)) WITHOUT ROWID;"
-    "PRAGMA user_version = 1;";
+    "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL
+    "PRAGMA user_version = 2;";
 
 void
 _kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
@@ -199,6 +210,87 @@ create_private_file (const char *path, GError **error)
     return TRUE;
 }
 
+gboolean
+_kith_store_write_words (_kith_store_t *store, const char *address, GPtrArray *names,
+			 GError **error)
+{
+    g_autoptr (sqlite3_stmt) del = NULL;
+    g_autoptr (sqlite3_stmt) ins = NULL;
+    g_autoptr (GPtrArray) words = NULL;
+
+    del = _kith_store_prepare (store, "DELETE FROM contact_word WHERE address = ?", error);
+    if (del == NULL)
+	return FALSE;
+    sqlite3_bind_text (del, 1, address, -1, SQLITE_STATIC);
+    if (sqlite3_step (del) != SQLITE_DONE) {
+	_kith_store_set_error (store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    if (names == NULL)
+	return TRUE;
+    ins = _kith_store_prepare (store, "INSERT OR IGNORE INTO contact_word (word, address) VALUES (?, ?)", error);
+    if (ins == NULL)
+	return FALSE;
+    words = _kith_completion_words (address, names);
+    for (guint i = 0; i < words->len; i++) {
+	sqlite3_bind_text (ins, 1, words->pdata[i], -1, SQLITE_STATIC);
+	sqlite3_bind_text (ins, 2, address, -1, SQLITE_STATIC);
+	if (sqlite3_step (ins) != SQLITE_DONE) {
+	    _kith_store_set_error (store, error, "cannot write the kith store");
+	    return FALSE;
+	}
+	sqlite3_reset (ins);
+    }
+    return TRUE;
+}
+
+/* Schema 1 -> 2: add contact_word and fill it from the contact and
+ * contact_name rows, in one transaction; no re-index needed. */
+static gboolean
+migrate_to_2 (_kith_store_t *store, GError **error)
+{
+    g_autoptr (sqlite3_stmt) contacts = NULL;
+    g_autoptr (sqlite3_stmt) names = NULL;
+    int rc;
+
+    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
+	return FALSE;
+    if (! _kith_store_exec (store, CONTACT_WORD_SQL, error))
+	goto FAIL;
+    contacts = _kith_store_prepare (store, "SELECT address FROM contact", error);
+    names = _kith_store_prepare (store, "SELECT name FROM contact_name WHERE address = ?", error);
+    if (contacts == NULL || names == NULL)
+	goto FAIL;
+    while ((rc = sqlite3_step (contacts)) == SQLITE_ROW) {
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+	const char *address = (const char *) sqlite3_column_text (contacts, 0);
+
+	sqlite3_bind_text (names, 1, address, -1, SQLITE_STATIC);
+	while (sqlite3_step (names) == SQLITE_ROW)
+	    g_ptr_array_add (list, g_strdup ((const char *) sqlite3_column_text (names, 0)));
+	sqlite3_reset (names);
+	if (! _kith_store_write_words (store, address, list, error))
+	    goto FAIL;
+    }
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (store, error, "cannot read the kith store");
+	goto FAIL;
+    }
+    g_clear_pointer (&contacts, sqlite3_finalize);
+    g_clear_pointer (&names, sqlite3_finalize);
+    if (! _kith_store_exec (store, "PRAGMA user_version = 2", error) ||
+	! _kith_store_set_meta (store, "schema_version", "2", error) ||
+	! _kith_store_exec (store, "COMMIT", error))
+	goto FAIL;
+    return TRUE;
+
+FAIL:
+    g_clear_pointer (&contacts, sqlite3_finalize);
+    g_clear_pointer (&names, sqlite3_finalize);
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
 _kith_store_t *
 _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError **error)
 {
@@ -276,6 +368,8 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     }
     if (create && ! _kith_store_exec (store, "PRAGMA synchronous = NORMAL", error))
+	return NULL;
+    if (create && version == 1 && ! migrate_to_2 (store, error))
 	return NULL;
     return g_steal_pointer (&store);
 }

@@ -57,14 +57,14 @@ add_message from="Cold Two <cold2@sales.example>" subject="Offer 2" date=2024-05
 notmuch new --quiet
 test_expect_equal "1 0" "$(notmuch count from:cold2@sales.example and tag:stranger) $(notmuch count from:cold2@sales.example and tag:no-history)"
 
-test_begin "make install DESTDIR=... PREFIX=... installs the command, library, header, pkg-config file, manuals and completion; uninstall removes them"
+test_begin "make install DESTDIR=... PREFIX=... installs the command, library, header, pkg-config file, manuals, completion and contrib/; uninstall removes them"
 make -s -C "$SRC_DIR" BUILD="$(basename "$BUILD_DIR")" install DESTDIR="$TMP/dest" PREFIX=/opt/kith >"$TMP/inst.out" 2>&1
 files=$(cd "$TMP/dest" && find . -type f -o -type l | sort | tr '\n' ' ')
-modes=$(cd "$TMP/dest" && find . -type f -printf '%m %p\n' | awk '$1 != ($2 ~ /\/bin\// ? 755 : 644)' | tr '\n' ' ')
+modes=$(cd "$TMP/dest" && find . -type f -printf '%m %p\n' | awk '$1 != ($2 ~ /\/bin\/|\/contrib\/afew\/post-new$|\/contrib\/emacs\/notmuch-kith-address$/ ? 755 : 644)' | tr '\n' ' ')
 make -s -C "$SRC_DIR" BUILD="$(basename "$BUILD_DIR")" uninstall DESTDIR="$TMP/dest" PREFIX=/opt/kith >>"$TMP/inst.out" 2>&1
 left=$(cd "$TMP/dest" && find . -type f -o -type l | wc -l)
 pages=$(cd "$SRC_DIR/plugin/man/man1" && ls *.1 | sed 's|^|./opt/kith/share/man/man1/|' | tr '\n' ' ')
-test_expect_equal "./opt/kith/bin/notmuch-kith ./opt/kith/include/kith.h ./opt/kith/lib/libkith.a ./opt/kith/lib/libkith.so ./opt/kith/lib/libkith.so.0 ./opt/kith/lib/libkith.so.0.1.0 ./opt/kith/lib/pkgconfig/kith.pc ./opt/kith/share/bash-completion/completions/notmuch-kith ./opt/kith/share/bash-completion/completions/notmuch.bash ./opt/kith/share/kith/rules.conf.example ${pages}|modes:|left:0" "$files|modes:$modes|left:$left"
+test_expect_equal "./opt/kith/bin/notmuch-kith ./opt/kith/bin/notmuch-kith-address ./opt/kith/include/kith.h ./opt/kith/lib/libkith.a ./opt/kith/lib/libkith.so ./opt/kith/lib/libkith.so.0 ./opt/kith/lib/libkith.so.0.1.0 ./opt/kith/lib/pkgconfig/kith.pc ./opt/kith/share/bash-completion/completions/notmuch-kith ./opt/kith/share/bash-completion/completions/notmuch.bash ./opt/kith/share/emacs/site-lisp/notmuch-kith.el ./opt/kith/share/kith/contrib/aerc/aerc.conf ./opt/kith/share/kith/contrib/aerc/binds.conf ./opt/kith/share/kith/contrib/afew/README.md ./opt/kith/share/kith/contrib/afew/post-new ./opt/kith/share/kith/contrib/alot/config ./opt/kith/share/kith/contrib/emacs/notmuch-kith-address ./opt/kith/share/kith/contrib/emacs/notmuch-kith.el ./opt/kith/share/kith/contrib/neomutt/kith.neomuttrc ./opt/kith/share/kith/rules.conf.example ${pages}|modes:|left:0" "$files|modes:$modes|left:$left"
 
 test_begin "at least ten manual pages are installed"
 test_expect_equal "yes" "$([ "$(echo "$pages" | wc -w)" -ge 10 ] && echo yes)"

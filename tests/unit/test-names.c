@@ -426,6 +426,44 @@ test_words_random_order (void)
     g_rand_free (rand);
 }
 
+/* WORDS joined with '|'; frees WORDS. */
+static char *
+joined_words (GPtrArray *words)
+{
+    char *text;
+
+    g_ptr_array_add (words, NULL);
+    text = g_strjoinv ("|", (char **) words->pdata);
+    g_ptr_array_unref (words);
+    return text;
+}
+
+static void
+test_completion_words (void)
+{
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
+    g_autoptr (GPtrArray) words = NULL;
+    g_autofree char *text = NULL;
+
+    g_ptr_array_add (names, "Jürgen Müller");
+    g_ptr_array_add (names, "Müller, Jürgen");
+    g_ptr_array_add (names, "Dr. J. O'Brien-Müller");
+    words = _kith_completion_words ("jurgen.muller+kith@uni.example", names);
+    text = joined_words (g_steal_pointer (&words));
+    /* the address, then its local part's words, then each name's new
+     * words, without repeats */
+    g_assert_cmpstr (text, ==, "jurgen.muller+kith@uni.example|jurgen|muller|kith|dr|j|obrien");
+}
+
+static void
+test_completion_words_bare (void)
+{
+    g_autoptr (GPtrArray) words = _kith_completion_words ("x@y.example", NULL);
+    g_autofree char *text = joined_words (g_steal_pointer (&words));
+
+    g_assert_cmpstr (text, ==, "x@y.example|x");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,6 +488,8 @@ main (int argc, char **argv)
     g_test_add_func ("/names/words/duplicates", test_words_duplicates);
     g_test_add_func ("/names/words/cjk", test_words_cjk);
     g_test_add_func ("/names/words/random-order", test_words_random_order);
+    g_test_add_func ("/names/completion-words/names", test_completion_words);
+    g_test_add_func ("/names/completion-words/bare", test_completion_words_bare);
 
     return g_test_run ();
 }
