@@ -227,6 +227,7 @@ kith_tier_t _kith_tier (const _kith_config_t *config, double score);
 typedef struct {
     sqlite3 *db;
     char *path;
+    sqlite3_stmt *write_contact; /* prepared on first use */
 } _kith_store_t;
 
 /* Open (and with CREATE, create 0600 with the current schema) the store
@@ -244,6 +245,11 @@ gboolean _kith_store_move_aside (const char *path, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_store_t, _kith_store_close)
 
 gboolean _kith_store_exec (_kith_store_t *store, const char *sql, GError **error);
+
+/* Drop the secondary indexes of the message and recipient rows before
+ * a bulk load, and make them again after it. */
+gboolean _kith_store_drop_indexes (_kith_store_t *store, GError **error);
+gboolean _kith_store_create_indexes (_kith_store_t *store, GError **error);
 sqlite3_stmt *_kith_store_prepare (_kith_store_t *store, const char *sql, GError **error);
 /* Set ERROR from the store's last SQLite error, with CONTEXT. */
 void _kith_store_set_error (_kith_store_t *store, GError **error, const char *context);
