@@ -442,7 +442,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     if (run->full) {
 	if (! _kith_store_create_indexes (store, error) || ! collect_all_addresses (run, error))
 	    return FALSE;
-    } else {
+    } else if (! (flags & KITH_INDEX_NO_SWEEP)) {
 	g_autoptr (notmuch_query_t) all = NULL;
 	st = notmuch_query_create_with_syntax (kith->db, "*", NOTMUCH_QUERY_SYNTAX_XAPIAN, &all);
 	if (st == NOTMUCH_STATUS_SUCCESS)

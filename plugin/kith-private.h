@@ -407,6 +407,13 @@ kith_status_t _kith_reopen_notmuch (kith_t *kith, char **error_message);
  * inner double quotes doubled.  Free with g_free. */
 char *_kith_quote_term (const char *term);
 
+/* A private flag of _kith_index_run, beside the kith_index_flags_t: do
+ * not look for messages removed from notmuch (which costs counting
+ * every message of the database).  For the run right after kith's own
+ * tagging, which removes nothing; a removal made meanwhile by someone
+ * else is found by the next run, which compares the counts again. */
+#define KITH_INDEX_NO_SWEEP (1u << 30)
+
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
  * messages this (incremental) run added to the store are appended to it
  * (a full run adds none: nothing is "new" on a rebuild). */
