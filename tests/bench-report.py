@@ -157,6 +157,8 @@ ROWS = [
     ("hook", "notmuch kith hook (after the batch)",
      "notmuch new --no-hooks (adding 100 messages)", 0.2, None),
     ("who", "notmuch kith who", "notmuch-addrlookup PREFIX", 1.0, None),
+    # only when the notmuch-kith under test has the verb
+    ("complete", "notmuch kith complete PREFIX", "notmuch-addrlookup PREFIX", 1.0, None),
 ]
 # reference only (tool "ref"): notmuch new with kith's hook against the
 # same notmuch new --no-hooks (both adding the batch); the hook with no
@@ -257,7 +259,7 @@ def main():
             if rt is not None:
                 target += ", RSS ≤ %g %s" % (rt, verdict(rr, rt))
             label = row
-            if row == "who" and "prefix-%d" % size in info:
+            if row in ("who", "complete") and "prefix-%d" % size in info:
                 label += " (`%s`)" % info["prefix-%d" % size]
             w("| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s | **%s** | %s |" % (
                 shown, label, fmt_s(kw), fmt_s(pw), fmt_ratio(rw), fmt_s(kc), fmt_s(pc),
@@ -286,6 +288,9 @@ def main():
         w("The who row is missing: notmuch-addrlookup is not installed "
           "(apt-get install notmuch-addrlookup, or BENCH_INSTALL=1).")
         w("")
+    if info.get("complete") == "missing":
+        w("The complete row is missing: this notmuch-kith has no `complete` verb.")
+        w("")
     if info.get("time", "").startswith("bash"):
         w("No peak memory: /usr/bin/time (GNU time) is not installed "
           "(apt-get install time, or BENCH_INSTALL=1).")
@@ -300,7 +305,8 @@ def main():
         w("")
 
     w("Commands: " + "; ".join(
-        "**%s**: kith = `%s`, peer = `%s`" % (r, kc, pc) for r, kc, pc, _w, _r in ROWS)
+        "**%s**: kith = `%s`, peer = `%s`" % (r, kc, pc) for r, kc, pc, _w, _r in ROWS
+        if any((s, r, "kith") in data for s in sizes))
       + "; **hook, no new mail**: `notmuch kith hook` on the state before the batch, "
       "against the same `notmuch new --no-hooks`"
       + "; **new + hook**: `notmuch new` with kith's hook installed (adding 100 messages) "
