@@ -165,6 +165,7 @@ ROWS = [
 # new mail (its fixed cost)
 TOTAL = ("hook-total", "notmuch new with kith's hook (adding 100 messages)")
 IDLE = ("hook-idle", "notmuch kith hook (no new mail)")
+WALK = ("walk", "tests/bench-notmuch-walk.c (notmuch alone)")
 
 
 def fmt_s(x):
@@ -264,6 +265,15 @@ def main():
             w("| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s | **%s** | %s |" % (
                 shown, label, fmt_s(kw), fmt_s(pw), fmt_ratio(rw), fmt_s(kc), fmt_s(pc),
                 fmt_ratio(rc), fmt_mb(kr), fmt_mb(pr), fmt_ratio(rr), target))
+        if (size, WALK[0], "ref") in data:
+            ww, pw = med(size, WALK[0], "ref", 0), med(size, "rebuild", "peer", 0)
+            wc, pc = med(size, WALK[0], "ref", 1), med(size, "rebuild", "peer", 1)
+            wr, pr = med(size, WALK[0], "ref", 2), med(size, "rebuild", "peer", 2)
+            w("| %s | notmuch walk | %s | %s | %s | %s | %s | %s | %s | %s | %s | "
+              "reference: notmuch alone, the floor of the rebuild |" % (
+                  shown, fmt_s(ww), fmt_s(pw), fmt_ratio(ratio(ww, pw)), fmt_s(wc),
+                  fmt_s(pc), fmt_ratio(ratio(wc, pc)), fmt_mb(wr), fmt_mb(pr),
+                  fmt_ratio(ratio(wr, pr))))
         if (size, IDLE[0], "ref") in data:
             iw, pw = med(size, IDLE[0], "ref", 0), med(size, "hook", "peer", 0)
             ic, pc = med(size, IDLE[0], "ref", 1), med(size, "hook", "peer", 1)
@@ -307,6 +317,10 @@ def main():
     w("Commands: " + "; ".join(
         "**%s**: kith = `%s`, peer = `%s`" % (r, kc, pc) for r, kc, pc, _w, _r in ROWS
         if any((s, r, "kith") in data for s in sizes))
+      + ("; **notmuch walk**: `tests/bench-notmuch-walk.c`, which walks notmuch asking "
+         "every message only for what kith's indexer asks (id, thread, file name, date, "
+         "tags), against the same `notmuch address`"
+         if any((s, WALK[0], "ref") in data for s in sizes) else "")
       + "; **hook, no new mail**: `notmuch kith hook` on the state before the batch, "
       "against the same `notmuch new --no-hooks`"
       + "; **new + hook**: `notmuch new` with kith's hook installed (adding 100 messages) "
@@ -322,7 +336,7 @@ def main():
                 w("| %s | %s | %s | %s |" % (
                     info.get("messages-%d" % size) or size, row,
                     spread(size, row, "kith"), spread(size, row, "peer")))
-        for row in (IDLE[0], TOTAL[0]):
+        for row in (WALK[0], IDLE[0], TOTAL[0]):
             if (size, row, "ref") in data:
                 w("| %s | %s | %s | |" % (info.get("messages-%d" % size) or size, row,
                                           spread(size, row, "ref")))

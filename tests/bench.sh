@@ -19,6 +19,11 @@
 #   who      notmuch kith who vs notmuch-addrlookup PREFIX
 #   complete notmuch kith complete PREFIX vs notmuch-addrlookup PREFIX,
 #            only if the notmuch-kith under test has that verb
+#   walk     for reference, beside the rebuild: tests/bench-notmuch-walk.c
+#            (built with cc), which only walks notmuch asking each message
+#            for what kith's indexer asks (id, thread, file name, date,
+#            tags): the floor of any indexer reading notmuch message by
+#            message
 # Wall time (s), CPU time (user + sys, s) and peak RSS (MB) come from
 # /usr/bin/time -f '%e %U %S %M' (wall from bash's EPOCHREALTIME, finer);
 # without /usr/bin/time, bash's `time` gives the times and RSS is "n/a".
@@ -160,6 +165,16 @@ KITH_SUM=$(sha256sum "$WORK/bin/notmuch-kith" | cut -c1-12)
 KITH_REV=$(git -C "$SRC_DIR" describe --always --dirty 2>/dev/null || echo '?')
 export PATH="$WORK/bin:$PATH"
 
+# The notmuch part of a rebuild alone (tests/bench-notmuch-walk.c), timed
+# beside it as a floor.
+WALK=""
+if ${CC:-cc} -O2 -o "$WORK/bin/notmuch-walk" "$TESTS_DIR/bench-notmuch-walk.c" -lnotmuch \
+    >"$WORK/walk.log" 2>&1; then
+    WALK="$WORK/bin/notmuch-walk"
+else
+    say "cannot build tests/bench-notmuch-walk.c (needs cc and libnotmuch-dev): no notmuch walk row"
+fi
+
 if notmuch-kith complete --help >/dev/null 2>&1; then
     HAVE_COMPLETE=1
 else
@@ -273,6 +288,7 @@ bench_rebuild () {
 	measure "$size" rebuild kith "$i" notmuch kith index --rebuild --quiet
 	measure "$size" rebuild peer "$i" notmuch address --output=sender --output=recipients \
 	    --output=count --deduplicate=address '*'
+	[ -n "$WALK" ] && measure "$size" walk ref "$i" "$WALK"
     done
 }
 
