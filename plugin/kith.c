@@ -311,7 +311,9 @@ kith_index (kith_t *kith, unsigned int flags, kith_progress_fn progress, void *u
     if (! kith->writable || kith->store == NULL)
 	return fail (error_message, KITH_STATUS_BAD_ARGUMENT,
 		     "kith_index needs a session opened with KITH_OPEN_WRITE");
-    if (! _kith_index_run (kith, flags, progress, user_data, stats ? stats : &local, NULL, &error))
+    /* KITH_INDEX_NO_SWEEP is kith's own, not the caller's. */
+    if (! _kith_index_run (kith, flags & ~KITH_INDEX_NO_SWEEP, progress, user_data,
+			   stats ? stats : &local, NULL, &error))
 	return _kith_status_from_error (error, error_message);
     return KITH_STATUS_SUCCESS;
 }
