@@ -69,22 +69,26 @@ enum {
 
 #define ROW_COLUMNS "id, message_id, thread_id, author, subject, subject_base, parent, " \
 		    "thread_index, ti_parent, date, flags, has_reply_headers"
+#define ROW_COLUMNS_M "m.id, m.message_id, m.thread_id, m.author, m.subject, m.subject_base, " \
+		      "m.parent, m.thread_index, m.ti_parent, m.date, m.flags, m.has_reply_headers"
+#define N_ROW_COLUMNS 12
 #define NOT_EXCLUDED "(flags & 1024) = 0"
 
+/* The look-ups of message rows return whole rows, which go to the row
+ * cache: the rows they find are almost always read next. */
 static const char *const queries[Q_LAST] = {
     [Q_BY_ID] = "SELECT " ROW_COLUMNS " FROM message WHERE id = ?",
-    [Q_BY_MESSAGE_ID] = "SELECT id FROM message WHERE message_id = ? AND " NOT_EXCLUDED,
-    [Q_BY_THREAD_INDEX] = "SELECT id FROM message WHERE thread_index = ? AND " NOT_EXCLUDED
+    [Q_BY_MESSAGE_ID] = "SELECT " ROW_COLUMNS " FROM message WHERE message_id = ? AND " NOT_EXCLUDED,
+    [Q_BY_THREAD_INDEX] = "SELECT " ROW_COLUMNS " FROM message WHERE thread_index = ? AND " NOT_EXCLUDED
 			  " ORDER BY date, id LIMIT 1",
-    [Q_BY_SUBJECT_BEFORE] = "SELECT id FROM message WHERE subject_base = ? AND date < ? AND date >= ? AND "
-			    NOT_EXCLUDED " ORDER BY date DESC, id DESC",
+    [Q_BY_SUBJECT_BEFORE] = "SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ? AND date < ? AND date >= ? AND " NOT_EXCLUDED " ORDER BY date DESC, id DESC",
     [Q_RCPTS] = "SELECT address FROM recipient WHERE message = ? ORDER BY rowid",
-    [Q_AUTHORED] = "SELECT id FROM message WHERE author = ? AND " NOT_EXCLUDED,
-    [Q_ADDRESSED] = "SELECT r.message FROM recipient r JOIN message m ON m.id = r.message "
+    [Q_AUTHORED] = "SELECT " ROW_COLUMNS " FROM message WHERE author = ? AND " NOT_EXCLUDED,
+    [Q_ADDRESSED] = "SELECT " ROW_COLUMNS_M " FROM recipient r JOIN message m ON m.id = r.message "
 		    "WHERE r.address = ? AND (m.flags & 1024) = 0 AND (m.flags & 256) != 0",
-    [Q_CHILDREN_PARENT] = "SELECT id FROM message WHERE parent = ?",
-    [Q_CHILDREN_TI] = "SELECT id FROM message WHERE ti_parent = ?",
-    [Q_BY_SUBJECT_AFTER] = "SELECT id FROM message WHERE subject_base = ? AND date > ? AND date <= ? "
+    [Q_CHILDREN_PARENT] = "SELECT " ROW_COLUMNS " FROM message WHERE parent = ?",
+    [Q_CHILDREN_TI] = "SELECT " ROW_COLUMNS " FROM message WHERE ti_parent = ?",
+    [Q_BY_SUBJECT_AFTER] = "SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ? AND date > ? AND date <= ? "
 			   "AND has_reply_headers = 0",
     [Q_APPEARS] = "SELECT EXISTS (SELECT 1 FROM message WHERE author = ?1 AND " NOT_EXCLUDED ") "
 		  "OR EXISTS (SELECT 1 FROM recipient r JOIN message m ON m.id = r.message "
@@ -174,16 +178,44 @@ column_strdup (sqlite3_stmt *stmt, int i)
     return text ? g_strdup ((const char *) text) : NULL;
 }
 
+/* Put the row in the current result of STMT (ROW_COLUMNS) in the row
+ * cache, and return it. */
+static row_t *
+cache_row (_kith_aggr_t *aggr, sqlite3_stmt *stmt)
+{
+    row_t *row = g_new0 (row_t, 1);
+
+    row->id = sqlite3_column_int64 (stmt, 0);
+    row->message_id = column_strdup (stmt, 1);
+    row->thread_id = column_strdup (stmt, 2);
+    row->author = column_strdup (stmt, 3);
+    row->subject = column_strdup (stmt, 4);
+    row->subject_base = column_strdup (stmt, 5);
+    row->parent = column_strdup (stmt, 6);
+    row->thread_index = column_strdup (stmt, 7);
+    row->ti_parent = column_strdup (stmt, 8);
+    row->date = sqlite3_column_int64 (stmt, 9);
+    row->flags = (guint) sqlite3_column_int64 (stmt, 10);
+    row->has_reply_headers = sqlite3_column_int (stmt, 11);
+    g_hash_table_insert (aggr->rows, &row->id, row);
+    return row;
+}
+
 /* Run query Q (already bound) and append the int64 of column 0 of each
- * row to IDS. */
+ * row to IDS; a query returning whole rows (ROW_COLUMNS) also fills the
+ * row cache. */
 static gboolean
 collect_ids (_kith_aggr_t *aggr, sqlite3_stmt *stmt, GArray *ids, GError **error)
 {
     int rc;
 
+    gboolean rows = sqlite3_column_count (stmt) == N_ROW_COLUMNS;
+
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
 	gint64 id = sqlite3_column_int64 (stmt, 0);
 	g_array_append_val (ids, id);
+	if (rows && ! g_hash_table_contains (aggr->rows, &id))
+	    cache_row (aggr, stmt);
     }
     sqlite3_reset (stmt);
     sqlite3_clear_bindings (stmt);
@@ -215,20 +247,7 @@ get_row (_kith_aggr_t *aggr, gint64 id, GError **error)
     sqlite3_bind_int64 (stmt, 1, id);
     rc = sqlite3_step (stmt);
     if (rc == SQLITE_ROW) {
-	row = g_new0 (row_t, 1);
-	row->id = sqlite3_column_int64 (stmt, 0);
-	row->message_id = column_strdup (stmt, 1);
-	row->thread_id = column_strdup (stmt, 2);
-	row->author = column_strdup (stmt, 3);
-	row->subject = column_strdup (stmt, 4);
-	row->subject_base = column_strdup (stmt, 5);
-	row->parent = column_strdup (stmt, 6);
-	row->thread_index = column_strdup (stmt, 7);
-	row->ti_parent = column_strdup (stmt, 8);
-	row->date = sqlite3_column_int64 (stmt, 9);
-	row->flags = (guint) sqlite3_column_int64 (stmt, 10);
-	row->has_reply_headers = sqlite3_column_int (stmt, 11);
-	g_hash_table_insert (aggr->rows, &row->id, row);
+	row = cache_row (aggr, stmt);
     } else if (rc != SQLITE_DONE) {
 	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
     }

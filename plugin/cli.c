@@ -142,8 +142,16 @@ static char *
 short_date (time_t t)
 {
     g_autoptr (GDateTime) dt = t ? g_date_time_new_from_unix_utc (t) : NULL;
+    int y, m, d;
 
-    return dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("-");
+    if (dt == NULL)
+	return g_strdup ("-");
+    /* What g_date_time_format's %Y-%m-%d gives, much faster (who prints
+     * two dates per contact). */
+    g_date_time_get_ymd (dt, &y, &m, &d);
+    if (y >= 1000 && y <= 9999)
+	return g_strdup_printf ("%d-%02d-%02d", y, m, d);
+    return g_date_time_format (dt, "%Y-%m-%d");
 }
 
 static void

@@ -398,13 +398,19 @@ sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_h
 {
     _kith_stats_t before, with;
 
-    if (! stats_before (ctx, sender, date, &before, error) ||
-	! stats_before (ctx, sender, date + 1, &with, error))
+    if (! stats_before (ctx, sender, date, &before, error))
 	return FALSE;
-    *no_history = ! has_history (&before, date) && with.count[KITH_COUNT_REPLIES_FROM] == 0 &&
+    *no_history = ! has_history (&before, date) &&
 		  before.count[KITH_COUNT_SENT_DIRECT] + before.count[KITH_COUNT_SENT_GROUP] +
 			  before.count[KITH_COUNT_REPLIES_TO] ==
 		      0;
+    /* Only then does the message itself matter: computing the history
+     * once more, up to and including it, is the costly part. */
+    if (*no_history) {
+	if (! stats_before (ctx, sender, date + 1, &with, error))
+	    return FALSE;
+	*no_history = with.count[KITH_COUNT_REPLIES_FROM] == 0;
+    }
     return TRUE;
 }
 
@@ -772,7 +778,7 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 	if (status)
 	    return status;
 	g_ptr_array_set_size (added, 0);
-	if (! _kith_index_run (kith, 0, NULL, NULL, &again, added, &error))
+	if (! _kith_index_run (kith, KITH_INDEX_NO_SWEEP, NULL, NULL, &again, added, &error))
 	    return _kith_status_from_error (error, error_message);
     }
     return KITH_STATUS_SUCCESS;

@@ -24,12 +24,18 @@
  * (_kith_aggr_dependents), before and after the change.
  */
 
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kith-private.h"
 
 #define EXCLUDED_FLAGS_MASK KITH_MSG_EXCLUDED
+
+/* The SQLite page cache of an indexing run, in KiB; the environment
+ * variable KITH_INDEX_CACHE_KB overrides it (the tests use a small one
+ * to see a run that spills into the WAL before its commit). */
+#define KITH_INDEX_CACHE_KB 8192
 
 typedef struct {
     kith_t *kith;
@@ -121,9 +127,21 @@ facts_from_notmuch (notmuch_message_t *message)
     return msg;
 }
 
+/* One message of a full run whose file a reader thread parses (see
+ * "Reading beside the notmuch iteration" below). */
+typedef struct {
+    notmuch_message_t *message; /* touched by the main thread only */
+    char *filename;             /* NULL: notmuch knows no file */
+    _kith_msg_t *msg;           /* the parse, NULL if the file is unreadable */
+    GError *error;              /* why it is unreadable */
+    gboolean done;              /* under reader_t.lock */
+} job_t;
+
+/* Mine the file of MESSAGE (already parsed by a reader when JOB is not
+ * NULL) into a new message row. */
 static gboolean
 insert_message (run_t *run, notmuch_message_t *message, const char *filename,
-		gboolean excluded, gint64 *rowid, GError **error)
+		gboolean excluded, job_t *job, gint64 *rowid, GError **error)
 {
     const _kith_config_t *config = run->kith->config;
     g_autoptr (GError) parse_error = NULL;
@@ -135,7 +153,12 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
     gboolean mine;
     int i = 1;
 
-    msg = filename ? _kith_mime_parse_file (filename, &parse_error) : NULL;
+    if (job) {
+	msg = g_steal_pointer (&job->msg);
+	parse_error = g_steal_pointer (&job->error);
+    } else if (filename) {
+	msg = _kith_mime_parse_file (filename, &parse_error);
+    }
     if (msg == NULL) {
 	g_printerr ("Warning: kith: %s; using what notmuch knows of message <%s>\n",
 		    parse_error ? parse_error->message : "message has no file",
@@ -215,10 +238,10 @@ note_dependents (run_t *run, gint64 rowid, GError **error)
 
 /* Handle one message that notmuch reports as new or changed. */
 static gboolean
-index_message (run_t *run, notmuch_message_t *message, GError **error)
+index_message (run_t *run, notmuch_message_t *message, job_t *job, GError **error)
 {
     const char *message_id = notmuch_message_get_message_id (message);
-    const char *filename = notmuch_message_get_filename (message);
+    const char *filename = job ? job->filename : notmuch_message_get_filename (message);
     gboolean excluded = has_excluded_tag (run, message);
     gboolean known = FALSE;
     gint64 rowid = 0;
@@ -271,11 +294,172 @@ index_message (run_t *run, notmuch_message_t *message, GError **error)
 		return FALSE;
 	}
     }
-    if (! insert_message (run, message, filename, excluded, &rowid, error))
+    if (! insert_message (run, message, filename, excluded, job, &rowid, error))
 	return FALSE;
     if (run->added && ! run->full && ! known)
 	g_ptr_array_add (run->added, g_strdup (message_id));
     return note_dependents (run, rowid, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading beside the notmuch iteration
+ *
+ * In a full run every message's file is read and parsed, a third of the
+ * run.  Reader threads do that while the main thread walks notmuch and
+ * writes the store: the main thread hands the file name of each message
+ * to the pool in notmuch's order and takes the parses back in the same
+ * order, so the rows are written exactly as without threads.  Only the
+ * main thread calls notmuch or SQLite; the readers only call
+ * _kith_mime_parse_file. */
+
+/* How many messages may be handed out ahead of the one being written. */
+#define READ_AHEAD 256
+#define MAX_READERS 3
+
+/* Plain POSIX threads, so that helgrind and ThreadSanitizer can check
+ * them. */
+typedef struct {
+    pthread_t thread[MAX_READERS];
+    int n_threads;
+    pthread_mutex_t lock;
+    pthread_cond_t work; /* a job was queued, or stop was set */
+    pthread_cond_t done; /* a job was parsed */
+    GQueue todo;         /* of job_t*, not started yet; under lock */
+    gboolean stop;       /* under lock */
+    GQueue jobs;         /* of job_t*: handed out, not written yet, oldest first;
+			  * the main thread's */
+} reader_t;
+
+static void
+job_free (job_t *job)
+{
+    notmuch_message_destroy (job->message);
+    g_free (job->filename);
+    _kith_msg_free (job->msg);
+    g_clear_error (&job->error);
+    g_free (job);
+}
+
+static void *
+reader_main (void *data)
+{
+    reader_t *reader = data;
+
+    pthread_mutex_lock (&reader->lock);
+    for (;;) {
+	GError *error = NULL;
+	_kith_msg_t *msg = NULL;
+	job_t *job;
+
+	while (! reader->stop && g_queue_is_empty (&reader->todo))
+	    pthread_cond_wait (&reader->work, &reader->lock);
+	if (reader->stop)
+	    break;
+	job = g_queue_pop_head (&reader->todo);
+	pthread_mutex_unlock (&reader->lock);
+	if (job->filename)
+	    msg = _kith_mime_parse_file (job->filename, &error);
+	pthread_mutex_lock (&reader->lock);
+	job->msg = msg;
+	job->error = error;
+	job->done = TRUE;
+	pthread_cond_broadcast (&reader->done);
+    }
+    pthread_mutex_unlock (&reader->lock);
+    return NULL;
+}
+
+static void reader_stop (reader_t *reader);
+
+/* Start the readers: one fewer than the processors (the main thread is
+ * busy too), at most MAX_READERS.  FALSE on a single processor, or when
+ * no thread can be started: then the main thread reads the files. */
+static gboolean
+reader_start (reader_t *reader)
+{
+    int n = MIN ((int) g_get_num_processors () - 1, MAX_READERS);
+
+    memset (reader, 0, sizeof (*reader));
+    if (n < 1)
+	return FALSE;
+    pthread_mutex_init (&reader->lock, NULL);
+    pthread_cond_init (&reader->work, NULL);
+    pthread_cond_init (&reader->done, NULL);
+    g_queue_init (&reader->todo);
+    g_queue_init (&reader->jobs);
+    _kith_mime_init (); /* once, before any thread parses */
+    for (int i = 0; i < n; i++)
+	if (pthread_create (&reader->thread[reader->n_threads], NULL, reader_main, reader) == 0)
+	    reader->n_threads++;
+    if (reader->n_threads == 0) {
+	reader_stop (reader);
+	return FALSE;
+    }
+    return TRUE;
+}
+
+/* Stop the readers (the files they have not started on are dropped)
+ * and free every job not written. */
+static void
+reader_stop (reader_t *reader)
+{
+    pthread_mutex_lock (&reader->lock);
+    reader->stop = TRUE;
+    pthread_cond_broadcast (&reader->work);
+    pthread_mutex_unlock (&reader->lock);
+    for (int i = 0; i < reader->n_threads; i++)
+	pthread_join (reader->thread[i], NULL);
+    g_queue_clear (&reader->todo); /* its jobs are in jobs too */
+    g_queue_clear_full (&reader->jobs, (GDestroyNotify) job_free);
+    pthread_cond_destroy (&reader->done);
+    pthread_cond_destroy (&reader->work);
+    pthread_mutex_destroy (&reader->lock);
+}
+
+/* Hand the file of MESSAGE (which JOBS takes) to the readers. */
+static void
+reader_push (reader_t *reader, notmuch_message_t *message)
+{
+    job_t *job = g_new0 (job_t, 1);
+
+    job->message = message;
+    job->filename = g_strdup (notmuch_message_get_filename (message));
+    g_queue_push_tail (&reader->jobs, job);
+    pthread_mutex_lock (&reader->lock);
+    g_queue_push_tail (&reader->todo, job);
+    pthread_cond_signal (&reader->work);
+    pthread_mutex_unlock (&reader->lock);
+}
+
+/* Is the oldest job parsed? */
+static gboolean
+reader_head_done (reader_t *reader)
+{
+    job_t *job = g_queue_peek_head (&reader->jobs);
+    gboolean done;
+
+    if (job == NULL)
+	return FALSE;
+    pthread_mutex_lock (&reader->lock);
+    done = job->done;
+    pthread_mutex_unlock (&reader->lock);
+    return done;
+}
+
+/* Write the message of the oldest job, waiting for its parse. */
+static gboolean
+reader_write_one (reader_t *reader, run_t *run, GError **error)
+{
+    job_t *job = g_queue_pop_head (&reader->jobs);
+    gboolean ok;
+
+    pthread_mutex_lock (&reader->lock);
+    while (! job->done)
+	pthread_cond_wait (&reader->done, &reader->lock);
+    pthread_mutex_unlock (&reader->lock);
+    ok = index_message (run, job->message, job, error);
+    job_free (job);
+    return ok;
 }
 
 static gboolean
@@ -390,6 +574,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     g_autofree char *rev_string = NULL;
     g_autofree char *now_string = NULL;
     g_autoptr (GPtrArray) addresses = NULL;
+    reader_t reader;
     const char *uuid = NULL;
     unsigned long revision, done = 0;
     unsigned int total = 0, nm_count = 0;
@@ -407,7 +592,8 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 	if (! _kith_store_exec (store, "DELETE FROM recipient; DELETE FROM message; "
 				       "DELETE FROM contact; DELETE FROM contact_name; "
 				       "DELETE FROM contact_word;",
-				error))
+				error) ||
+	    ! _kith_store_drop_indexes (store, error))
 	    return FALSE;
 	query_string = g_strdup ("*");
     } else {
@@ -426,20 +612,44 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     st = notmuch_query_search_messages (query, &messages);
     if (st)
 	return nm_error (st, error, "cannot query the notmuch database");
-    for (; notmuch_messages_valid (messages); notmuch_messages_move_to_next (messages)) {
-	g_autoptr (notmuch_message_t) message = notmuch_messages_get (messages);
-	if (! index_message (run, message, error))
-	    return FALSE;
-	if (progress && (++done % 500) == 0)
-	    progress (done, total, user_data);
+    if (run->full && reader_start (&reader)) {
+	for (; notmuch_messages_valid (messages); notmuch_messages_move_to_next (messages)) {
+	    reader_push (&reader, notmuch_messages_get (messages));
+	    /* Write whatever is parsed already, and keep the window. */
+	    while (reader.jobs.length > READ_AHEAD || reader_head_done (&reader)) {
+		if (! reader_write_one (&reader, run, error)) {
+		    reader_stop (&reader);
+		    return FALSE;
+		}
+		if (progress && (++done % 500) == 0)
+		    progress (done, total, user_data);
+	    }
+	}
+	while (reader.jobs.length > 0) {
+	    if (! reader_write_one (&reader, run, error)) {
+		reader_stop (&reader);
+		return FALSE;
+	    }
+	    if (progress && (++done % 500) == 0)
+		progress (done, total, user_data);
+	}
+	reader_stop (&reader);
+    } else {
+	for (; notmuch_messages_valid (messages); notmuch_messages_move_to_next (messages)) {
+	    g_autoptr (notmuch_message_t) message = notmuch_messages_get (messages);
+	    if (! index_message (run, message, NULL, error))
+		return FALSE;
+	    if (progress && (++done % 500) == 0)
+		progress (done, total, user_data);
+	}
     }
     if (progress)
 	progress (done, total, user_data);
 
     if (run->full) {
-	if (! collect_all_addresses (run, error))
+	if (! _kith_store_create_indexes (store, error) || ! collect_all_addresses (run, error))
 	    return FALSE;
-    } else {
+    } else if (! (flags & KITH_INDEX_NO_SWEEP)) {
 	g_autoptr (notmuch_query_t) all = NULL;
 	st = notmuch_query_create_with_syntax (kith->db, "*", NOTMUCH_QUERY_SYNTAX_XAPIAN, &all);
 	if (st == NOTMUCH_STATUS_SUCCESS)
@@ -488,6 +698,15 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
     run.stats = stats;
     run.added = added;
     run.affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    /* SQLite's default page cache (2 MB) is much smaller than the
+     * store of a large mailbox; a larger one saves most re-reads. */
+    {
+	const char *env = g_getenv ("KITH_INDEX_CACHE_KB");
+	gint64 kb = env && *env ? g_ascii_strtoll (env, NULL, 10) : KITH_INDEX_CACHE_KB;
+	g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT,
+						-CLAMP (kb, 64, 1024 * 1024));
+	sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+    }
     if (sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 	int busy = sqlite3_errcode (store->db) == SQLITE_BUSY;
 	_kith_store_set_error (store, error, "cannot start writing the kith store");

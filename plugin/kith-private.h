@@ -228,6 +228,7 @@ kith_tier_t _kith_tier (const _kith_config_t *config, double score);
 typedef struct {
     sqlite3 *db;
     char *path;
+    sqlite3_stmt *write_contact; /* prepared on first use */
 } _kith_store_t;
 
 /* Open (and with CREATE, create 0600 with the current schema) the store
@@ -245,6 +246,11 @@ gboolean _kith_store_move_aside (const char *path, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_store_t, _kith_store_close)
 
 gboolean _kith_store_exec (_kith_store_t *store, const char *sql, GError **error);
+
+/* Drop the secondary indexes of the message and recipient rows before
+ * a bulk load, and make them again after it. */
+gboolean _kith_store_drop_indexes (_kith_store_t *store, GError **error);
+gboolean _kith_store_create_indexes (_kith_store_t *store, GError **error);
 sqlite3_stmt *_kith_store_prepare (_kith_store_t *store, const char *sql, GError **error);
 /* Set ERROR from the store's last SQLite error, with CONTEXT. */
 void _kith_store_set_error (_kith_store_t *store, GError **error, const char *context);
@@ -413,6 +419,13 @@ kith_status_t _kith_reopen_notmuch (kith_t *kith, char **error_message);
 /* TERM quoted for a notmuch query ("tag:" TERM): in double quotes, with
  * inner double quotes doubled.  Free with g_free. */
 char *_kith_quote_term (const char *term);
+
+/* A private flag of _kith_index_run, beside the kith_index_flags_t: do
+ * not look for messages removed from notmuch (which costs counting
+ * every message of the database).  For the run right after kith's own
+ * tagging, which removes nothing; a removal made meanwhile by someone
+ * else is found by the next run, which compares the counts again. */
+#define KITH_INDEX_NO_SWEEP (1u << 30)
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
  * messages this (incremental) run added to the store are appended to it

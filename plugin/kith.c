@@ -311,7 +311,9 @@ kith_index (kith_t *kith, unsigned int flags, kith_progress_fn progress, void *u
     if (! kith->writable || kith->store == NULL)
 	return fail (error_message, KITH_STATUS_BAD_ARGUMENT,
 		     "kith_index needs a session opened with KITH_OPEN_WRITE");
-    if (! _kith_index_run (kith, flags, progress, user_data, stats ? stats : &local, NULL, &error))
+    /* KITH_INDEX_NO_SWEEP is kith's own, not the caller's. */
+    if (! _kith_index_run (kith, flags & ~KITH_INDEX_NO_SWEEP, progress, user_data,
+			   stats ? stats : &local, NULL, &error))
 	return _kith_status_from_error (error, error_message);
     return KITH_STATUS_SUCCESS;
 }
@@ -559,20 +561,38 @@ kith_who (kith_t *kith, const kith_who_options_t *options, kith_contacts_t **out
 				     : (options->min_tier == KITH_TIER_NONE ? KITH_TIER_WEAK
 									    : options->min_tier);
 
-    stmt = _kith_store_prepare (kith->store, "SELECT address, name, " KITH_CONTACT_COLUMNS " FROM contact", &error);
+    /* Any tier above none needs a score above 0, which needs an
+     * exchange both ways and no automated sender (_kith_score): let
+     * SQLite skip the other rows, most of a large store. */
+    stmt = _kith_store_prepare (kith->store,
+				min_tier > KITH_TIER_NONE
+				    ? "SELECT address, name, " KITH_CONTACT_COLUMNS " FROM contact "
+				      "WHERE automated = 0 AND sent_direct + sent_group + replies_to > 0 "
+				      "AND received + replies_from > 0 AND last >= ?"
+				    : "SELECT address, name, " KITH_CONTACT_COLUMNS " FROM contact "
+				      "WHERE last >= ?",
+				&error);
     if (stmt == NULL)
 	return _kith_status_from_error (error, error_message);
+    sqlite3_bind_int64 (stmt, 1, options->since ? (gint64) options->since : G_MININT64);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
 	const char *address = (const char *) sqlite3_column_text (stmt, 0);
 	const char *name = (const char *) sqlite3_column_text (stmt, 1);
 	kith_contact_t *c;
+	_kith_stats_t stats;
+	double score;
 
 	if (g_hash_table_contains (kith->config->alias, address))
 	    continue; /* merged below */
+	/* Judge the row before making a contact of it. */
+	_kith_store_stats_from_row (stmt, 2, &stats);
+	score = _kith_score (&stats, now);
+	if (_kith_tier (kith->config, score) < min_tier)
+	    continue;
 	c = contact_new (address);
 	c->name = g_strdup (name);
 	g_ptr_array_add (c->addresses, g_strdup (address));
-	_kith_store_stats_from_row (stmt, 2, &c->stats);
+	c->stats = stats;
 	contact_finish (kith, c, now);
 	g_ptr_array_add (list, c);
     }

@@ -48,6 +48,29 @@
     "  PRIMARY KEY (word, address)) WITHOUT ROWID;" \
     "CREATE INDEX contact_word_address ON contact_word (address);"
 
+/* The secondary indexes of the message rows: dropped during a full run
+ * and made again after the load (sorting once is cheaper than keeping
+ * them up to date row by row). */
+#define INDEX_SQL                                                   \
+    "CREATE INDEX message_author ON message (author);"              \
+    "CREATE INDEX message_parent ON message (parent);"              \
+    "CREATE INDEX message_thread_index ON message (thread_index);"  \
+    "CREATE INDEX message_ti_parent ON message (ti_parent);"        \
+    "CREATE INDEX message_subject ON message (subject_base, date);" \
+    "CREATE INDEX message_thread ON message (thread_id);"           \
+    "CREATE INDEX recipient_message ON recipient (message);"        \
+    "CREATE INDEX recipient_address ON recipient (address);"
+
+static const char drop_index_sql[] =
+    "DROP INDEX IF EXISTS message_author;"
+    "DROP INDEX IF EXISTS message_parent;"
+    "DROP INDEX IF EXISTS message_thread_index;"
+    "DROP INDEX IF EXISTS message_ti_parent;"
+    "DROP INDEX IF EXISTS message_subject;"
+    "DROP INDEX IF EXISTS message_thread;"
+    "DROP INDEX IF EXISTS recipient_message;"
+    "DROP INDEX IF EXISTS recipient_address;";
+
 static const char schema_sql[] =
     "PRAGMA application_id = 1802073192;"
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -66,19 +89,11 @@ static const char schema_sql[] =
     "  thread_index TEXT,"
     "  ti_parent TEXT,"
     "  flags INTEGER NOT NULL);"
-    "CREATE INDEX message_author ON message (author);"
-    "CREATE INDEX message_parent ON message (parent);"
-    "CREATE INDEX message_thread_index ON message (thread_index);"
-    "CREATE INDEX message_ti_parent ON message (ti_parent);"
-    "CREATE INDEX message_subject ON message (subject_base, date);"
-    "CREATE INDEX message_thread ON message (thread_id);"
     "CREATE TABLE recipient ("
     "  message INTEGER NOT NULL,"
     "  address TEXT NOT NULL,"
     "  name TEXT,"
     "  kind INTEGER NOT NULL);"
-    "CREATE INDEX recipient_message ON recipient (message);"
-    "CREATE INDEX recipient_address ON recipient (address);"
     "CREATE TABLE contact ("
     "  address TEXT PRIMARY KEY,"
     "  name TEXT,"
@@ -95,7 +110,7 @@ static const char schema_sql[] =
     ") WITHOUT ROWID;"
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
-    "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL
+    "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL INDEX_SQL
     "PRAGMA user_version = 2;";
 
 void
@@ -169,11 +184,24 @@ _kith_store_set_meta (_kith_store_t *store, const char *key, const char *value,
     return TRUE;
 }
 
+gboolean
+_kith_store_drop_indexes (_kith_store_t *store, GError **error)
+{
+    return _kith_store_exec (store, drop_index_sql, error);
+}
+
+gboolean
+_kith_store_create_indexes (_kith_store_t *store, GError **error)
+{
+    return _kith_store_exec (store, INDEX_SQL, error);
+}
+
 void
 _kith_store_close (_kith_store_t *store)
 {
     if (store == NULL)
 	return;
+    sqlite3_finalize (store->write_contact);
     if (store->db)
 	sqlite3_close_v2 (store->db);
     g_free (store->path);
@@ -425,15 +453,18 @@ gboolean
 _kith_store_write_contact (_kith_store_t *store, const char *address, const char *name,
 			   const _kith_stats_t *s, GError **error)
 {
-    g_autoptr (sqlite3_stmt) stmt = NULL;
-    g_autofree char *sql = g_strdup_printf (
-	"INSERT OR REPLACE INTO contact (address, name, %s) VALUES "
-	"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", KITH_CONTACT_COLUMNS);
-    int i = 1;
+    sqlite3_stmt *stmt = store->write_contact;
+    int i = 1, rc;
 
-    stmt = _kith_store_prepare (store, sql, error);
-    if (stmt == NULL)
-	return FALSE;
+    if (stmt == NULL) {
+	stmt = store->write_contact = _kith_store_prepare (
+	    store,
+	    "INSERT OR REPLACE INTO contact (address, name, " KITH_CONTACT_COLUMNS
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    error);
+	if (stmt == NULL)
+	    return FALSE;
+    }
     sqlite3_bind_text (stmt, i++, address, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, i++, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, i++, s->count[KITH_COUNT_SENT_DIRECT]);
@@ -454,7 +485,10 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
     sqlite3_bind_int64 (stmt, i++, s->latency_me);
     sqlite3_bind_int (stmt, i++, s->i_wrote_first);
     sqlite3_bind_int (stmt, i++, s->automated);
-    if (sqlite3_step (stmt) != SQLITE_DONE) {
+    rc = sqlite3_step (stmt);
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_DONE) {
 	_kith_store_set_error (store, error, "cannot write the kith store");
 	return FALSE;
     }

@@ -369,6 +369,10 @@ notmuch config set kith.store
 # commit, as the finished run leaves it): never anything in between.
 GEN=$TMP/gen
 "$TESTS_DIR/gen-mailbox" --seed 40 --messages 3000 "$GEN" >/dev/null
+# A page cache smaller than this store, so that the rebuild writes into
+# the WAL before it commits (with kith's usual 8 MB it all stays in
+# memory until the commit) and a kill can hit it while it writes.
+export KITH_INDEX_CACHE_KB=256
 export NOTMUCH_CONFIG=$GEN/notmuch-config
 BIG=$GEN/mail/.notmuch/kith.db
 notmuch_new

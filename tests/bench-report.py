@@ -157,12 +157,15 @@ ROWS = [
     ("hook", "notmuch kith hook (after the batch)",
      "notmuch new --no-hooks (adding 100 messages)", 0.2, None),
     ("who", "notmuch kith who", "notmuch-addrlookup PREFIX", 1.0, None),
+    # only when the notmuch-kith under test has the verb
+    ("complete", "notmuch kith complete PREFIX", "notmuch-addrlookup PREFIX", 1.0, None),
 ]
 # reference only (tool "ref"): notmuch new with kith's hook against the
 # same notmuch new --no-hooks (both adding the batch); the hook with no
 # new mail (its fixed cost)
 TOTAL = ("hook-total", "notmuch new with kith's hook (adding 100 messages)")
 IDLE = ("hook-idle", "notmuch kith hook (no new mail)")
+WALK = ("walk", "tests/bench-notmuch-walk.c (notmuch alone)")
 
 
 def fmt_s(x):
@@ -257,11 +260,20 @@ def main():
             if rt is not None:
                 target += ", RSS ≤ %g %s" % (rt, verdict(rr, rt))
             label = row
-            if row == "who" and "prefix-%d" % size in info:
+            if row in ("who", "complete") and "prefix-%d" % size in info:
                 label += " (`%s`)" % info["prefix-%d" % size]
             w("| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s | **%s** | %s |" % (
                 shown, label, fmt_s(kw), fmt_s(pw), fmt_ratio(rw), fmt_s(kc), fmt_s(pc),
                 fmt_ratio(rc), fmt_mb(kr), fmt_mb(pr), fmt_ratio(rr), target))
+        if (size, WALK[0], "ref") in data:
+            ww, pw = med(size, WALK[0], "ref", 0), med(size, "rebuild", "peer", 0)
+            wc, pc = med(size, WALK[0], "ref", 1), med(size, "rebuild", "peer", 1)
+            wr, pr = med(size, WALK[0], "ref", 2), med(size, "rebuild", "peer", 2)
+            w("| %s | notmuch walk | %s | %s | %s | %s | %s | %s | %s | %s | %s | "
+              "reference: notmuch alone, the floor of the rebuild |" % (
+                  shown, fmt_s(ww), fmt_s(pw), fmt_ratio(ratio(ww, pw)), fmt_s(wc),
+                  fmt_s(pc), fmt_ratio(ratio(wc, pc)), fmt_mb(wr), fmt_mb(pr),
+                  fmt_ratio(ratio(wr, pr))))
         if (size, IDLE[0], "ref") in data:
             iw, pw = med(size, IDLE[0], "ref", 0), med(size, "hook", "peer", 0)
             ic, pc = med(size, IDLE[0], "ref", 1), med(size, "hook", "peer", 1)
@@ -286,6 +298,9 @@ def main():
         w("The who row is missing: notmuch-addrlookup is not installed "
           "(apt-get install notmuch-addrlookup, or BENCH_INSTALL=1).")
         w("")
+    if info.get("complete") == "missing":
+        w("The complete row is missing: this notmuch-kith has no `complete` verb.")
+        w("")
     if info.get("time", "").startswith("bash"):
         w("No peak memory: /usr/bin/time (GNU time) is not installed "
           "(apt-get install time, or BENCH_INSTALL=1).")
@@ -300,7 +315,12 @@ def main():
         w("")
 
     w("Commands: " + "; ".join(
-        "**%s**: kith = `%s`, peer = `%s`" % (r, kc, pc) for r, kc, pc, _w, _r in ROWS)
+        "**%s**: kith = `%s`, peer = `%s`" % (r, kc, pc) for r, kc, pc, _w, _r in ROWS
+        if any((s, r, "kith") in data for s in sizes))
+      + ("; **notmuch walk**: `tests/bench-notmuch-walk.c`, which walks notmuch asking "
+         "every message only for what kith's indexer asks (id, thread, file name, date, "
+         "tags), against the same `notmuch address`"
+         if any((s, WALK[0], "ref") in data for s in sizes) else "")
       + "; **hook, no new mail**: `notmuch kith hook` on the state before the batch, "
       "against the same `notmuch new --no-hooks`"
       + "; **new + hook**: `notmuch new` with kith's hook installed (adding 100 messages) "
@@ -316,7 +336,7 @@ def main():
                 w("| %s | %s | %s | %s |" % (
                     info.get("messages-%d" % size) or size, row,
                     spread(size, row, "kith"), spread(size, row, "peer")))
-        for row in (IDLE[0], TOTAL[0]):
+        for row in (WALK[0], IDLE[0], TOTAL[0]):
             if (size, row, "ref") in data:
                 w("| %s | %s | %s | |" % (info.get("messages-%d" % size) or size, row,
                                           spread(size, row, "ref")))

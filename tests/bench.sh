@@ -17,6 +17,13 @@
 #            (install-hook) doing both, and notmuch kith hook with no new
 #            mail at all (its fixed cost)
 #   who      notmuch kith who vs notmuch-addrlookup PREFIX
+#   complete notmuch kith complete PREFIX vs notmuch-addrlookup PREFIX,
+#            only if the notmuch-kith under test has that verb
+#   walk     for reference, beside the rebuild: tests/bench-notmuch-walk.c
+#            (built with cc), which only walks notmuch asking each message
+#            for what kith's indexer asks (id, thread, file name, date,
+#            tags): the floor of any indexer reading notmuch message by
+#            message
 # Wall time (s), CPU time (user + sys, s) and peak RSS (MB) come from
 # /usr/bin/time -f '%e %U %S %M' (wall from bash's EPOCHREALTIME, finer);
 # without /usr/bin/time, bash's `time` gives the times and RSS is "n/a".
@@ -158,6 +165,23 @@ KITH_SUM=$(sha256sum "$WORK/bin/notmuch-kith" | cut -c1-12)
 KITH_REV=$(git -C "$SRC_DIR" describe --always --dirty 2>/dev/null || echo '?')
 export PATH="$WORK/bin:$PATH"
 
+# The notmuch part of a rebuild alone (tests/bench-notmuch-walk.c), timed
+# beside it as a floor.
+WALK=""
+if ${CC:-cc} -O2 -o "$WORK/bin/notmuch-walk" "$TESTS_DIR/bench-notmuch-walk.c" -lnotmuch \
+    >"$WORK/walk.log" 2>&1; then
+    WALK="$WORK/bin/notmuch-walk"
+else
+    say "cannot build tests/bench-notmuch-walk.c (needs cc and libnotmuch-dev): no notmuch walk row"
+fi
+
+if notmuch-kith complete --help >/dev/null 2>&1; then
+    HAVE_COMPLETE=1
+else
+    HAVE_COMPLETE=0
+    say "notmuch-kith has no complete verb: skipping the complete row"
+fi
+
 GENSUM=$(sha256sum "$TESTS_DIR/gen-mailbox" | cut -c1-12)
 NOTMUCH_VERSION=$(notmuch --version 2>/dev/null | sed 's/^notmuch //')
 RAW="$WORK/raw.tsv"
@@ -264,6 +288,7 @@ bench_rebuild () {
 	measure "$size" rebuild kith "$i" notmuch kith index --rebuild --quiet
 	measure "$size" rebuild peer "$i" notmuch address --output=sender --output=recipients \
 	    --output=count --deduplicate=address '*'
+	[ -n "$WALK" ] && measure "$size" walk ref "$i" "$WALK"
     done
 }
 
@@ -325,6 +350,14 @@ bench_who () {
 	measure "$size" who kith "$i" notmuch kith who
 	measure "$size" who peer "$i" "$ADDRLOOKUP" "$prefix"
     done
+    # completion, if this notmuch-kith has the verb
+    if [ "$HAVE_COMPLETE" = 1 ]; then
+	say "[$size] complete: notmuch kith complete '$prefix' vs notmuch-addrlookup '$prefix'"
+	for i in $(seq "$REPEAT"); do
+	    measure "$size" complete kith "$i" notmuch kith complete "$prefix"
+	    measure "$size" complete peer "$i" "$ADDRLOOKUP" "$prefix"
+	done
+    fi
 }
 
 # ------------------------------------------------------------------
@@ -340,6 +373,7 @@ report () {
 	echo "notmuch	$NOTMUCH_VERSION"
 	echo "kith	$("$WORK/bin/notmuch-kith" --version 2>/dev/null | head -n 1), checkout $KITH_REV, binary sha256 $KITH_SUM"
 	echo "addrlookup	$([ -n "$ADDRLOOKUP" ] && dpkg-query -W -f='${Version}' notmuch-addrlookup 2>/dev/null || echo missing)"
+	[ "$HAVE_COMPLETE" = 1 ] || echo "complete	missing"
 	echo "time	${TIME_BIN:-bash time (no RSS)}"
 	echo "load	$LOAD_BEFORE (before), $(cut -d' ' -f1-3 /proc/loadavg) (after)"
 	echo "repeat	$REPEAT"

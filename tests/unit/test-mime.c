@@ -910,6 +910,174 @@ test_file_errors (void)
     g_rmdir (dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* The header splitter against GMime
+ *
+ * mime.c splits the header block itself and gives GMime only the raw
+ * values.  Random blocks made of the headers kith reads (repeated,
+ * empty, folded, CRLF, encoded words, 8-bit and NUL bytes, no final
+ * newline) must give what a GMimeMessage built from the same block
+ * gives: the first From mailbox, the To/Cc/Bcc mailboxes of every
+ * field together, the last Subject and Date, List-Id present or not. */
+
+/* Runs of ASCII white space and control characters as one space,
+ * trimmed, valid UTF-8; NULL if nothing is left.  (The test lines hold
+ * no other white space.) */
+static char *
+squeeze (const char *text)
+{
+    g_autofree char *valid = NULL;
+    GString *out;
+    gboolean space = FALSE;
+
+    if (text == NULL)
+	return NULL;
+    valid = g_utf8_make_valid (text, -1);
+    out = g_string_new (NULL);
+    for (const char *p = valid; *p; p++) {
+	if ((guchar) *p <= ' ' || *p == 0x7f) {
+	    space = TRUE;
+	    continue;
+	}
+	if (space && out->len)
+	    g_string_append_c (out, ' ');
+	space = FALSE;
+	g_string_append_c (out, *p);
+    }
+    if (out->len == 0) {
+	g_string_free (out, TRUE);
+	return NULL;
+    }
+    return g_string_free (out, FALSE);
+}
+
+static void
+gmime_mailboxes (InternetAddressList *list, GPtrArray *out, int depth)
+{
+    for (int i = 0; list && depth < 8 && i < internet_address_list_length (list); i++) {
+	InternetAddress *ia = internet_address_list_get_address (list, i);
+
+	if (INTERNET_ADDRESS_IS_GROUP (ia))
+	    gmime_mailboxes (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)),
+			     out, depth + 1);
+	else if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+	    g_ptr_array_add (out, ia);
+    }
+}
+
+static void
+test_parse_as_gmime (void)
+{
+    static const char *const lines[] = {
+	"From: Ann Example <ann@x.example>",
+	"From: =?utf-8?q?B=C3=A9a?= <bea@x.example>",
+	"FROM : upper@x.example",
+	"From:",
+	"From: \"Doe, John\" <john@x.example>, jane@x.example",
+	"To: a@x.example, b@x.example",
+	"To: grp: c@x.example, d@x.example;",
+	"To:",
+	"Cc: <bad@@x>, good@x.example",
+	"Cc: =?iso-8859-1?q?J=FCrgen?= <j@x.example>",
+	"Bcc: hidden@x.example",
+	"tO: A@X.example",
+	"Subject: hello",
+	"Subject:",
+	"Subject: =?utf-8?b?w6TDtsO8?= tail",
+	"Subject: caf\xe9 latin1",
+	"Subject: Re: again",
+	"Date: Wed, 02 Jan 2019 10:00:00 +0000",
+	"Date: garbage",
+	"Date: Tue, 8 Dec 2020 08:08:03 +0100",
+	"List-Id: <l.x.example>",
+	"List-ID:",
+	" continued",
+	"\tcontinued@x.example",
+	" ",
+	"Sender: s@x.example",
+	"Message-Id: <m@x>",
+    };
+    GRand *rand = g_rand_new_with_seed (4);
+
+    for (int n = 0; n < 3000; n++) {
+	g_autoptr (GString) block = g_string_new (NULL);
+	g_autoptr (GMimeStream) stream = NULL;
+	g_autoptr (GMimeParser) parser = NULL;
+	g_autoptr (GMimeMessage) message = NULL;
+	g_autoptr (_kith_msg_t) msg = NULL;
+	g_autoptr (GPtrArray) from = g_ptr_array_new ();
+	g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+	g_autofree char *subject = NULL;
+	g_autofree char *from_address = NULL;
+	int count = g_rand_int_range (rand, 1, 12);
+	const char *eol = g_rand_boolean (rand) ? "\n" : "\r\n";
+	GDateTime *date;
+
+	for (int i = 0; i < count; i++) {
+	    const char *line = lines[g_rand_int_range (rand, 0, G_N_ELEMENTS (lines))];
+
+	    if (block->len == 0 && (line[0] == ' ' || line[0] == '\t'))
+		continue;
+	    g_string_append (block, line);
+	    if (g_rand_int_range (rand, 0, 20) == 0)
+		g_string_append_len (block, "x\0y", 3);
+	    if (i < count - 1 || g_rand_boolean (rand))
+		g_string_append (block, eol);
+	}
+	msg = _kith_mime_parse_headers (block->str, block->len);
+	if (block->len == 0)
+	    continue;
+
+	stream = g_mime_stream_mem_new_with_buffer (block->str, block->len);
+	parser = g_mime_parser_new_with_stream (stream);
+	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+	message = g_mime_parser_construct_message (parser, NULL);
+	g_assert_nonnull (message);
+
+	gmime_mailboxes (g_mime_message_get_from (message), from, 0);
+	from_address = from->len ? _kith_address_normalise (
+				       internet_address_mailbox_get_addr (from->pdata[0]))
+				 : NULL;
+	if (from_address == NULL) {
+	    g_assert_null (msg->from);
+	} else {
+	    g_autofree char *name = squeeze (internet_address_get_name (from->pdata[0]));
+	    g_assert_nonnull (msg->from);
+	    g_assert_cmpstr (msg->from->address, ==, from_address);
+	    g_assert_cmpstr (msg->from->name, ==, name);
+	}
+
+	for (int kind = KITH_RCPT_TO; kind <= KITH_RCPT_BCC; kind++) {
+	    g_autoptr (GPtrArray) boxes = g_ptr_array_new ();
+	    gmime_mailboxes (kind == KITH_RCPT_TO   ? g_mime_message_get_to (message)
+			     : kind == KITH_RCPT_CC ? g_mime_message_get_cc (message)
+						    : g_mime_message_get_bcc (message),
+			     boxes, 0);
+	    for (guint i = 0; i < boxes->len; i++) {
+		char *address = _kith_address_normalise (internet_address_mailbox_get_addr (boxes->pdata[i]));
+		if (address == NULL || g_hash_table_contains (seen, address)) {
+		    g_free (address);
+		    continue;
+		}
+		g_hash_table_add (seen, address);
+		g_ptr_array_add (rcpts, address);
+	    }
+	}
+	g_assert_cmpuint (msg->rcpts->len, ==, rcpts->len);
+	for (guint i = 0; i < rcpts->len; i++)
+	    g_assert_cmpstr (rcpt (msg, i)->address, ==, rcpts->pdata[i]);
+
+	subject = squeeze (g_mime_message_get_subject (message));
+	g_assert_cmpstr (msg->subject, ==, subject);
+	date = g_mime_message_get_date (message);
+	g_assert_cmpint (msg->date, ==, date ? g_date_time_to_unix (date) : 0);
+	g_assert_cmpint (! ! (msg->flags & KITH_MSG_LIST_ID), ==,
+			 g_mime_object_get_header (GMIME_OBJECT (message), "List-Id") != NULL);
+    }
+    g_rand_free (rand);
+}
+
 /* Found by fuzzing: the third copy of an address was compared with the
  * freed second one (use after free under ASan). */
 static void
@@ -948,6 +1116,7 @@ main (int argc, char **argv)
     g_test_add_func ("/mime/parse/thread-index", test_parse_thread_index);
     g_test_add_func ("/mime/parse/hostile", test_parse_hostile);
     g_test_add_func ("/mime/parse/same-address-thrice", test_parse_same_address_thrice);
+    g_test_add_func ("/mime/parse/as-gmime", test_parse_as_gmime);
     g_test_add_func ("/mime/file/header-only", test_file_header_only);
     g_test_add_func ("/mime/file/chunk-boundary", test_file_chunk_boundary);
     g_test_add_func ("/mime/file/big-header", test_file_big_header);
