@@ -570,6 +570,8 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     g_autofree char *stored_uuid = _kith_store_get_meta (store, "notmuch_uuid");
     g_autofree char *stored_rev = _kith_store_get_meta (store, "revision");
     g_autofree char *stored_fp = _kith_store_get_meta (store, "fingerprint");
+    g_autofree char *counted = _kith_store_get_meta (store, KITH_META_COUNTED_STATE);
+    g_autofree char *state = NULL;
     g_autofree char *query_string = NULL;
     g_autofree char *rev_string = NULL;
     g_autofree char *now_string = NULL;
@@ -584,6 +586,8 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     gpointer key;
 
     revision = notmuch_database_get_revision (kith->db, &uuid);
+    if (kith->notmuch_state)
+	state = g_strdup_printf ("%lu %s", revision, kith->notmuch_state);
     run->full = (flags & KITH_INDEX_REBUILD) || stored_rev == NULL ||
 		g_strcmp0 (stored_uuid, uuid) != 0 ||
 		g_strcmp0 (stored_fp, kith->config->fingerprint) != 0;
@@ -649,7 +653,11 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     if (run->full) {
 	if (! _kith_store_create_indexes (store, error) || ! collect_all_addresses (run, error))
 	    return FALSE;
-    } else if (! (flags & KITH_INDEX_NO_SWEEP)) {
+    } else if (! (flags & KITH_INDEX_NO_SWEEP) &&
+	       ! (state && g_strcmp0 (state, counted) == 0 &&
+		  strtoul (stored_rev, NULL, 10) == revision)) {
+	/* Counting every message costs a pass over the whole database:
+	 * skip it while notmuch is still in the state last counted. */
 	g_autoptr (notmuch_query_t) all = NULL;
 	st = notmuch_query_create_with_syntax (kith->db, "*", NOTMUCH_QUERY_SYNTAX_XAPIAN, &all);
 	if (st == NOTMUCH_STATUS_SUCCESS)
@@ -675,6 +683,11 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 
     rev_string = g_strdup_printf ("%lu", revision);
     now_string = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+    /* The store now holds exactly the messages of this state (unless
+     * the removals were not looked for). */
+    if (! (flags & KITH_INDEX_NO_SWEEP) &&
+	! _kith_store_set_meta (store, KITH_META_COUNTED_STATE, state ? state : "", error))
+	return FALSE;
     if (! _kith_store_set_meta (store, "notmuch_uuid", uuid ? uuid : "", error) ||
 	! _kith_store_set_meta (store, "revision", rev_string, error) ||
 	! _kith_store_set_meta (store, "fingerprint", kith->config->fingerprint, error) ||

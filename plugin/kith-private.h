@@ -405,6 +405,9 @@ struct _kith {
     char *config_path;
     char *profile;
     gboolean writable;
+    /* The committed state of the notmuch database as read just before
+     * db was opened (see _kith_read_notmuch_state), or NULL. */
+    char *notmuch_state;
 };
 
 /* Open the notmuch database read-write for tagging, waiting for another
@@ -416,6 +419,13 @@ kith_status_t _kith_open_notmuch_rw (kith_t *kith, notmuch_database_t **db,
  * what was written since it was opened. */
 kith_status_t _kith_reopen_notmuch (kith_t *kith, char **error_message);
 
+/* A digest of Xapian's version file (iamglass) of DB's database, which
+ * Xapian rewrites on every commit: two equal digests mean that nothing
+ * was written to the notmuch database in between (no message added,
+ * retagged or removed).  NULL when there is no such file (another
+ * Xapian backend): then states cannot be told apart. */
+char *_kith_read_notmuch_state (notmuch_database_t *db);
+
 /* TERM quoted for a notmuch query ("tag:" TERM): in double quotes, with
  * inner double quotes doubled.  Free with g_free. */
 char *_kith_quote_term (const char *term);
@@ -426,6 +436,12 @@ char *_kith_quote_term (const char *term);
  * tagging, which removes nothing; a removal made meanwhile by someone
  * else is found by the next run, which compares the counts again. */
 #define KITH_INDEX_NO_SWEEP (1u << 30)
+
+/* The meta key of the store that names the last notmuch state whose
+ * messages were counted (or rebuilt) and found all in the store: while
+ * notmuch stays in that state, nothing can have been removed and the
+ * count is skipped.  Its value is "REVISION DIGEST". */
+#define KITH_META_COUNTED_STATE "counted_state"
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
  * messages this (incremental) run added to the store are appended to it

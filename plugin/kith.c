@@ -145,6 +145,26 @@ wait_for_write_lock (notmuch_database_t *db, int timeout, char **error_message)
     return KITH_STATUS_SUCCESS;
 }
 
+char *
+_kith_read_notmuch_state (notmuch_database_t *db)
+{
+    const char *path = notmuch_config_get (db, NOTMUCH_CONFIG_DATABASE_PATH);
+    /* Where notmuch looks for the Xapian directory, in its order. */
+    const char *const candidates[] = { "xapian/iamglass", ".notmuch/xapian/iamglass" };
+
+    if (path == NULL)
+	path = notmuch_database_get_path (db);
+    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
+	g_autofree char *file = g_build_filename (path, candidates[i], NULL);
+	g_autofree char *contents = NULL;
+	gsize length = 0;
+
+	if (g_file_get_contents (file, &contents, &length, NULL))
+	    return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+    }
+    return NULL;
+}
+
 static char *
 default_store_path (notmuch_database_t *db)
 {
@@ -192,6 +212,8 @@ kith_open (const char *config_path, const char *profile, unsigned int flags,
 	status = wait_for_write_lock (kith->db, kith->config->lock_timeout, error_message);
 	if (status)
 	    goto FAIL;
+	/* Before opening: a commit in between makes it look older, never newer. */
+	kith->notmuch_state = _kith_read_notmuch_state (kith->db);
 	notmuch_database_destroy (kith->db);
 	kith->db = NULL;
 	status = open_notmuch (config_path, profile, NOTMUCH_DATABASE_MODE_READ_ONLY, 0,
@@ -251,8 +273,11 @@ _kith_open_notmuch_rw (kith_t *kith, notmuch_database_t **db, char **error_messa
 kith_status_t
 _kith_reopen_notmuch (kith_t *kith, char **error_message)
 {
-    if (kith->db)
+    g_clear_pointer (&kith->notmuch_state, g_free);
+    if (kith->db) {
+	kith->notmuch_state = _kith_read_notmuch_state (kith->db);
 	notmuch_database_destroy (kith->db);
+    }
     kith->db = NULL;
     return open_notmuch (kith->config_path, kith->profile, NOTMUCH_DATABASE_MODE_READ_ONLY, 0,
 			 &kith->db, error_message);
@@ -281,6 +306,7 @@ kith_destroy (kith_t *kith)
     if (kith->db)
 	notmuch_database_destroy (kith->db);
     _kith_config_free (kith->config);
+    g_free (kith->notmuch_state);
     g_free (kith->store_path);
     g_free (kith->config_path);
     g_free (kith->profile);

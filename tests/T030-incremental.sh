@@ -345,6 +345,25 @@ test_expect_equal "$(notmuch search --output=threads id:merge-a@test.example | s
     "$(grep -o '"thread": "[^"]*"' "$TMP/show.json" | cut -d'"' -f4)"
 
 # ---------------------------------------------------------------------
+# Batch 9: one message removed and nothing else, right after runs that
+# found notmuch unchanged (and so skipped counting its messages).  The
+# message is alone in its thread: notmuch leaves no ghost behind, and its
+# revision (lastmod) does not move.
+add_message folder=lone from="Lee Lone <lee@lone.example>" to="$ME_ROBIN" subject="Alone" \
+    date=2024-03-01 id=lone9@test.example >/dev/null
+notmuch_new
+kith index --format=json >"$TMP/inc.json" 2>"$TMP/err"
+kith index --format=json >"$TMP/inc.json" 2>"$TMP/err"
+notmuch search --output=files id:lone9@test.example >"$TMP/gone9"
+before=$(total)
+xargs -d '\n' rm -f <"$TMP/gone9"
+notmuch_new
+index_both
+
+test_begin "batch 9 (one removal alone, after unchanged runs): noticed, store equals a rebuild"
+test_expect_equal "1 false 1 same" "$(( before - $(total) )) $(stats rebuilt removed) $(same_dumps)"
+
+# ---------------------------------------------------------------------
 test_begin "no index run or dump failed"
 test_expect_equal "" "$(cat "$TMP/errors")"
 
