@@ -423,7 +423,8 @@ kith_status_t _kith_reopen_notmuch (kith_t *kith, char **error_message);
  * Xapian rewrites on every commit: two equal digests mean that nothing
  * was written to the notmuch database in between (no message added,
  * retagged or removed).  NULL when there is no such file (another
- * Xapian backend): then states cannot be told apart. */
+ * Xapian backend) or it does not carry DB's UUID: then states cannot
+ * be told apart. */
 char *_kith_read_notmuch_state (notmuch_database_t *db);
 
 /* TERM quoted for a notmuch query ("tag:" TERM): in double quotes, with

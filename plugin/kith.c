@@ -152,15 +152,35 @@ _kith_read_notmuch_state (notmuch_database_t *db)
     /* Where notmuch looks for the Xapian directory, in its order. */
     const char *const candidates[] = { "xapian/iamglass", ".notmuch/xapian/iamglass" };
 
+    const char *uuid = NULL;
+    g_autoptr (GString) want = g_string_new (NULL);
+
     if (path == NULL)
 	path = notmuch_database_get_path (db);
+    notmuch_database_get_revision (db, &uuid);
+    for (const char *p = uuid; p && *p; p++)
+	if (*p != '-')
+	    g_string_append_c (want, g_ascii_tolower (*p));
+    if (want->len != 32)
+	return NULL;
     for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
 	g_autofree char *file = g_build_filename (path, candidates[i], NULL);
 	g_autofree char *contents = NULL;
+	g_autofree char *found = NULL;
 	gsize length = 0;
 
-	if (g_file_get_contents (file, &contents, &length, NULL))
-	    return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+	if (! g_file_get_contents (file, &contents, &length, NULL))
+	    continue;
+	/* The file must be this database's: after the 14 bytes of magic
+	 * and 2 of format version come the 16 bytes of its UUID. */
+	if (length < 32)
+	    return NULL;
+	found = g_malloc (33);
+	for (int k = 0; k < 16; k++)
+	    g_snprintf (found + 2 * k, 3, "%02x", (guchar) contents[16 + k]);
+	if (strcmp (found, want->str) != 0)
+	    return NULL;
+	return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
     }
     return NULL;
 }
