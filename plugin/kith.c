@@ -148,7 +148,10 @@ wait_for_write_lock (notmuch_database_t *db, int timeout, char **error_message)
 char *
 _kith_read_notmuch_state (notmuch_database_t *db)
 {
-    const char *path = notmuch_config_get (db, NOTMUCH_CONFIG_DATABASE_PATH);
+    /* notmuch opens the database NOTMUCH_DATABASE names before the one
+     * of database.path, but reports database.path if the file has one. */
+    const char *env = g_getenv ("NOTMUCH_DATABASE");
+    const char *path = env && *env ? env : notmuch_config_get (db, NOTMUCH_CONFIG_DATABASE_PATH);
     /* Where notmuch looks for the Xapian directory, in its order. */
     const char *const candidates[] = { "xapian/iamglass", ".notmuch/xapian/iamglass" };
 
