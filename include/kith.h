@@ -274,7 +274,8 @@ typedef struct {
     unsigned long retagged;
     /** Messages removed from the store because notmuch no longer has them. */
     unsigned long removed;
-    /** Messages whose file could not be read (warned about, kept as broken). */
+    /** Messages whose file could not be read or names no author kith can
+     *  read (each warned about once, kept as broken). */
     unsigned long broken;
     /** Contacts whose counts were recomputed. */
     unsigned long contacts_updated;

@@ -445,7 +445,8 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
     if ((flags & (KITH_MSG_MINE | KITH_MSG_EXCLUDED)) || j->sender == NULL)
 	return NULL;
 
-    if (filename && *filename) {
+    /* A broken message was warned about when it was indexed. */
+    if (filename && *filename && ! (flags & KITH_MSG_BROKEN)) {
 	req = _kith_rules_match_file (ctx->rules, filename, &rules_error);
 	if (rules_error)
 	    g_printerr ("Warning: kith: %s; judging message <%s> by its headers only\n",

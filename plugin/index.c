@@ -92,6 +92,21 @@ has_excluded_tag (run_t *run, notmuch_message_t *message)
     return FALSE;
 }
 
+/* The author as notmuch stored it, or NULL. */
+static _kith_addr_t *
+from_notmuch (notmuch_message_t *message)
+{
+    const char *from = notmuch_message_get_header (message, "from");
+    g_autofree char *headers = NULL;
+    g_autoptr (_kith_msg_t) parsed = NULL;
+
+    if (from == NULL || *from == '\0')
+	return NULL;
+    headers = g_strdup_printf ("From: %s\n\n", from);
+    parsed = _kith_mime_parse_headers (headers, strlen (headers));
+    return parsed ? g_steal_pointer (&parsed->from) : NULL;
+}
+
 /* When the file cannot be read, fall back on what notmuch keeps in its
  * own database (From and Subject), so that the message still counts as
  * mine or theirs. */
@@ -99,20 +114,11 @@ static _kith_msg_t *
 facts_from_notmuch (notmuch_message_t *message)
 {
     _kith_msg_t *msg = g_new0 (_kith_msg_t, 1);
-    const char *from = notmuch_message_get_header (message, "from");
     const char *subject = notmuch_message_get_header (message, "subject");
 
     msg->rcpts = g_ptr_array_new ();
     msg->references = g_ptr_array_new_with_free_func (g_free);
-    if (from && *from) {
-	g_autofree char *headers = g_strdup_printf ("From: %s\n\n", from);
-	_kith_msg_t *parsed = _kith_mime_parse_headers (headers, strlen (headers));
-	if (parsed) {
-	    msg->from = parsed->from;
-	    parsed->from = NULL;
-	    _kith_msg_free (parsed);
-	}
-    }
+    msg->from = from_notmuch (message);
     if (subject) {
 	msg->subject = g_utf8_make_valid (subject, -1);
 	msg->subject_base = _kith_subject_base (msg->subject);
@@ -121,9 +127,11 @@ facts_from_notmuch (notmuch_message_t *message)
     return msg;
 }
 
+/* Mine MESSAGE into a new row.  A bad message is warned about unless
+ * QUIET (it was bad already when its file was last read). */
 static gboolean
 insert_message (run_t *run, notmuch_message_t *message, const char *filename,
-		gboolean excluded, gint64 *rowid, GError **error)
+		gboolean excluded, gboolean quiet, gint64 *rowid, GError **error)
 {
     const _kith_config_t *config = run->kith->config;
     g_autoptr (GError) parse_error = NULL;
@@ -137,10 +145,25 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 
     msg = filename ? _kith_mime_parse_file (filename, &parse_error) : NULL;
     if (msg == NULL) {
-	g_printerr ("Warning: kith: %s; using what notmuch knows of message <%s>\n",
-		    parse_error ? parse_error->message : "message has no file",
-		    notmuch_message_get_message_id (message));
+	if (! quiet) {
+	    g_printerr ("Warning: kith: %s; using what notmuch knows of message <%s>\n",
+			parse_error ? parse_error->message : "message has no file",
+			notmuch_message_get_message_id (message));
+	    run->stats->broken++;
+	}
 	msg = facts_from_notmuch (message);
+    } else if (msg->from == NULL && quiet) {
+	msg->from = from_notmuch (message);
+	msg->flags |= KITH_MSG_BROKEN;
+    } else if (msg->from == NULL) {
+	/* A bad message too (one warning each): no author kith can
+	 * read, so it counts for nobody, unless notmuch knows one. */
+	g_autofree char *display = g_filename_display_name (filename);
+	g_printerr ("Warning: kith: '%s' has no From address kith can read; using what notmuch "
+		    "knows of message <%s>\n",
+		    display, notmuch_message_get_message_id (message));
+	msg->from = from_notmuch (message);
+	msg->flags |= KITH_MSG_BROKEN;
 	run->stats->broken++;
     }
     mine = msg->from && _kith_config_is_me (config, msg->from->address);
@@ -220,7 +243,7 @@ index_message (run_t *run, notmuch_message_t *message, GError **error)
     const char *message_id = notmuch_message_get_message_id (message);
     const char *filename = notmuch_message_get_filename (message);
     gboolean excluded = has_excluded_tag (run, message);
-    gboolean known = FALSE;
+    gboolean known = FALSE, quiet = FALSE;
     gint64 rowid = 0;
     int rc;
 
@@ -267,11 +290,14 @@ index_message (run_t *run, notmuch_message_t *message, GError **error)
 	}
 	if (rowid) {
 	    known = TRUE;
+	    /* A bad message read again (notmuch retagged it, say): it
+	     * was warned about when it was first read. */
+	    quiet = same_file && (flags & KITH_MSG_BROKEN);
 	    if (! note_dependents (run, rowid, error) || ! delete_row (run, rowid, error))
 		return FALSE;
 	}
     }
-    if (! insert_message (run, message, filename, excluded, &rowid, error))
+    if (! insert_message (run, message, filename, excluded, quiet, &rowid, error))
 	return FALSE;
     if (run->added && ! run->full && ! known)
 	g_ptr_array_add (run->added, g_strdup (message_id));
