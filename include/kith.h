@@ -345,6 +345,9 @@ typedef struct {
  * @retval KITH_STATUS_NULL_POINTER kith or info is NULL.
  * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
  * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @retval KITH_STATUS_STORE_CORRUPT a page of the store is damaged
+ *         (SQLite's quick_check, which reads the whole file); the
+ *         message names the store and says to run index --rebuild.
  * @since libkith 0.1
  */
 kith_status_t

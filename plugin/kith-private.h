@@ -235,6 +235,11 @@ _kith_store_t *_kith_store_open (const char *path, gboolean create,
 				 int busy_timeout_ms, GError **error);
 void _kith_store_close (_kith_store_t *store);
 
+/* PRAGMA quick_check over the whole store: FALSE with a
+ * KITH_STATUS_STORE_CORRUPT error naming the store, the first problem
+ * and the remedy (index --rebuild) if any page is damaged. */
+gboolean _kith_store_check (_kith_store_t *store, GError **error);
+
 /* Is the file at PATH damaged (unreadable as SQLite, or a kith store
  * whose schema cannot be read), as opposed to healthy or foreign? */
 gboolean _kith_store_is_damaged (const char *path);
