@@ -390,6 +390,7 @@ _kith_store_check (_kith_store_t *store, GError **error)
 	if (g_strcmp0 (text, "ok") == 0)
 	    return TRUE;
 	problem = g_strdup (text ? text : "unknown damage");
+	g_strdelimit (problem, "\n", ';'); /* one line */
     } else if (sqlite3_errcode (store->db) == SQLITE_CORRUPT ||
 	       sqlite3_errcode (store->db) == SQLITE_NOTADB) {
 	problem = g_strdup (sqlite3_errmsg (store->db));
