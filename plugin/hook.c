@@ -769,6 +769,9 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 	    return status;
 	if (flags & KITH_JUDGE_DRY_RUN)
 	    break;
+	/* notmuch has their tags: they no longer await judgement. */
+	if (! _kith_store_set_meta (kith->store, "hook_pending", "", &error))
+	    return _kith_status_from_error (error, error_message);
 	status = _kith_reopen_notmuch (kith, error_message);
 	if (status)
 	    return status;

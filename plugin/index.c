@@ -498,6 +498,39 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     return TRUE;
 }
 
+/* The hook's messages awaiting judgement (meta hook_pending, one id a
+ * line): this run's new messages, plus those of an earlier hook run
+ * that ended (killed, say) after its store commit and before notmuch
+ * had their tags, which are added to ADDED.  Written in the run's own
+ * transaction; the hook clears it once the tags are saved.  A full run
+ * judges nothing, and forgets them. */
+static gboolean
+keep_pending (run_t *run, GPtrArray *added, GError **error)
+{
+    _kith_store_t *store = run->kith->store;
+    g_autofree char *old = _kith_store_get_meta (store, "hook_pending");
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GString) text = g_string_new (NULL);
+    g_auto (GStrv) ids = NULL;
+    guint n = added->len;
+
+    if (run->full)
+	return _kith_store_set_meta (store, "hook_pending", "", error);
+    for (guint i = 0; i < n; i++)
+	g_hash_table_add (seen, added->pdata[i]);
+    ids = g_strsplit (old ? old : "", "\n", -1);
+    for (char **id = ids; *id; id++)
+	if (**id && ! g_hash_table_contains (seen, *id)) {
+	    g_hash_table_add (seen, *id);
+	    g_ptr_array_add (added, g_strdup (*id));
+	}
+    for (guint i = 0; i < added->len; i++)
+	g_string_append_printf (text, "%s%s", i ? "\n" : "", (const char *) added->pdata[i]);
+    if (added->len == 0 && (old == NULL || *old == '\0'))
+	return TRUE; /* nothing to write */
+    return _kith_store_set_meta (store, "hook_pending", text->str, error);
+}
+
 gboolean
 _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 		 void *user_data, kith_index_stats_t *stats, GPtrArray *added,
@@ -532,7 +565,8 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 	 (run.delete_rcpts = _kith_store_prepare (store, "DELETE FROM recipient WHERE message = ?", error)) &&
 	 (run.update_flags = _kith_store_prepare (store, "UPDATE message SET flags = ?, thread_id = ? WHERE id = ?", error)) &&
 	 (run.aggr = _kith_aggr_new (store, kith->config, error)) &&
-	 index_in_transaction (&run, flags, progress, user_data, error);
+	 index_in_transaction (&run, flags, progress, user_data, error) &&
+	 (added == NULL || keep_pending (&run, added, error));
     run_clear (&run);
     if (! ok) {
 	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);

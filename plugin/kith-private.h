@@ -408,7 +408,9 @@ char *_kith_quote_term (const char *term);
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
  * messages this (incremental) run added to the store are appended to it
- * (a full run adds none: nothing is "new" on a rebuild). */
+ * (a full run adds none: nothing is "new" on a rebuild), followed by
+ * those still awaiting the hook's judgement from an earlier run that
+ * did not finish (meta hook_pending, kept in the same transaction). */
 gboolean _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 			  void *user_data, kith_index_stats_t *stats, GPtrArray *added,
 			  GError **error);
