@@ -99,7 +99,7 @@ kill_run () {
 killed=0 writing=0 bad=0 failed_runs=0
 for trial in $(seq "$TRIALS"); do
     change_mail
-    kill_run $(( inc_ms * 3 / 2 ))
+    kill_run "$inc_ms"
     [ "$status" = 137 ] && killed=$((killed + 1))
     [ "$status" = 137 ] && [ "$wal" -gt 32 ] && writing=$((writing + 1))
     kith index >/dev/null 2>"$TMP/after.err" || failed_runs=$((failed_runs + 1))
