@@ -693,7 +693,9 @@ typedef enum {
  * kith.match, kith.verdict, kith.platform, kith.introducer) on it.  No
  * other tag or property is ever touched.  On the first run (no store
  * yet) or a rebuild nothing is judged.  An unreadable message is a
- * warning on stderr, not a failure.
+ * warning on stderr, not a failure.  Messages of an earlier run that
+ * failed or was killed after updating the store but before its tags
+ * were saved (or of a dry run) are judged by the next run.
  *
  * @param[in] kith a session opened with KITH_OPEN_WRITE
  * @param[in] flags KITH_JUDGE_DRY_RUN or 0
