@@ -119,7 +119,8 @@ asan:
 	$(MAKE) BUILD=build-asan SANITIZE=1 all
 	BUILD=build-asan tests/run-tests.sh
 
-valgrind: deps
+valgrind:
+	@KITH_EXTRA_PACKAGES=valgrind tests/install-deps.sh
 	$(MAKE) all
 	BUILD=$(BUILD) KITH_VALGRIND=1 tests/run-tests.sh
 
@@ -131,6 +132,7 @@ BIG ?=
 FUZZ_SECONDS ?= 60
 
 fuzz:
+	@KITH_EXTRA_PACKAGES="clang libclang-rt-14-dev" tests/install-deps.sh
 	tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
 bench: $(BUILD)/notmuch-kith

@@ -274,7 +274,8 @@ typedef struct {
     unsigned long retagged;
     /** Messages removed from the store because notmuch no longer has them. */
     unsigned long removed;
-    /** Messages whose file could not be read (warned about, kept as broken). */
+    /** Messages whose file could not be read or names no author kith can
+     *  read (each warned about once, kept as broken). */
     unsigned long broken;
     /** Contacts whose counts were recomputed. */
     unsigned long contacts_updated;
@@ -344,6 +345,9 @@ typedef struct {
  * @retval KITH_STATUS_NULL_POINTER kith or info is NULL.
  * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
  * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @retval KITH_STATUS_STORE_CORRUPT a page of the store is damaged
+ *         (SQLite's quick_check, which reads the whole file); the
+ *         message names the store and says to run index --rebuild.
  * @since libkith 0.1
  */
 kith_status_t
@@ -742,7 +746,9 @@ typedef enum {
  * kith.match, kith.verdict, kith.platform, kith.introducer) on it.  No
  * other tag or property is ever touched.  On the first run (no store
  * yet) or a rebuild nothing is judged.  An unreadable message is a
- * warning on stderr, not a failure.
+ * warning on stderr, not a failure.  Messages of an earlier run that
+ * failed or was killed after updating the store but before its tags
+ * were saved (or of a dry run) are judged by the next run.
  *
  * @param[in] kith a session opened with KITH_OPEN_WRITE
  * @param[in] flags KITH_JUDGE_DRY_RUN or 0

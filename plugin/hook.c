@@ -451,7 +451,8 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
     if ((flags & (KITH_MSG_MINE | KITH_MSG_EXCLUDED)) || j->sender == NULL)
 	return NULL;
 
-    if (filename && *filename) {
+    /* A broken message was warned about when it was indexed. */
+    if (filename && *filename && ! (flags & KITH_MSG_BROKEN)) {
 	req = _kith_rules_match_file (ctx->rules, filename, &rules_error);
 	if (rules_error)
 	    g_printerr ("Warning: kith: %s; judging message <%s> by its headers only\n",
@@ -774,6 +775,9 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 	    return status;
 	if (flags & KITH_JUDGE_DRY_RUN)
 	    break;
+	/* notmuch has their tags: they no longer await judgement. */
+	if (! _kith_store_set_meta (kith->store, "hook_pending", "", &error))
+	    return _kith_status_from_error (error, error_message);
 	status = _kith_reopen_notmuch (kith, error_message);
 	if (status)
 	    return status;

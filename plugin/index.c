@@ -98,6 +98,21 @@ has_excluded_tag (run_t *run, notmuch_message_t *message)
     return FALSE;
 }
 
+/* The author as notmuch stored it, or NULL. */
+static _kith_addr_t *
+from_notmuch (notmuch_message_t *message)
+{
+    const char *from = notmuch_message_get_header (message, "from");
+    g_autofree char *headers = NULL;
+    g_autoptr (_kith_msg_t) parsed = NULL;
+
+    if (from == NULL || *from == '\0')
+	return NULL;
+    headers = g_strdup_printf ("From: %s\n\n", from);
+    parsed = _kith_mime_parse_headers (headers, strlen (headers));
+    return parsed ? g_steal_pointer (&parsed->from) : NULL;
+}
+
 /* When the file cannot be read, fall back on what notmuch keeps in its
  * own database (From and Subject), so that the message still counts as
  * mine or theirs. */
@@ -105,20 +120,11 @@ static _kith_msg_t *
 facts_from_notmuch (notmuch_message_t *message)
 {
     _kith_msg_t *msg = g_new0 (_kith_msg_t, 1);
-    const char *from = notmuch_message_get_header (message, "from");
     const char *subject = notmuch_message_get_header (message, "subject");
 
     msg->rcpts = g_ptr_array_new ();
     msg->references = g_ptr_array_new_with_free_func (g_free);
-    if (from && *from) {
-	g_autofree char *headers = g_strdup_printf ("From: %s\n\n", from);
-	_kith_msg_t *parsed = _kith_mime_parse_headers (headers, strlen (headers));
-	if (parsed) {
-	    msg->from = parsed->from;
-	    parsed->from = NULL;
-	    _kith_msg_free (parsed);
-	}
-    }
+    msg->from = from_notmuch (message);
     if (subject) {
 	msg->subject = g_utf8_make_valid (subject, -1);
 	msg->subject_base = _kith_subject_base (msg->subject);
@@ -138,10 +144,11 @@ typedef struct {
 } job_t;
 
 /* Mine the file of MESSAGE (already parsed by a reader when JOB is not
- * NULL) into a new message row. */
+ * NULL) into a new message row.  A bad message is warned about unless
+ * QUIET (it was bad already when its file was last read). */
 static gboolean
 insert_message (run_t *run, notmuch_message_t *message, const char *filename,
-		gboolean excluded, job_t *job, gint64 *rowid, GError **error)
+		gboolean excluded, gboolean quiet, job_t *job, gint64 *rowid, GError **error)
 {
     const _kith_config_t *config = run->kith->config;
     g_autoptr (GError) parse_error = NULL;
@@ -160,10 +167,25 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	msg = _kith_mime_parse_file (filename, &parse_error);
     }
     if (msg == NULL) {
-	g_printerr ("Warning: kith: %s; using what notmuch knows of message <%s>\n",
-		    parse_error ? parse_error->message : "message has no file",
-		    notmuch_message_get_message_id (message));
+	if (! quiet) {
+	    g_printerr ("Warning: kith: %s; using what notmuch knows of message <%s>\n",
+			parse_error ? parse_error->message : "message has no file",
+			notmuch_message_get_message_id (message));
+	    run->stats->broken++;
+	}
 	msg = facts_from_notmuch (message);
+    } else if (msg->from == NULL && quiet) {
+	msg->from = from_notmuch (message);
+	msg->flags |= KITH_MSG_BROKEN;
+    } else if (msg->from == NULL) {
+	/* A bad message too (one warning each): no author kith can
+	 * read, so it counts for nobody, unless notmuch knows one. */
+	g_autofree char *display = g_filename_display_name (filename);
+	g_printerr ("Warning: kith: '%s' has no From address kith can read; using what notmuch "
+		    "knows of message <%s>\n",
+		    display, notmuch_message_get_message_id (message));
+	msg->from = from_notmuch (message);
+	msg->flags |= KITH_MSG_BROKEN;
 	run->stats->broken++;
     }
     mine = msg->from && _kith_config_is_me (config, msg->from->address);
@@ -243,7 +265,7 @@ index_message (run_t *run, notmuch_message_t *message, job_t *job, GError **erro
     const char *message_id = notmuch_message_get_message_id (message);
     const char *filename = job ? job->filename : notmuch_message_get_filename (message);
     gboolean excluded = has_excluded_tag (run, message);
-    gboolean known = FALSE;
+    gboolean known = FALSE, quiet = FALSE;
     gint64 rowid = 0;
     int rc;
 
@@ -290,11 +312,14 @@ index_message (run_t *run, notmuch_message_t *message, job_t *job, GError **erro
 	}
 	if (rowid) {
 	    known = TRUE;
+	    /* A bad message read again (notmuch retagged it, say): it
+	     * was warned about when it was first read. */
+	    quiet = same_file && (flags & KITH_MSG_BROKEN);
 	    if (! note_dependents (run, rowid, error) || ! delete_row (run, rowid, error))
 		return FALSE;
 	}
     }
-    if (! insert_message (run, message, filename, excluded, job, &rowid, error))
+    if (! insert_message (run, message, filename, excluded, quiet, job, &rowid, error))
 	return FALSE;
     if (run->added && ! run->full && ! known)
 	g_ptr_array_add (run->added, g_strdup (message_id));
@@ -697,6 +722,39 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     return TRUE;
 }
 
+/* The hook's messages awaiting judgement (meta hook_pending, one id a
+ * line): this run's new messages, plus those of an earlier hook run
+ * that ended (killed, say) after its store commit and before notmuch
+ * had their tags, which are added to ADDED.  Written in the run's own
+ * transaction; the hook clears it once the tags are saved.  A full run
+ * judges nothing, and forgets them. */
+static gboolean
+keep_pending (run_t *run, GPtrArray *added, GError **error)
+{
+    _kith_store_t *store = run->kith->store;
+    g_autofree char *old = _kith_store_get_meta (store, "hook_pending");
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GString) text = g_string_new (NULL);
+    g_auto (GStrv) ids = NULL;
+    guint n = added->len;
+
+    if (run->full)
+	return _kith_store_set_meta (store, "hook_pending", "", error);
+    for (guint i = 0; i < n; i++)
+	g_hash_table_add (seen, added->pdata[i]);
+    ids = g_strsplit (old ? old : "", "\n", -1);
+    for (char **id = ids; *id; id++)
+	if (**id && ! g_hash_table_contains (seen, *id)) {
+	    g_hash_table_add (seen, *id);
+	    g_ptr_array_add (added, g_strdup (*id));
+	}
+    for (guint i = 0; i < added->len; i++)
+	g_string_append_printf (text, "%s%s", i ? "\n" : "", (const char *) added->pdata[i]);
+    if (added->len == 0 && (old == NULL || *old == '\0'))
+	return TRUE; /* nothing to write */
+    return _kith_store_set_meta (store, "hook_pending", text->str, error);
+}
+
 gboolean
 _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 		 void *user_data, kith_index_stats_t *stats, GPtrArray *added,
@@ -740,7 +798,8 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 	 (run.delete_rcpts = _kith_store_prepare (store, "DELETE FROM recipient WHERE message = ?", error)) &&
 	 (run.update_flags = _kith_store_prepare (store, "UPDATE message SET flags = ?, thread_id = ? WHERE id = ?", error)) &&
 	 (run.aggr = _kith_aggr_new (store, kith->config, error)) &&
-	 index_in_transaction (&run, flags, progress, user_data, error);
+	 index_in_transaction (&run, flags, progress, user_data, error) &&
+	 (added == NULL || keep_pending (&run, added, error));
     run_clear (&run);
     if (! ok) {
 	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);

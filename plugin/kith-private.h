@@ -237,6 +237,11 @@ _kith_store_t *_kith_store_open (const char *path, gboolean create,
 				 int busy_timeout_ms, GError **error);
 void _kith_store_close (_kith_store_t *store);
 
+/* PRAGMA quick_check over the whole store: FALSE with a
+ * KITH_STATUS_STORE_CORRUPT error naming the store, the first problem
+ * and the remedy (index --rebuild) if any page is damaged. */
+gboolean _kith_store_check (_kith_store_t *store, GError **error);
+
 /* Is the file at PATH damaged (unreadable as SQLite, or a kith store
  * whose schema cannot be read), as opposed to healthy or foreign? */
 gboolean _kith_store_is_damaged (const char *path);
@@ -446,7 +451,9 @@ char *_kith_quote_term (const char *term);
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
  * messages this (incremental) run added to the store are appended to it
- * (a full run adds none: nothing is "new" on a rebuild). */
+ * (a full run adds none: nothing is "new" on a rebuild), followed by
+ * those still awaiting the hook's judgement from an earlier run that
+ * did not finish (meta hook_pending, kept in the same transaction). */
 gboolean _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
 			  void *user_data, kith_index_stats_t *stats, GPtrArray *added,
 			  GError **error);

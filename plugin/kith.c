@@ -410,6 +410,8 @@ kith_get_store_info (kith_t *kith, kith_store_info_t *info, char **error_message
     info->messages = sqlite3_column_int64 (stmt, 0);
     info->contacts = sqlite3_column_int64 (stmt, 1);
     g_clear_pointer (&stmt, sqlite3_finalize);
+    if (! _kith_store_check (kith->store, &error))
+	return _kith_status_from_error (error, error_message);
     stmt = _kith_store_prepare (kith->store, "SELECT " KITH_CONTACT_COLUMNS " FROM contact", &error);
     if (stmt == NULL)
 	return _kith_status_from_error (error, error_message);

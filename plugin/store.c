@@ -117,12 +117,18 @@ void
 _kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
 {
     int code = store->db ? sqlite3_errcode (store->db) : SQLITE_ERROR;
+    int errnum = store->db ? sqlite3_system_errno (store->db) : 0;
     kith_status_t status = KITH_STATUS_STORE_ERROR;
+    g_autofree char *why = NULL;
 
     if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
 	status = KITH_STATUS_STORE_CORRUPT;
+    /* A full disk, a file size limit, an I/O error: say what the
+     * system said too. */
+    if (errnum && (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN))
+	why = g_strdup_printf ("%s: %s", sqlite3_errmsg (store->db), g_strerror (errnum));
     g_set_error (error, KITH_ERROR, status, "%s: %s (store %s)%s", context,
-		 store->db ? sqlite3_errmsg (store->db) : "cannot open",
+		 why ? why : store->db ? sqlite3_errmsg (store->db) : "cannot open",
 		 store->path,
 		 status == KITH_STATUS_STORE_CORRUPT
 		     ? "; run 'notmuch kith index --rebuild' to recreate it"
@@ -493,6 +499,38 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
 	return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+_kith_store_check (_kith_store_t *store, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = NULL;
+    g_autofree char *problem = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2 (store->db, "PRAGMA quick_check(1)", -1, &stmt, NULL) != SQLITE_OK) {
+	_kith_store_set_error (store, error, "cannot check the kith store");
+	return FALSE;
+    }
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW) {
+	const char *text = (const char *) sqlite3_column_text (stmt, 0);
+	if (g_strcmp0 (text, "ok") == 0)
+	    return TRUE;
+	problem = g_strdup (text ? text : "unknown damage");
+	g_strdelimit (problem, "\n", ';'); /* one line */
+    } else if (sqlite3_errcode (store->db) == SQLITE_CORRUPT ||
+	       sqlite3_errcode (store->db) == SQLITE_NOTADB) {
+	problem = g_strdup (sqlite3_errmsg (store->db));
+    } else {
+	_kith_store_set_error (store, error, "cannot check the kith store");
+	return FALSE;
+    }
+    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_CORRUPT,
+		 "the kith store '%s' is damaged (%s); run 'notmuch kith index --rebuild' "
+		 "to recreate it (the damaged file is kept as %s.damaged-DATE)",
+		 store->path, problem, store->path);
+    return FALSE;
 }
 
 gboolean

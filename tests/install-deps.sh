@@ -3,7 +3,8 @@
 # with apt-get when they are missing (Debian, Ubuntu).  Elsewhere, or
 # when everything is present, it only checks and says what is missing.
 #
-#   KITH_EXTRA_PACKAGES="valgrind ..."  also install these
+#   KITH_EXTRA_PACKAGES="valgrind ..."  also install these (make fuzz:
+#                                       clang libclang-rt-14-dev)
 
 set -e
 
