@@ -61,6 +61,16 @@ fuzz_setup (void)
     _kith_mime_init ();
 }
 
+/* The LLVMFuzzerInitialize of a target that needs nothing but
+ * fuzz_setup (); a target with more to set up writes its own. */
+#define FUZZ_DEFINE_INITIALIZE()                             \
+    int LLVMFuzzerInitialize (int *argc, char ***argv);      \
+    int LLVMFuzzerInitialize (int *argc, char ***argv)       \
+    {                                                        \
+	fuzz_setup ();                                       \
+	return 0;                                            \
+    }
+
 /* A NUL-terminated heap copy of the input (so that ASan sees a read
  * past its end).  Free with g_free. */
 static inline char *

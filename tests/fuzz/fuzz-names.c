@@ -14,15 +14,9 @@
 
 #include "fuzz-common.h"
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-    fuzz_setup ();
-    return 0;
-}
+FUZZ_DEFINE_INITIALIZE ()
 
 static void
 check_folded_shape (const char *name, const char *folded)

@@ -43,15 +43,9 @@ static const char *const messages[] = {
 };
 
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-    fuzz_setup ();
-    return 0;
-}
+FUZZ_DEFINE_INITIALIZE ()
 
 static void
 check_request (const _kith_request_t *request)
