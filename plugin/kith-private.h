@@ -340,8 +340,10 @@ gboolean _kith_store_read_contact (_kith_store_t *store, const char *address,
 /* Names (names.c) */
 
 /* Fold a display name for matching: Unicode compatibility-decomposed,
- * accents dropped, case-folded, punctuation turned into spaces, white
- * space collapsed.  "Müller, Jürgen" -> "muller jurgen". */
+ * accents dropped, case-folded, Latin letters without a decomposition
+ * spelled plain (ø -> o, ł -> l, æ -> ae, ß -> ss, ...), punctuation
+ * turned into spaces, white space collapsed.  "Müller, Jürgen" ->
+ * "muller jurgen", "Łukasz Øberg" -> "lukasz oberg". */
 char *_kith_name_fold (const char *name);
 
 /* The words of a folded name, sorted (so "Last, First" and "First

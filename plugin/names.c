@@ -4,9 +4,128 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kith-private.h"
+
+/* Latin letters that Unicode gives no canonical or compatibility
+ * decomposition into a base letter and accents: letters with a
+ * stroke, bar or hook (ø, ł, đ, ħ, ɓ, ...), the dotless i, ligatures
+ * and old letters written as two letters in plain text (æ, œ, ß, þ).
+ * NFKD and dropping accents leave them as they are, so without this
+ * "Łukasz" would not match "Lukasz" nor sort next to it.  ŀ is here
+ * too: NFKD makes it l + middle dot, which would split the word.
+ * Both cases are listed as the table is applied before decomposition
+ * (for ŀ) and again after case folding (ǿ is ø + accent, ẞ and ß may
+ * survive casefold).  Letters that are no variant of one base letter
+ * (ə, ɛ, ɔ, ʒ, ...) are left alone.  Sorted by code point, for
+ * bsearch. */
+typedef struct {
+    gunichar letter;
+    const char *plain;
+} letter_fold_t;
+
+static const letter_fold_t letter_folds[] = {
+    { 0x00C6, "ae" }, /* Æ */
+    { 0x00D0, "d" },  /* Ð */
+    { 0x00D8, "o" },  /* Ø */
+    { 0x00DE, "th" }, /* Þ */
+    { 0x00DF, "ss" }, /* ß */
+    { 0x00E6, "ae" }, /* æ */
+    { 0x00F0, "d" },  /* ð */
+    { 0x00F8, "o" },  /* ø */
+    { 0x00FE, "th" }, /* þ */
+    { 0x0110, "d" },  /* Đ */
+    { 0x0111, "d" },  /* đ */
+    { 0x0126, "h" },  /* Ħ */
+    { 0x0127, "h" },  /* ħ */
+    { 0x0131, "i" },  /* ı dotless i */
+    { 0x0138, "k" },  /* ĸ kra */
+    { 0x013F, "l" },  /* Ŀ */
+    { 0x0140, "l" },  /* ŀ */
+    { 0x0141, "l" },  /* Ł */
+    { 0x0142, "l" },  /* ł */
+    { 0x014A, "n" },  /* Ŋ */
+    { 0x014B, "n" },  /* ŋ */
+    { 0x0152, "oe" }, /* Œ */
+    { 0x0153, "oe" }, /* œ */
+    { 0x0166, "t" },  /* Ŧ */
+    { 0x0167, "t" },  /* ŧ */
+    { 0x0180, "b" },  /* ƀ */
+    { 0x0181, "b" },  /* Ɓ */
+    { 0x0189, "d" },  /* Ɖ African D */
+    { 0x018A, "d" },  /* Ɗ */
+    { 0x0191, "f" },  /* Ƒ */
+    { 0x0192, "f" },  /* ƒ */
+    { 0x0197, "i" },  /* Ɨ */
+    { 0x0198, "k" },  /* Ƙ */
+    { 0x0199, "k" },  /* ƙ */
+    { 0x01B3, "y" },  /* Ƴ */
+    { 0x01B4, "y" },  /* ƴ */
+    { 0x01B5, "z" },  /* Ƶ */
+    { 0x01B6, "z" },  /* ƶ */
+    { 0x01E4, "g" },  /* Ǥ */
+    { 0x01E5, "g" },  /* ǥ */
+    { 0x023B, "c" },  /* Ȼ */
+    { 0x023C, "c" },  /* ȼ */
+    { 0x0243, "b" },  /* Ƀ */
+    { 0x0244, "u" },  /* Ʉ */
+    { 0x0246, "e" },  /* Ɇ */
+    { 0x0247, "e" },  /* ɇ */
+    { 0x0248, "j" },  /* Ɉ */
+    { 0x0249, "j" },  /* ɉ */
+    { 0x024C, "r" },  /* Ɍ */
+    { 0x024D, "r" },  /* ɍ */
+    { 0x024E, "y" },  /* Ɏ */
+    { 0x024F, "y" },  /* ɏ */
+    { 0x0253, "b" },  /* ɓ */
+    { 0x0256, "d" },  /* ɖ */
+    { 0x0257, "d" },  /* ɗ */
+    { 0x0268, "i" },  /* ɨ */
+    { 0x0289, "u" },  /* ʉ */
+    { 0x1E9E, "ss" }, /* ẞ capital sharp s */
+};
+
+static int
+compare_letter_fold (const void *key, const void *entry)
+{
+    gunichar c = *(const gunichar *) key;
+    gunichar letter = ((const letter_fold_t *) entry)->letter;
+
+    return c < letter ? -1 : c > letter;
+}
+
+/* What the letter C is spelled as in plain Latin letters, or NULL if
+ * it is not in letter_folds. */
+static const char *
+letter_plain (gunichar c)
+{
+    const letter_fold_t *fold;
+
+    if (c < letter_folds[0].letter)
+	return NULL; /* ASCII and the start of Latin-1 */
+    fold = bsearch (&c, letter_folds, G_N_ELEMENTS (letter_folds), sizeof (letter_folds[0]),
+		    compare_letter_fold);
+    return fold ? fold->plain : NULL;
+}
+
+/* TEXT (valid UTF-8) with the letters of letter_folds spelled plain. */
+static char *
+replace_letters (const char *text)
+{
+    GString *out = g_string_sized_new (strlen (text));
+
+    for (const char *p = text; *p; p = g_utf8_next_char (p)) {
+	const char *plain = letter_plain (g_utf8_get_char (p));
+
+	if (plain)
+	    g_string_append (out, plain);
+	else
+	    g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+    return g_string_free (out, FALSE);
+}
 
 /* Is C a combining accent of the kind "accent-insensitive" means to
  * ignore (Latin, Greek, Cyrillic diacritics)?  Other marks carry
@@ -23,6 +142,7 @@ char *
 _kith_name_fold (const char *name)
 {
     g_autofree char *valid = NULL;
+    g_autofree char *plain = NULL;
     g_autofree char *decomposed = NULL;
     g_autofree char *folded = NULL;
     g_autoptr (GString) out = NULL;
@@ -32,13 +152,15 @@ _kith_name_fold (const char *name)
     if (name == NULL)
 	return NULL;
     valid = g_utf8_make_valid (name, -1);
-    decomposed = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKD);
+    plain = replace_letters (valid);
+    decomposed = g_utf8_normalize (plain, -1, G_NORMALIZE_NFKD);
     if (decomposed == NULL)
 	return g_strdup ("");
     folded = g_utf8_casefold (decomposed, -1);
     out = g_string_sized_new (strlen (folded));
     for (const char *p = folded; *p; p = g_utf8_next_char (p)) {
 	gunichar c = g_utf8_get_char (p);
+	const char *letter;
 	GUnicodeType type;
 
 	/* GLib folds Cherokee capitals to small letters and small letters
@@ -49,8 +171,9 @@ _kith_name_fold (const char *name)
 
 	if (is_droppable_accent (c))
 	    continue;
-	if (c == 0x00DF) { /* ß survives casefold in some GLib versions */
-	    g_string_append (out, "ss");
+	/* letter_folds again, for what decomposition and casefold made */
+	if ((letter = letter_plain (c))) {
+	    g_string_append (out, letter);
 	    space = FALSE;
 	} else if (g_unichar_isalnum (c) || type == G_UNICODE_NON_SPACING_MARK ||
 		   type == G_UNICODE_SPACING_MARK || type == G_UNICODE_ENCLOSING_MARK) {

@@ -23,6 +23,19 @@ check_fold (const char *name, const char *expected)
     g_assert_cmpstr (folded, ==, expected);
 }
 
+typedef struct {
+    const char *name;
+    const char *folded;
+} fold_case_t;
+
+/* Each case's name folds to its folded. */
+static void
+check_folds (const fold_case_t *cases, gsize n)
+{
+    for (gsize i = 0; i < n; i++)
+	check_fold (cases[i].name, cases[i].folded);
+}
+
 /* FOLDED is what _kith_name_fold may return: valid UTF-8, only letters,
  * digits and single spaces between words (none at either end), no
  * accents or other combining marks. */
@@ -89,7 +102,7 @@ test_fold_accents (void)
     check_fold ("François Lefèvre", "francois lefevre");
     check_fold ("Ångström", "angstrom");
     check_fold ("Dvořák", "dvorak");
-    check_fold ("Łukasz", "łukasz"); /* Ł has no decomposition: lower-cased only */
+    check_fold ("Łukasz", "lukasz"); /* Ł has no decomposition: letter_folds */
     /* decomposed input folds like precomposed input */
     check_fold ("Zoe\xcc\x88", "zoe");
     check_fold ("M\x75\xcc\x88ller", "muller");
@@ -188,6 +201,226 @@ test_fold_compatibility (void)
     check_fold ("Ⅻ", "xii");                 /* roman numeral twelve */
 }
 
+/* Latin letters with no Unicode decomposition (stroke, bar, hook,
+ * ligatures, ...) are spelled plain, one table per language. */
+static void
+test_fold_polish (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Łukasz Kowalski", "lukasz kowalski" },
+	{ "ŁUKASZ KOWALSKI", "lukasz kowalski" },
+	{ "Żółć", "zolc" },
+	{ "Michał Wałęsa", "michal walesa" },
+	{ "Łódź", "lodz" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_norwegian_danish (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Ørjan Lindstrøm", "orjan lindstrom" },
+	{ "ØRJAN LINDSTRØM", "orjan lindstrom" },
+	{ "Æsa Bjørnsdóttir", "aesa bjornsdottir" },
+	{ "Søren Kierkegård", "soren kierkegard" },
+	{ "Ǿsterbø", "osterbo" }, /* Ǿ is Ø + acute */
+	{ "Ǽrø", "aero" },        /* Ǽ is Æ + acute */
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_icelandic (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Þórður Ðaníelsson", "thordur danielsson" },
+	{ "ÞÓRÐUR ÐANÍELSSON", "thordur danielsson" },
+	{ "Guðrún Þorsteinsdóttir", "gudrun thorsteinsdottir" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_croatian_serbian (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Đorđe Đoković", "dorde dokovic" },
+	{ "ĐORĐE ĐOKOVIĆ", "dorde dokovic" },
+	{ "Željko Šimić", "zeljko simic" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_maltese (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Ħal Saflieni", "hal saflieni" },
+	{ "ħal", "hal" },
+	{ "Ġorġ Żammit", "gorg zammit" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_turkish (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Işıl Yılmaz", "isil yilmaz" },
+	{ "IŞIL YILMAZ", "isil yilmaz" },
+	{ "İstanbul", "istanbul" }, /* not "i" + combining dot */
+	{ "İSTANBUL", "istanbul" },
+	{ "Ağaoğlu Çelik", "agaoglu celik" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_french (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Œuvre", "oeuvre" },
+	{ "Cœur de Lion", "coeur de lion" },
+	{ "Lætitia Cœurdevey", "laetitia coeurdevey" },
+	{ "ŒDIPE", "oedipe" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_german (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Straße", "strasse" },
+	{ "STRAẞE", "strasse" }, /* capital sharp s */
+	{ "ẞ", "ss" },
+	{ "Weiß, Jürgen", "weiss jurgen" },
+	{ "Meſſer", "messer" }, /* long s */
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_sami (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Ŋuolga Ŧiina", "nuolga tiina" },
+	{ "ŋuolga ŧiina", "nuolga tiina" },
+	{ "Áŋŋel Đuolgá", "annel duolga" },
+	{ "Ǥuoǥǥ", "guogg" }, /* Skolt Sámi */
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_fold_catalan (void)
+{
+    check_fold ("Coŀlell", "collell"); /* ŀ, not l + middle dot */
+    check_fold ("COĿLELL", "collell");
+}
+
+static void
+test_fold_african (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Ɓello Ɗanjuma", "bello danjuma" }, /* Hausa */
+	{ "ɓello ɗanjuma", "bello danjuma" },
+	{ "Ƙano Ƴar'adua", "kano yaradua" },
+	{ "Ɖoɖo Ƒiaƒe", "dodo fiafe" }, /* Ewe */
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+/* Every letter of letter_folds, small and capital. */
+static void
+test_fold_plain_letters (void)
+{
+    static const fold_case_t cases[] = {
+	{ "ø ł đ ħ ı æ œ ß þ ð ŧ ŀ ĸ ŋ ſ ƒ ɨ ʉ ǥ ƀ ɍ ȼ ɇ ɉ",
+	  "o l d h i ae oe ss th d t l k n s f i u g b r c e j" },
+	{ "Ø Ł Đ Ħ I Æ Œ ẞ Þ Ð Ŧ Ŀ Ŋ Ƒ Ɨ Ʉ Ǥ Ƀ Ɍ Ȼ Ɇ Ɉ",
+	  "o l d h i ae oe ss th d t l n f i u g b r c e j" },
+	{ "Ɓ ɓ Ɗ ɗ Ɖ ɖ Ƙ ƙ Ƴ ƴ Ƶ ƶ Ɏ ɏ", "b b d d d d k k y y z z y y" },
+	{ "Ǿ ǿ Ǣ ǣ Ǽ ǽ", "o o ae ae ae ae" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+/* Other scripts keep their letters: only case and accents fold. */
+static void
+test_fold_other_scripts (void)
+{
+    static const fold_case_t cases[] = {
+	{ "Αλέξανδρος Παπαδόπουλος", "αλεξανδροσ παπαδοπουλοσ" },
+	{ "ΑΛΈΞΑΝΔΡΟΣ", "αλεξανδροσ" },
+	{ "Дмитрий Шостакович", "дмитрии шостакович" }, /* й is и + breve */
+	{ "ЁЛКИН", "елкин" },
+	{ "Ђорђе Ђоковић", "ђорђе ђоковић" }, /* Serbian Cyrillic ђ, ћ stay */
+	{ "Љубица Њежић", "љубица њежић" },
+	{ "李小龍", "李小龍" },
+	{ "渡辺 健", "渡辺 健" },
+	{ "محمد", "محمد" },
+	{ "דוד", "דוד" },
+    };
+
+    check_folds (cases, G_N_ELEMENTS (cases));
+}
+
+/* Names sorted by their fold (as who --sort=name does). */
+static int
+compare_folded (gconstpointer a, gconstpointer b)
+{
+    g_autofree char *x = _kith_name_fold (*(const char *const *) a);
+    g_autofree char *y = _kith_name_fold (*(const char *const *) b);
+
+    return strcmp (x, y);
+}
+
+static void
+test_fold_sort (void)
+{
+    const char *names[] = {
+	"Zygmunt",
+	"Peter",
+	"Ørjan",
+	"Maria",
+	"Łukasz",
+	"Olga",
+	"Lena",
+	"Þóra",
+	"Ðaníel",
+	"Anna",
+    };
+    static const char *const sorted[] = {
+	"Anna",
+	"Ðaníel",
+	"Lena",
+	"Łukasz",
+	"Maria",
+	"Olga",
+	"Ørjan",
+	"Peter",
+	"Þóra",
+	"Zygmunt",
+    };
+
+    qsort (names, G_N_ELEMENTS (names), sizeof (names[0]), compare_folded);
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+	g_assert_cmpstr (names[i], ==, sorted[i]);
+}
+
 static void
 test_fold_null (void)
 {
@@ -246,6 +479,13 @@ test_fold_idempotent (void)
 	"ǅ",
 	"ﬀ",
 	"Ⅻ",
+	"Łukasz Ørjan",
+	"Þórður Ðaníelsson",
+	"Işıl",
+	"Œuvre",
+	"STRAẞE",
+	"Coŀlell",
+	"Ǿsterbø",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
@@ -330,6 +570,18 @@ test_words_last_first (void)
     g_assert_cmpstr (c, ==, "jurgen|mueller"); /* spelled differently: another name */
     g_assert_cmpstr (d, ==, "alice|liddell|p");
     g_assert_cmpstr (d, ==, e);
+}
+
+static void
+test_words_plain_letters (void)
+{
+    g_autofree char *a = words_of ("Lindstrøm, Ørjan");
+    g_autofree char *b = words_of ("Orjan Lindstrom");
+    g_autofree char *c = words_of ("Kowalski, Łukasz");
+
+    g_assert_cmpstr (a, ==, "lindstrom|orjan");
+    g_assert_cmpstr (a, ==, b);
+    g_assert_cmpstr (c, ==, "kowalski|lukasz");
 }
 
 static void
@@ -456,6 +708,20 @@ test_completion_words (void)
 }
 
 static void
+test_completion_words_plain_letters (void)
+{
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
+    g_autoptr (GPtrArray) words = NULL;
+    g_autofree char *text = NULL;
+
+    g_ptr_array_add (names, "Łukasz Kowalski");
+    g_ptr_array_add (names, "Ørjan Østergård");
+    words = _kith_completion_words ("lukasz.kowalski@uni.example", names);
+    text = joined_words (g_steal_pointer (&words));
+    g_assert_cmpstr (text, ==, "lukasz.kowalski@uni.example|lukasz|kowalski|orjan|ostergard");
+}
+
+static void
 test_completion_words_bare (void)
 {
     g_autoptr (GPtrArray) words = _kith_completion_words ("x@y.example", NULL);
@@ -477,6 +743,20 @@ main (int argc, char **argv)
     g_test_add_func ("/names/fold/cjk", test_fold_cjk);
     g_test_add_func ("/names/fold/kana-voicing", test_fold_kana_voicing);
     g_test_add_func ("/names/fold/compatibility", test_fold_compatibility);
+    g_test_add_func ("/names/fold/polish", test_fold_polish);
+    g_test_add_func ("/names/fold/norwegian-danish", test_fold_norwegian_danish);
+    g_test_add_func ("/names/fold/icelandic", test_fold_icelandic);
+    g_test_add_func ("/names/fold/croatian-serbian", test_fold_croatian_serbian);
+    g_test_add_func ("/names/fold/maltese", test_fold_maltese);
+    g_test_add_func ("/names/fold/turkish", test_fold_turkish);
+    g_test_add_func ("/names/fold/french", test_fold_french);
+    g_test_add_func ("/names/fold/german", test_fold_german);
+    g_test_add_func ("/names/fold/sami", test_fold_sami);
+    g_test_add_func ("/names/fold/catalan", test_fold_catalan);
+    g_test_add_func ("/names/fold/african", test_fold_african);
+    g_test_add_func ("/names/fold/plain-letters", test_fold_plain_letters);
+    g_test_add_func ("/names/fold/other-scripts", test_fold_other_scripts);
+    g_test_add_func ("/names/fold/sort", test_fold_sort);
     g_test_add_func ("/names/fold/null", test_fold_null);
     g_test_add_func ("/names/fold/invalid-utf8", test_fold_invalid_utf8);
     g_test_add_func ("/names/fold/idempotent", test_fold_idempotent);
@@ -484,11 +764,13 @@ main (int argc, char **argv)
     g_test_add_func ("/names/fold/indic", test_fold_indic);
     g_test_add_func ("/names/words/sorted", test_words_sorted);
     g_test_add_func ("/names/words/last-first", test_words_last_first);
+    g_test_add_func ("/names/words/plain-letters", test_words_plain_letters);
     g_test_add_func ("/names/words/empty", test_words_empty);
     g_test_add_func ("/names/words/duplicates", test_words_duplicates);
     g_test_add_func ("/names/words/cjk", test_words_cjk);
     g_test_add_func ("/names/words/random-order", test_words_random_order);
     g_test_add_func ("/names/completion-words/names", test_completion_words);
+    g_test_add_func ("/names/completion-words/plain-letters", test_completion_words_plain_letters);
     g_test_add_func ("/names/completion-words/bare", test_completion_words_bare);
 
     return g_test_run ();
