@@ -492,7 +492,7 @@ build_evidence (_kith_evidence_t *ev, uf_t *uf, GArray *edges, GArray *events)
 	    _kith_conv_t fresh = { 0 };
 	    fresh.thread_id = g_strdup (e->parent->thread_id);
 	    fresh.subject = g_strdup (e->parent->subject ? e->parent->subject : "");
-	    fresh.first = e->parent->date;
+	    fresh.first = e->parent->date > 0 ? e->parent->date : e->child->date;
 	    fresh.last = e->child->date;
 	    fresh.on_list = TRUE;
 	    g_array_append_val (ev->conversations, fresh);
@@ -500,7 +500,7 @@ build_evidence (_kith_evidence_t *ev, uf_t *uf, GArray *edges, GArray *events)
 	    g_hash_table_insert (by_root, (gpointer) root, idx);
 	}
 	c = &g_array_index (ev->conversations, _kith_conv_t, GPOINTER_TO_UINT (idx) - 1);
-	if (e->parent->date < c->first) {
+	if (e->parent->date > 0 && (c->first <= 0 || e->parent->date < c->first)) {
 	    c->first = e->parent->date;
 	    g_free (c->thread_id);
 	    g_free (c->subject);
@@ -513,11 +513,13 @@ build_evidence (_kith_evidence_t *ev, uf_t *uf, GArray *edges, GArray *events)
     for (guint i = 0; i < events->len; i++) {
 	event_t *e = &g_array_index (events, event_t, i);
 	gpointer idx = g_hash_table_lookup (by_root, uf_find (uf, e->row->thread_id));
-	g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (e->date);
-	int year = dt ? g_date_time_get_year (dt) : 1970;
+	g_autoptr (GDateTime) dt = e->date > 0 ? g_date_time_new_from_unix_utc (e->date) : NULL;
+	int year = dt ? g_date_time_get_year (dt) : 0;
 
 	if (idx)
 	    g_array_index (ev->conversations, _kith_conv_t, GPOINTER_TO_UINT (idx) - 1).messages++;
+	if (year == 0)
+	    continue; /* undated */
 	g_hash_table_insert (ev->years, GINT_TO_POINTER (year),
 			     GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (ev->years, GINT_TO_POINTER (year))) + 1));
     }
@@ -593,7 +595,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 	    edge_t e = { t, p };
 	    s->count[KITH_COUNT_REPLIES_FROM]++;
 	    g_array_append_val (edges, e);
-	    if (t->date >= p->date) {
+	    if (t->date >= p->date && p->date > 0) {
 		gint64 d = t->date - p->date;
 		g_array_append_val (lat_them, d);
 	    }
@@ -648,7 +650,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 	    edge_t e = { m, p };
 	    s->count[KITH_COUNT_REPLIES_TO]++;
 	    g_array_append_val (edges, e);
-	    if (m->date >= p->date) {
+	    if (m->date >= p->date && p->date > 0) {
 		gint64 d = m->date - p->date;
 		g_array_append_val (lat_me, d);
 	    }
@@ -686,21 +688,26 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 		s->count[KITH_COUNT_LIST_CONVERSATIONS]++;
     }
 
-    /* Span, months, who wrote first. */
+    /* Span, months, who wrote first: from the dated messages (an
+     * undated one, date 0, has only a placeholder; see _kith_msg_date). */
     g_array_sort (events, compare_events);
     for (guint i = 0; i < events->len; i++) {
 	event_t *e = &g_array_index (events, event_t, i);
-	g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (e->date);
+	g_autoptr (GDateTime) dt = NULL;
+
+	if (e->date <= 0)
+	    continue;
+	dt = g_date_time_new_from_unix_utc (e->date);
 	if (dt)
 	    g_hash_table_add (months, GINT_TO_POINTER (g_date_time_get_year (dt) * 12 +
 						       g_date_time_get_month (dt)));
+	if (s->first == 0) {
+	    s->first = e->date;
+	    s->i_wrote_first = e->mine;
+	}
+	s->last = e->date;
     }
     s->count[KITH_COUNT_MONTHS] = g_hash_table_size (months);
-    if (events->len > 0) {
-	s->first = g_array_index (events, event_t, 0).date;
-	s->last = g_array_index (events, event_t, events->len - 1).date;
-	s->i_wrote_first = g_array_index (events, event_t, 0).mine;
-    }
     s->latency_them = median (lat_them);
     s->latency_me = median (lat_me);
 

@@ -58,6 +58,33 @@ add_pattern (GPtrArray *list, const char *value)
     g_ptr_array_add (list, g_pattern_spec_new (lower));
 }
 
+/* A kith.robots pattern: one holding an '@' matches the address (kept
+ * lower-cased), any other the folded display name (each piece between
+ * the wildcards folded as names are). */
+static void
+add_robot (GPtrArray *list, const char *value)
+{
+    g_autoptr (GString) pattern = g_string_new (NULL);
+    const char *p = value;
+
+    if (strchr (value, '@')) {
+	g_ptr_array_add (list, g_utf8_strdown (value, -1));
+	return;
+    }
+    while (*p) {
+	gsize len = strcspn (p, "*?");
+	g_autofree char *piece = g_strndup (p, len);
+	g_autofree char *folded = _kith_name_fold (piece);
+
+	g_string_append (pattern, folded);
+	p += len;
+	if (*p)
+	    g_string_append_c (pattern, *p++);
+    }
+    if (pattern->len > 0)
+	g_ptr_array_add (list, g_string_free (g_steal_pointer (&pattern), FALSE));
+}
+
 static gboolean
 parse_double (const char *key, const char *value, double *out, GError **error)
 {
@@ -89,6 +116,7 @@ _kith_config_free (_kith_config_t *config)
     g_free (config->tag_introduced);
     g_free (config->tier_tag_prefix);
     g_free (config->rules_path);
+    g_clear_pointer (&config->robots, g_ptr_array_unref);
     g_free (config->fingerprint);
     g_free (config);
 }
@@ -125,6 +153,11 @@ compute_fingerprint (_kith_config_t *config, GPtrArray *pattern_strings)
     for (guint i = 0; i < tags->len; i++)
 	g_checksum_update (sum, (const guchar *) tags->pdata[i], -1), g_checksum_update (sum, (const guchar *) "\n", 1);
     g_snprintf (window, sizeof (window), "--window %" G_GINT64_FORMAT "\n", config->reply_window);
+    g_checksum_update (sum, (const guchar *) window, -1);
+    g_checksum_update (sum, (const guchar *) "--robots\n", -1);
+    for (guint i = 0; i < config->robots->len; i++)
+	g_checksum_update (sum, (const guchar *) config->robots->pdata[i], -1), g_checksum_update (sum, (const guchar *) "\n", 1);
+    g_snprintf (window, sizeof (window), "--miner %d\n", KITH_MINER_VERSION);
     g_checksum_update (sum, (const guchar *) window, -1);
     return g_strdup (g_checksum_get_string (sum));
 }
@@ -177,6 +210,7 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     config->me = g_ptr_array_new_with_free_func (g_free);
     config->me_patterns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
     config->exclude_tags = g_ptr_array_new_with_free_func (g_free);
+    config->robots = g_ptr_array_new_with_free_func (g_free);
     config->alias = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     config->alias_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
     config->tier_threshold[KITH_TIER_WEAK] = KITH_DEFAULT_TIER_WEAK;
@@ -267,6 +301,8 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 			     "config key kith.complete.others: '%s' is neither 'last' nor 'hide'", value);
 		return NULL;
 	    }
+	} else if (strcmp (key, "kith.robots") == 0) {
+	    split_list (value, add_robot, config->robots);
 	} else if (strcmp (key, "kith.rules") == 0) {
 	    g_free (config->rules_path);
 	    config->rules_path = *value ? g_strdup (value) : NULL;

@@ -50,11 +50,26 @@ typedef struct {
     GPtrArray *added;     /* message ids new to the store, or NULL */
     gboolean full;
     kith_index_stats_t *stats;
+    guint recovered;      /* messages with addresses GMime could not read */
+    guint recovered_addresses;
+    char *recovered_first; /* "'FILE' (ADDRESS)" of the first of them */
 } run_t;
+
+/* Addresses GMime's parser drops and kith read (mime.c) are not
+ * silent: `notmuch kith index` ends with one line counting them and
+ * naming the first message.  One line, not one per message: an
+ * Exchange export has them in thousands.  The hook's run (run->added)
+ * keeps notmuch new quiet about mail kith read well. */
 
 static void
 run_clear (run_t *run)
 {
+    if (run->recovered > 0)
+	g_printerr ("kith: read %u address%s in %u message%s that GMime's address parser drops, "
+		    "first %s\n",
+		    run->recovered_addresses, run->recovered_addresses == 1 ? "" : "es",
+		    run->recovered, run->recovered == 1 ? "" : "s", run->recovered_first);
+    g_clear_pointer (&run->recovered_first, g_free);
     sqlite3_finalize (run->find);
     sqlite3_finalize (run->insert_message);
     sqlite3_finalize (run->insert_rcpt);
@@ -188,10 +203,20 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	msg->flags |= KITH_MSG_BROKEN;
 	run->stats->broken++;
     }
+    if (msg->recovered > 0 && ! quiet && filename && run->added == NULL) {
+	if (run->recovered++ == 0) {
+	    g_autofree char *display = g_filename_display_name (filename);
+	    run->recovered_first = g_strdup_printf ("'%s' (%s)", display,
+						    msg->recovered_example ? msg->recovered_example : "?");
+	}
+	run->recovered_addresses += msg->recovered;
+    }
     mine = msg->from && _kith_config_is_me (config, msg->from->address);
     flags = msg->flags;
     if (mine)
 	flags |= KITH_MSG_MINE;
+    else if (msg->from && _kith_sender_is_robot (config->robots, msg->from->address, msg->from->name))
+	flags |= KITH_MSG_ROBOT_SENDER;
     if (excluded)
 	flags |= KITH_MSG_EXCLUDED;
     for (guint r = 0; r < msg->rcpts->len; r++) {
@@ -209,7 +234,11 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
     sqlite3_bind_text (stmt, i++, notmuch_message_get_message_id (message), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text (stmt, i++, notmuch_message_get_thread_id (message), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text (stmt, i++, filename ? filename : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64 (stmt, i++, (gint64) notmuch_message_get_date (message));
+    /* The date kith counts: the Date header unless it is a placeholder
+     * or in the future, then the Received date (mime.c). */
+    sqlite3_bind_int64 (stmt, i++,
+			_kith_msg_date (msg, (gint64) notmuch_message_get_date (message),
+					g_get_real_time () / G_USEC_PER_SEC));
     sqlite3_bind_text (stmt, i++, msg->from ? msg->from->address : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, i++, msg->from ? msg->from->name : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, i++, msg->subject, -1, SQLITE_STATIC);

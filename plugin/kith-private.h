@@ -80,12 +80,21 @@ typedef enum {
     KITH_MSG_TO_ME = 1 << 9,    /* one of my addresses is in To or Cc */
     KITH_MSG_EXCLUDED = 1 << 10, /* carries a search.exclude_tags tag */
     KITH_MSG_BROKEN = 1 << 11,  /* file unreadable or unparsable */
+    /* Mail a client wrote by itself: a calendar response ("Accepted:",
+     * text/calendar; method=REPLY) or an out-of-office reply. */
+    KITH_MSG_AUTO_RESPONSE = 1 << 12,
+    /* The author is a robot (_kith_sender_is_robot; set by the indexer,
+     * which knows kith.robots). */
+    KITH_MSG_ROBOT_SENDER = 1 << 13,
+    /* The list rewrote From (DMARC); the author is the person it names. */
+    KITH_MSG_FROM_REWRITTEN = 1 << 14,
 } _kith_msg_flag_t;
 
 /* Automated or bulk: never shared history.  A discussion list
  * (List-Post present) is not bulk by itself. */
 #define KITH_MSG_IS_AUTOMATED(f)                                             \
-    (((f) & (KITH_MSG_AUTO_SUBMITTED | KITH_MSG_NOREPLY_SENDER)) ||          \
+    (((f) & (KITH_MSG_AUTO_SUBMITTED | KITH_MSG_NOREPLY_SENDER |             \
+	     KITH_MSG_AUTO_RESPONSE | KITH_MSG_ROBOT_SENDER)) ||              \
      (((f) & (KITH_MSG_PRECEDENCE_BULK | KITH_MSG_LIST_UNSUBSCRIBE)) &&      \
       ! ((f) & KITH_MSG_LIST_POST)))
 
@@ -118,6 +127,11 @@ typedef struct {
     char *thread_index;     /* Thread-Index decoded to lower-case hex */
     char *thread_topic;     /* decoded Thread-Topic */
     gint64 date;            /* Date header as time_t, 0 if none/unparsable */
+    gint64 received;        /* date of the first Received field, 0 if none */
+    char *list_address;     /* the list's own address (List-Post, or a
+			     * From the list rewrote), NULL if none */
+    guint recovered;        /* mailboxes GMime dropped and kith read */
+    char *recovered_example; /* the first of them */
     guint flags;            /* _kith_msg_flag_t header signals */
 } _kith_msg_t;
 
@@ -153,6 +167,32 @@ gboolean _kith_address_is_noreply (const char *address);
  * Ynt:, Odp:, R:, Réf:, also "Re[2]:" and "Re: Re:")? */
 gboolean _kith_subject_is_reply (const char *subject);
 
+/* Is SUBJECT that of a calendar response ("Accepted:", "Declined:",
+ * "Tentative:", in several languages) or an out-of-office reply
+ * ("Automatic reply:", "Out of Office", ...)? */
+gboolean _kith_subject_is_auto_response (const char *subject);
+
+/* Is the sender ADDRESS (normalised) with display NAME (may be NULL) a
+ * robot?  A robot word (robot, bot, ci, jenkins, patchwork, build, ...)
+ * as a whole word of the local part, a word nobody is named (robot,
+ * bot, jenkins, ...) as a word of the folded name, or one of PATTERNS
+ * (kith.robots globs; may be NULL): a pattern holding an '@' matches
+ * the address, any other the folded display name. */
+gboolean _kith_sender_is_robot (GPtrArray *patterns, const char *address, const char *name);
+
+/* Dates before this (1980-01-02 UTC) are placeholders: the Unix epoch
+ * and 1980-01-01 (DOS) in every time zone. */
+#define KITH_DATE_MIN G_GINT64_CONSTANT (315619200)
+
+/* Is DATE plausible for a message received at RECEIVED (0: unknown;
+ * then NOW): not a placeholder, not more than a day later? */
+gboolean _kith_date_plausible (gint64 date, gint64 received, gint64 now);
+
+/* The date a message counts at: its Date (else FALLBACK, notmuch's)
+ * when plausible, else its first Received date, else 0 (undated: it
+ * sets no first, last or month). */
+gint64 _kith_msg_date (const _kith_msg_t *msg, gint64 fallback, gint64 now);
+
 /* The subject stripped of any reply and forward markers (Re:, Fwd:, Fw:,
  * WG:, TR:, ...) and leading "[list-tag]" parts, white space collapsed,
  * case-folded.  NULL for NULL.  Free with g_free. */
@@ -168,6 +208,12 @@ char *_kith_subject_base (const char *subject);
 #define KITH_DEFAULT_TIER_CLOSE 120.0
 #define KITH_DEFAULT_REPLY_WINDOW_DAYS 60
 #define KITH_DEFAULT_LOCK_TIMEOUT 30
+
+/* The version of what the indexer reads from a message (addresses,
+ * author, flags): part of the config fingerprint, so a kith that reads
+ * mail differently mines the store again.  2: addresses GMime drops,
+ * lists that rewrite From, client-written mail, robots. */
+#define KITH_MINER_VERSION 2
 
 typedef struct {
     GPtrArray *me;            /* char*: my normalised addresses */
@@ -185,6 +231,7 @@ typedef struct {
     gboolean tier_tags;       /* kith.tier_tags: also tag PREFIX<tier> */
     char *tier_tag_prefix;    /* kith.tier_tag_prefix: "kith/" */
     char *rules_path;         /* kith.rules: the user's rules file, or NULL */
+    GPtrArray *robots;        /* char*: kith.robots globs (address or folded name) */
     gboolean complete_hide_others; /* kith.complete.others = hide */
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;

@@ -260,6 +260,21 @@ _kith_address_normalise (const char *address)
 	end--;
     if (start == end || ! g_utf8_validate (start, end - start, NULL))
 	return NULL;
+    /* A quoted local part ("j.doe"@x.example) is the same address as
+     * the bare one when nothing in it needs the quotes. */
+    if (*start == '"') {
+	const char *close = memchr (start + 1, '"', end - start - 1);
+
+	if (close && close > start + 1 && close + 1 < end && close[1] == '@') {
+	    g_autofree char *local = g_strndup (start + 1, close - start - 1);
+	    g_autofree char *rest = g_strndup (close + 1, end - close - 1);
+	    g_autofree char *bare = g_strconcat (local, rest, NULL);
+
+	    if (strpbrk (local, "\\\"@") == NULL)
+		return _kith_address_normalise (bare);
+	}
+	return NULL;
+    }
 
     for (p = start; p < end; p = g_utf8_next_char (p)) {
 	guchar b = *p;
@@ -462,6 +477,127 @@ _kith_subject_is_reply (const char *subject)
     return match_marker (p, reply_markers) != NULL;
 }
 
+/* Subject prefixes of mail a client writes by itself: calendar
+ * responses (Outlook, Exchange, Thunderbird, Google Calendar, in the
+ * languages they ship) and out-of-office replies.  Lower case, matched
+ * at the start of the subject, case-insensitively. */
+static const char *const auto_response_prefixes[] = {
+    "accepted:", "declined:", "tentative:", "tentatively accepted:",
+    "updated invitation", "invitation accepted", "invitation declined",
+    "angenommen:", "abgelehnt:", "mit vorbehalt angenommen:", "vorläufig angenommen:",
+    "accepté:", "accepté :", "refusé:", "refusé :", "provisoire:", "provisoire :",
+    "aceptado:", "rechazado:", "provisional:", "accettato:", "rifiutato:",
+    "geaccepteerd:", "geweigerd:", "voorlopig:", "godkänd:", "avböjd:", "preliminär:",
+    "zaakceptowano:", "odrzucono:", "aceito:", "recusado:",
+    "automatic reply:", "auto reply:", "autoreply:", "auto-reply:", "auto:",
+    "out of office", "out of the office", "automatische antwort:", "abwesenheitsnotiz",
+    "abwesend:", "réponse automatique", "respuesta automática", "risposta automatica",
+    "automatisch antwoord", "autosvar:", "automatisk svar", "automaattinen vastaus",
+    "odpowiedź automatyczna", "resposta automática",
+};
+
+gboolean
+_kith_subject_is_auto_response (const char *subject)
+{
+    g_autofree char *lower = NULL;
+    const char *p;
+
+    if (subject == NULL)
+	return FALSE;
+    lower = g_utf8_strdown (subject, -1);
+    p = lower;
+    while (g_ascii_isspace (*p))
+	p++;
+    for (guint i = 0; i < G_N_ELEMENTS (auto_response_prefixes); i++)
+	if (g_str_has_prefix (p, auto_response_prefixes[i]))
+	    return TRUE;
+    return FALSE;
+}
+
+/* Words that make a sender a robot when they are a whole word of its
+ * address's local part (split at . _ - +): test and build robots write
+ * like people (no Auto-Submitted, a person's kind of name) and people
+ * answer them now and then.  The display name is held to the words
+ * nobody is named (a "Cindy Build-Smith" or a "Travis" is a person).
+ * Lower case. */
+static const char *const robot_words[] = {
+    "autobuild", "autobuilder", "bot", "bugzilla", "build", "buildbot", "builder",
+    "buildfarm", "builds", "ci", "cron", "daemon", "dependabot", "gerrit", "jenkins",
+    "kbuild", "patchwork", "renovate", "robot", "syzbot", "testbot", "zuul",
+};
+static const char *const robot_name_words[] = {
+    "autobuilder", "bot", "buildbot", "dependabot", "jenkins", "patchwork",
+    "robot", "syzbot", "testbot",
+};
+
+static gboolean
+is_word_of (const char *word, gsize len, const char *const *words, guint n)
+{
+    for (guint i = 0; i < n; i++)
+	if (strlen (words[i]) == len && g_ascii_strncasecmp (word, words[i], len) == 0)
+	    return TRUE;
+    return FALSE;
+}
+
+gboolean
+_kith_sender_is_robot (GPtrArray *patterns, const char *address, const char *name)
+{
+    g_autofree char *folded = name ? _kith_name_fold (name) : NULL;
+    const char *at;
+
+    if (address == NULL)
+	return FALSE;
+    if (patterns) {
+	for (guint i = 0; i < patterns->len; i++) {
+	    const char *pattern = patterns->pdata[i];
+	    if (strchr (pattern, '@') ? g_pattern_match_simple (pattern, address)
+				      : folded && g_pattern_match_simple (pattern, folded))
+		return TRUE;
+	}
+    }
+    at = strrchr (address, '@');
+    for (const char *p = address; at && p < at;) {
+	gsize len = strcspn (p, "._-+@");
+	if (is_word_of (p, len, robot_words, G_N_ELEMENTS (robot_words)))
+	    return TRUE;
+	p += len;
+	if (p < at)
+	    p++;
+    }
+    if (folded) {
+	g_auto (GStrv) words = g_strsplit (folded, " ", -1);
+	for (guint i = 0; words[i]; i++)
+	    if (is_word_of (words[i], strlen (words[i]), robot_name_words,
+			    G_N_ELEMENTS (robot_name_words)))
+		return TRUE;
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates */
+
+gboolean
+_kith_date_plausible (gint64 date, gint64 received, gint64 now)
+{
+    gint64 limit = (received > 0 ? received : now) + 86400;
+
+    return date >= KITH_DATE_MIN && date <= limit;
+}
+
+gint64
+_kith_msg_date (const _kith_msg_t *msg, gint64 fallback, gint64 now)
+{
+    gint64 date = msg && msg->date ? msg->date : fallback;
+    gint64 received = msg ? msg->received : 0;
+
+    if (_kith_date_plausible (date, received, now))
+	return date;
+    if (received > 0 && _kith_date_plausible (received, 0, now))
+	return received;
+    return 0;
+}
+
 char *
 _kith_subject_base (const char *subject)
 {
@@ -537,6 +673,8 @@ _kith_msg_free (_kith_msg_t *msg)
 	g_ptr_array_unref (msg->references);
     g_free (msg->thread_index);
     g_free (msg->thread_topic);
+    g_free (msg->list_address);
+    g_free (msg->recovered_example);
     g_free (msg);
 }
 
@@ -569,68 +707,6 @@ addr_from_mailbox (InternetAddressMailbox *mailbox, int kind)
 				 INTERNET_ADDRESS (mailbox)));
     addr->kind = kind;
     return addr;
-}
-
-/* The first mailbox in LIST, looking into groups. */
-static InternetAddressMailbox *
-first_mailbox (InternetAddressList *list, int depth)
-{
-    int i, n;
-
-    if (list == NULL || depth > MAX_GROUP_DEPTH)
-	return NULL;
-    n = internet_address_list_length (list);
-    for (i = 0; i < n; i++) {
-	InternetAddress *ia = internet_address_list_get_address (list, i);
-
-	if (INTERNET_ADDRESS_IS_MAILBOX (ia))
-	    return INTERNET_ADDRESS_MAILBOX (ia);
-	if (INTERNET_ADDRESS_IS_GROUP (ia)) {
-	    InternetAddressGroup *group = INTERNET_ADDRESS_GROUP (ia);
-	    InternetAddressMailbox *mailbox = first_mailbox (
-		internet_address_group_get_members (group), depth + 1);
-
-	    if (mailbox)
-		return mailbox;
-	}
-    }
-    return NULL;
-}
-
-/* Append the mailboxes of LIST (groups flattened) to RCPTS as KIND,
- * skipping invalid addresses and those already in SEEN. */
-static void
-add_rcpts (GPtrArray *rcpts, GHashTable *seen, InternetAddressList *list,
-	   int kind, int depth)
-{
-    int i, n;
-
-    if (list == NULL || depth > MAX_GROUP_DEPTH)
-	return;
-    n = internet_address_list_length (list);
-    for (i = 0; i < n; i++) {
-	InternetAddress *ia = internet_address_list_get_address (list, i);
-	_kith_addr_t *addr;
-
-	if (INTERNET_ADDRESS_IS_GROUP (ia)) {
-	    add_rcpts (rcpts, seen, internet_address_group_get_members (
-			   INTERNET_ADDRESS_GROUP (ia)), kind, depth + 1);
-	    continue;
-	}
-	if (! INTERNET_ADDRESS_IS_MAILBOX (ia))
-	    continue;
-	addr = addr_from_mailbox (INTERNET_ADDRESS_MAILBOX (ia), kind);
-	if (addr == NULL)
-	    continue;
-	/* Not g_hash_table_add's return value: on a duplicate it would
-	 * keep the new key, which is freed right here. */
-	if (g_hash_table_contains (seen, addr->address)) {
-	    addr_free (addr);
-	    continue;
-	}
-	g_hash_table_add (seen, addr->address);
-	g_ptr_array_add (rcpts, addr);
-    }
 }
 
 /* Decode a base64 Thread-Index to lower-case hex; NULL unless it
@@ -673,7 +749,7 @@ parse_thread_index (const char *value)
 /* ------------------------------------------------------------------ */
 /* Splitting the header block */
 
-/* The headers kith reads.  All others (Received, DKIM-Signature, ARC-*,
+/* The headers kith reads.  All others (DKIM-Signature, ARC-*,
  * most X-*: the bulk of a modern header block) are skipped unread, and
  * so are lines that are not headers at all (an mbox "From " line,
  * garbage), which lets the parse recover from them. */
@@ -698,6 +774,10 @@ typedef enum {
     H_LIST_POST,
     H_LIST_UNSUBSCRIBE,
     H_FEEDBACK_ID,
+    H_REPLY_TO,
+    H_X_ORIGINAL_FROM,
+    H_RECEIVED,
+    H_CONTENT_TYPE,
     H_LAST
 } header_id_t;
 
@@ -722,6 +802,10 @@ static const char *const wanted_headers[H_LAST] = {
     [H_LIST_POST] = "List-Post",
     [H_LIST_UNSUBSCRIBE] = "List-Unsubscribe",
     [H_FEEDBACK_ID] = "Feedback-ID",
+    [H_REPLY_TO] = "Reply-To",
+    [H_X_ORIGINAL_FROM] = "X-Original-From",
+    [H_RECEIVED] = "Received",
+    [H_CONTENT_TYPE] = "Content-Type",
 };
 
 /* Which wanted header NAME (LEN bytes, any case) is, or -1. */
@@ -825,53 +909,240 @@ field_value (const headers_t *h, int i)
     return unfolded ? g_mime_utils_header_decode_text (NULL, unfolded) : NULL;
 }
 
-/* The parsed address lists of every field of kind ID, in order (GMime
- * joins them into one list). */
-static GPtrArray *
-field_lists (const headers_t *h, int id)
+/* ---- Addresses GMime drops ----
+ *
+ * GMime's address parser leaves out, without a word, every mailbox
+ * whose local part is not a valid dot-atom: consecutive dots
+ * ("k..allen@corp.example", everywhere in Exchange exports), a leading
+ * or trailing dot; and a list holding one of them may come back with
+ * the other mailboxes only, or none.  So each address field is also
+ * read here, tolerantly: split at the commas (and group colons and
+ * semicolons) outside quotes, comments and angle brackets, and take
+ * from each piece the address in <...> (else the bare address) and the
+ * display name before it.  When this finds more mailboxes than GMime,
+ * the tolerant reading of that field is used and the message counts
+ * the addresses recovered, for the indexer to warn about. */
+
+/* Make an address record from a raw address and a raw display name (an
+ * RFC 5322 phrase, possibly quoted and encoded), or NULL. */
+static _kith_addr_t *
+addr_new (const char *raw_address, const char *raw_name, int kind)
 {
-    GPtrArray *lists = g_ptr_array_new_with_free_func (g_object_unref);
+    char *address = _kith_address_normalise (raw_address);
+    _kith_addr_t *addr;
+
+    if (address == NULL)
+	return NULL;
+    addr = g_new (_kith_addr_t, 1);
+    addr->address = address;
+    addr->name = NULL;
+    addr->kind = kind;
+    if (raw_name) {
+	g_autofree char *decoded = g_mime_utils_header_decode_phrase (NULL, raw_name);
+	g_autofree char *clean = clean_text (decoded);
+
+	/* What decode_phrase leaves of quoting: one pair of quotes
+	 * around the whole name. */
+	if (clean && strlen (clean) >= 2 && clean[0] == '"' && clean[strlen (clean) - 1] == '"') {
+	    clean[strlen (clean) - 1] = '\0';
+	    addr->name = clean_text (clean + 1);
+	} else {
+	    addr->name = g_steal_pointer (&clean);
+	}
+    }
+    return addr;
+}
+
+/* Read the mailbox in PIECE (LEN bytes: one element of an address list,
+ * no top-level comma) into OUT. */
+static void
+tolerant_piece (const char *piece, gsize len, int kind, GPtrArray *out)
+{
+    g_autoptr (GString) bare = g_string_new (NULL);
+    g_autoptr (GString) comment = g_string_new (NULL);
+    const char *lt = NULL, *gt = NULL;
+    int depth = 0;
+    gboolean quoted = FALSE;
+    _kith_addr_t *addr;
+
+    for (gsize i = 0; i < len; i++) {
+	char c = piece[i];
+
+	if (c == '\\' && (quoted || depth > 0) && i + 1 < len) {
+	    if (depth > 0)
+		g_string_append_c (comment, piece[i + 1]);
+	    else
+		g_string_append_len (bare, piece + i, 2);
+	    i++;
+	} else if (quoted) {
+	    g_string_append_c (bare, c);
+	    if (c == '"')
+		quoted = FALSE;
+	} else if (depth > 0) {
+	    if (c == '(')
+		depth++;
+	    else if (c == ')')
+		depth--;
+	    if (depth > 0)
+		g_string_append_c (comment, c);
+	} else if (c == '(') {
+	    depth = 1;
+	    if (comment->len > 0)
+		g_string_append_c (comment, ' ');
+	} else if (c == '"') {
+	    quoted = TRUE;
+	    g_string_append_c (bare, c);
+	} else if (c == '<' && lt == NULL) {
+	    lt = piece + i;
+	} else if (c == '>' && lt && gt == NULL) {
+	    gt = piece + i;
+	} else if (lt == NULL) {
+	    g_string_append_c (bare, c);
+	}
+    }
+    if (lt && gt) {
+	g_autofree char *inside = g_strndup (lt + 1, gt - lt - 1);
+	g_autofree char *name = g_strndup (piece, lt - piece);
+	const char *address = inside;
+	const char *colon;
+
+	/* An obsolete source route, "<@relay.example:user@host>". */
+	if (*address == '@' && (colon = strchr (address, ':')))
+	    address = colon + 1;
+	addr = addr_new (address, g_strstrip (name)[0] ? name : NULL, kind);
+    } else {
+	addr = addr_new (g_strstrip (bare->str), comment->len ? comment->str : NULL, kind);
+    }
+    if (addr)
+	g_ptr_array_add (out, addr);
+}
+
+/* The mailboxes of the address list VALUE (unfolded, not decoded), read
+ * tolerantly, appended to OUT. */
+static void
+tolerant_mailboxes (const char *value, int kind, GPtrArray *out)
+{
+    const char *start = value;
+    int depth = 0;
+    gboolean quoted = FALSE, angle = FALSE;
+
+    for (const char *p = value;; p++) {
+	char c = *p;
+
+	if (c == '\0' || (! quoted && depth == 0 && ! angle && (c == ',' || c == ';'))) {
+	    tolerant_piece (start, p - start, kind, out);
+	    if (c == '\0')
+		break;
+	    start = p + 1;
+	} else if (c == '\\' && (quoted || depth > 0) && p[1]) {
+	    p++;
+	} else if (quoted) {
+	    quoted = c != '"';
+	} else if (depth > 0) {
+	    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+	} else if (c == '(') {
+	    depth = 1;
+	} else if (c == '"') {
+	    quoted = TRUE;
+	} else if (c == '<') {
+	    angle = TRUE;
+	} else if (c == '>') {
+	    angle = FALSE;
+	} else if (c == ':' && ! angle) {
+	    start = p + 1; /* "group name:" starts a group: skip the name */
+	}
+    }
+}
+
+/* The mailboxes GMime finds in LIST (groups flattened), appended to OUT. */
+static void
+gmime_mailboxes (InternetAddressList *list, int kind, int depth, GPtrArray *out)
+{
+    int n;
+
+    if (list == NULL || depth > MAX_GROUP_DEPTH)
+	return;
+    n = internet_address_list_length (list);
+    for (int i = 0; i < n; i++) {
+	InternetAddress *ia = internet_address_list_get_address (list, i);
+	_kith_addr_t *addr;
+
+	if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+	    gmime_mailboxes (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)),
+			     kind, depth + 1, out);
+	    continue;
+	}
+	if (! INTERNET_ADDRESS_IS_MAILBOX (ia))
+	    continue;
+	addr = addr_from_mailbox (INTERNET_ADDRESS_MAILBOX (ia), kind);
+	if (addr)
+	    g_ptr_array_add (out, addr);
+    }
+}
+
+/* The mailboxes of every field of kind ID, in order, as KIND (GMime
+ * joins the fields into one list too).  Mailboxes recovered by the
+ * tolerant reading are counted in MSG. */
+static GPtrArray *
+field_addrs (const headers_t *h, int id, int kind, _kith_msg_t *msg)
+{
+    GPtrArray *addrs = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
 
     if (h->first[id] < 0)
-	return lists;
+	return addrs;
     for (int i = h->first[id]; i <= h->last[id]; i++) {
 	g_autofree char *raw = NULL;
-	InternetAddressList *list;
+	g_autofree char *unfolded = NULL;
+	g_autoptr (InternetAddressList) list = NULL;
+	g_autoptr (GPtrArray) gmime = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+	g_autoptr (GPtrArray) tolerant = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+	GPtrArray *use;
 
 	if (h->field[i].id != id)
 	    continue;
 	raw = field_raw (h, i);
 	list = internet_address_list_parse (NULL, raw);
-	if (list)
-	    g_ptr_array_add (lists, list);
+	gmime_mailboxes (list, kind, 0, gmime);
+	unfolded = g_mime_utils_header_unfold (raw);
+	if (unfolded)
+	    tolerant_mailboxes (unfolded, kind, tolerant);
+	use = gmime;
+	if (tolerant->len > gmime->len) {
+	    use = tolerant;
+	    msg->recovered += tolerant->len - gmime->len;
+	    if (msg->recovered_example == NULL) {
+		for (guint t = 0; t < tolerant->len && ! msg->recovered_example; t++) {
+		    const char *a = ((_kith_addr_t *) tolerant->pdata[t])->address;
+		    gboolean known = FALSE;
+		    for (guint g = 0; g < gmime->len && ! known; g++)
+			known = strcmp (a, ((_kith_addr_t *) gmime->pdata[g])->address) == 0;
+		    if (! known)
+			msg->recovered_example = g_strdup (a);
+		}
+	    }
+	}
+	for (guint j = 0; j < use->len; j++)
+	    g_ptr_array_add (addrs, g_steal_pointer (&use->pdata[j]));
     }
-    return lists;
+    return addrs;
 }
 
-/* The first mailbox in LISTS, looking into groups. */
-static InternetAddressMailbox *
-lists_first_mailbox (GPtrArray *lists)
+static _kith_addr_t *
+addr_copy (const _kith_addr_t *a)
 {
-    for (guint i = 0; i < lists->len; i++) {
-	InternetAddressMailbox *mailbox = first_mailbox (lists->pdata[i], 0);
+    _kith_addr_t *copy = g_new (_kith_addr_t, 1);
 
-	if (mailbox)
-	    return mailbox;
-    }
-    return NULL;
+    copy->address = g_strdup (a->address);
+    copy->name = g_strdup (a->name);
+    copy->kind = a->kind;
+    return copy;
 }
 
-/* Is the first mailbox of LISTS a no-reply address? */
+/* Is the first mailbox of ADDRS a no-reply address? */
 static gboolean
-lists_are_noreply (GPtrArray *lists)
+addrs_are_noreply (GPtrArray *addrs)
 {
-    InternetAddressMailbox *mailbox = lists_first_mailbox (lists);
-    g_autofree char *address = NULL;
-
-    if (mailbox == NULL)
-	return FALSE;
-    address = _kith_address_normalise (internet_address_mailbox_get_addr (mailbox));
-    return address && _kith_address_is_noreply (address);
+    return addrs->len > 0 && _kith_address_is_noreply (((_kith_addr_t *) addrs->pdata[0])->address);
 }
 
 /* Is header ID present (with a value, as GMime sees it)? */
@@ -929,10 +1200,121 @@ header_flags (const headers_t *h, GPtrArray *from, GPtrArray *sender)
 	    flags |= KITH_MSG_PRECEDENCE_BULK;
     }
 
-    if (lists_are_noreply (from) || lists_are_noreply (sender))
+    if (addrs_are_noreply (from) || addrs_are_noreply (sender))
 	flags |= KITH_MSG_NOREPLY_SENDER;
 
+    /* A calendar response (text/calendar; method=REPLY) as the whole
+     * message: what a client sends by itself when an invitation is
+     * accepted.  The usual multipart one is known by its subject. */
+    {
+	g_autofree char *type = field_value (h, h->first[H_CONTENT_TYPE]);
+	g_autofree char *lower = type ? g_ascii_strdown (type, -1) : NULL;
+
+	if (lower && strstr (lower, "text/calendar") && strstr (lower, "method") &&
+	    strstr (lower, "reply"))
+	    flags |= KITH_MSG_AUTO_RESPONSE;
+    }
+
     return flags;
+}
+
+/* The address of a List-Post header ("<mailto:foo-dev@lists.example>"),
+ * or NULL. */
+static char *
+list_post_address (const headers_t *h)
+{
+    g_autofree char *value = field_value (h, h->first[H_LIST_POST]);
+    const char *p, *end;
+    g_autofree char *address = NULL;
+
+    if (value == NULL || (p = strstr (value, "mailto:")) == NULL)
+	return NULL;
+    p += strlen ("mailto:");
+    end = p + strcspn (p, ">?, \t");
+    address = g_strndup (p, end - p);
+    return _kith_address_normalise (address);
+}
+
+/* The List-Id without its description and brackets, lower-cased. */
+static char *
+list_id (const headers_t *h)
+{
+    g_autofree char *value = field_value (h, h->first[H_LIST_ID]);
+    const char *lt, *gt;
+
+    if (value == NULL || (lt = strrchr (value, '<')) == NULL || (gt = strchr (lt, '>')) == NULL)
+	return NULL;
+    return g_ascii_strdown (lt + 1, gt - lt - 1);
+}
+
+/* Letters and digits of S, lower-cased (to compare "Foo-dev" with
+ * "foo-dev@" and "foo_dev"). */
+static char *
+alnum_key (const char *s, gsize len)
+{
+    GString *out = g_string_new (NULL);
+
+    for (gsize i = 0; i < len && s[i]; i++)
+	if (g_ascii_isalnum (s[i]))
+	    g_string_append_c (out, g_ascii_tolower (s[i]));
+    return g_string_free (out, FALSE);
+}
+
+/* If NAME ends in " via LIST" (how lists and Google Groups rewrite the
+ * From of senders whose domain forbids relaying: DMARC), the offset of
+ * " via ", else -1. */
+static gssize
+via_offset (const char *name)
+{
+    const char *p, *last = NULL;
+
+    if (name == NULL)
+	return -1;
+    for (p = name; (p = strstr (p, " via ")); p++)
+	last = p;
+    return last && last > name && last[5] ? last - name : -1;
+}
+
+/* Is FROM the list's own address: the List-Post address, the address
+ * List-Id names ("foo-dev.lists.example" for foo-dev@lists.example), or
+ * "Name via List" where List is the list's name? */
+static gboolean
+from_is_list (const _kith_addr_t *from, const char *post, const char *id)
+{
+    const char *at = strchr (from->address, '@');
+    gssize via = via_offset (from->name);
+
+    if (post && strcmp (from->address, post) == 0)
+	return TRUE;
+    if (id && at) {
+	g_autofree char *dotted = g_strdup (from->address);
+	dotted[at - from->address] = '.';
+	if (strcmp (dotted, id) == 0)
+	    return TRUE;
+    }
+    if (via >= 0 && (post || id) && at) {
+	g_autofree char *list_name = alnum_key (from->name + via + 5, strlen (from->name));
+	g_autofree char *local = alnum_key (from->address, at - from->address);
+	g_autofree char *id_key = id ? alnum_key (id, strcspn (id, ".")) : NULL;
+
+	return *list_name && (strcmp (list_name, local) == 0 || g_strcmp0 (list_name, id_key) == 0);
+    }
+    return FALSE;
+}
+
+/* The first Received field's date (the hop that delivered the message
+ * here: it is at the top), 0 if none. */
+static gint64
+received_date (const headers_t *h)
+{
+    g_autofree char *value = field_value (h, h->first[H_RECEIVED]);
+    const char *semi;
+    g_autoptr (GDateTime) date = NULL;
+
+    if (value == NULL || (semi = strrchr (value, ';')) == NULL)
+	return 0;
+    date = g_mime_utils_header_decode_date (semi + 1);
+    return date ? g_date_time_to_unix (date) : 0;
 }
 
 /* Fill MSG from the fields H.
@@ -942,12 +1324,15 @@ header_flags (const headers_t *h, GPtrArray *from, GPtrArray *sender)
  * most of the indexer's time: like GMime, the addresses are those of
  * every From (To, Cc, ...) field together, the Subject and Date are
  * those of the last field, any other header is the first of its name.
- * GMime itself still parses the address lists, dates and encoded words. */
+ * GMime itself still parses the address lists, dates and encoded words.
+ * Two readings go beyond GMime's, on purpose: addresses GMime drops are
+ * recovered (field_addrs), and the author of list mail whose From the
+ * list rewrote is the person in X-Original-From or Reply-To. */
 static void
 msg_fill (_kith_msg_t *msg, const headers_t *h)
 {
-    g_autoptr (GPtrArray) from_lists = NULL;
-    g_autoptr (GPtrArray) sender_lists = NULL;
+    g_autoptr (GPtrArray) from_addrs = NULL;
+    g_autoptr (GPtrArray) sender_addrs = NULL;
     g_autoptr (GHashTable) seen = NULL;
     g_autofree char *subject = NULL;
     g_autofree char *message_id = NULL;
@@ -955,23 +1340,60 @@ msg_fill (_kith_msg_t *msg, const headers_t *h)
     g_autofree char *references = NULL;
     g_autofree char *thread_index = NULL;
     g_autofree char *thread_topic = NULL;
+    g_autofree char *post = NULL;
+    g_autofree char *id = NULL;
     static const int rcpt_kinds[][2] = {
 	{ H_TO, KITH_RCPT_TO }, { H_CC, KITH_RCPT_CC }, { H_BCC, KITH_RCPT_BCC }
     };
-    InternetAddressMailbox *from;
     const char *value;
 
-    from_lists = field_lists (h, H_FROM);
-    from = lists_first_mailbox (from_lists);
-    if (from)
-	msg->from = addr_from_mailbox (from, 0);
+    from_addrs = field_addrs (h, H_FROM, 0, msg);
+    if (from_addrs->len > 0)
+	msg->from = addr_copy (from_addrs->pdata[0]);
 
     seen = g_hash_table_new (g_str_hash, g_str_equal);
     for (guint k = 0; k < G_N_ELEMENTS (rcpt_kinds); k++) {
-	g_autoptr (GPtrArray) lists = field_lists (h, rcpt_kinds[k][0]);
+	g_autoptr (GPtrArray) addrs = field_addrs (h, rcpt_kinds[k][0], rcpt_kinds[k][1], msg);
 
-	for (guint i = 0; i < lists->len; i++)
-	    add_rcpts (msg->rcpts, seen, lists->pdata[i], rcpt_kinds[k][1], 0);
+	for (guint i = 0; i < addrs->len; i++) {
+	    _kith_addr_t *addr = addrs->pdata[i];
+
+	    if (g_hash_table_contains (seen, addr->address))
+		continue;
+	    addrs->pdata[i] = NULL; /* the array's free function skips NULL */
+	    g_hash_table_add (seen, addr->address);
+	    g_ptr_array_add (msg->rcpts, addr);
+	}
+    }
+
+    /* The list's own address, and the person behind a rewritten From. */
+    post = list_post_address (h);
+    id = list_id (h);
+    if (msg->from && from_is_list (msg->from, post, id)) {
+	g_autoptr (GPtrArray) original = field_addrs (h, H_X_ORIGINAL_FROM, 0, msg);
+	g_autoptr (GPtrArray) reply_to = field_addrs (h, H_REPLY_TO, 0, msg);
+	_kith_addr_t *person = NULL;
+
+	msg->list_address = g_strdup (msg->from->address);
+	if (original->len > 0)
+	    person = original->pdata[0];
+	for (guint i = 0; person == NULL && i < reply_to->len; i++) {
+	    _kith_addr_t *r = reply_to->pdata[i];
+	    if (strcmp (r->address, msg->from->address) != 0 && g_strcmp0 (r->address, post) != 0)
+		person = r;
+	}
+	if (person && strcmp (person->address, msg->from->address) != 0) {
+	    _kith_addr_t *author = addr_copy (person);
+	    gssize via = via_offset (msg->from->name);
+
+	    if (author->name == NULL && via > 0)
+		author->name = g_strndup (msg->from->name, via);
+	    addr_free (msg->from);
+	    msg->from = author;
+	    msg->flags |= KITH_MSG_FROM_REWRITTEN;
+	}
+    } else if (post) {
+	msg->list_address = g_steal_pointer (&post);
     }
 
     subject = field_value (h, h->last[H_SUBJECT]);
@@ -990,10 +1412,10 @@ msg_fill (_kith_msg_t *msg, const headers_t *h)
     references = field_value (h, h->first[H_REFERENCES]);
     value = references;
     while (value && *value) {
-	char *id = next_msgid (&value);
+	char *ref = next_msgid (&value);
 
-	if (id)
-	    g_ptr_array_add (msg->references, id);
+	if (ref)
+	    g_ptr_array_add (msg->references, ref);
     }
 
     thread_index = field_value (h, h->first[H_THREAD_INDEX]);
@@ -1014,11 +1436,14 @@ msg_fill (_kith_msg_t *msg, const headers_t *h)
 	}
 	break;
     }
+    msg->received = received_date (h);
 
-    sender_lists = field_lists (h, H_SENDER);
-    msg->flags = header_flags (h, from_lists, sender_lists);
+    sender_addrs = field_addrs (h, H_SENDER, 0, msg);
+    msg->flags |= header_flags (h, from_addrs, sender_addrs);
     if (_kith_subject_is_reply (msg->subject))
 	msg->flags |= KITH_MSG_REPLY_SUBJECT;
+    if (_kith_subject_is_auto_response (msg->subject))
+	msg->flags |= KITH_MSG_AUTO_RESPONSE;
 }
 
 /* Parse the header block BUF (LEN bytes, no body). */

@@ -135,6 +135,21 @@ test_me_patterns (void)
 }
 
 static void
+test_robots (void)
+{
+    g_autoptr (_kith_config_t) config =
+	load_ok (NULL, NULL, "robots=Tester@*.Example; The Örácle* ;;*Łab Bot?");
+
+    g_assert_cmpuint (config->robots->len, ==, 3);
+    g_assert_cmpstr (config->robots->pdata[0], ==, "tester@*.example");
+    g_assert_cmpstr (config->robots->pdata[1], ==, "the oracle*");
+    g_assert_cmpstr (config->robots->pdata[2], ==, "*lab bot?");
+    g_assert_true (_kith_sender_is_robot (config->robots, "tester@lab.example", NULL));
+    g_assert_true (_kith_sender_is_robot (config->robots, "x@y.example", "The Oracle of Build"));
+    g_assert_false (_kith_sender_is_robot (config->robots, "ann@y.example", "Ann Oracle"));
+}
+
+static void
 test_exclude_tags (void)
 {
     g_autoptr (_kith_config_t) config = load_ok (NULL, "deleted;spam;muted", NULL);
@@ -279,6 +294,10 @@ test_fingerprint (void)
 	g_autofree char *f = fingerprint (NULL, NULL, "reply_window_days=30");
 	g_assert_cmpstr (f, !=, base);
     }
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "robots=tester@*.example");
+	g_assert_cmpstr (f, !=, base);
+    }
     /* no rebuild: thresholds, aliases, lock timeout */
     {
 	g_autofree char *f = fingerprint (NULL, NULL, "tier.known=1\ntier.weak=3\ntier.close=50");
@@ -336,6 +355,7 @@ main (int argc, char **argv)
     g_test_add_func ("/config/identity/missing", test_identity_missing);
     g_test_add_func ("/config/me-patterns", test_me_patterns);
     g_test_add_func ("/config/exclude-tags", test_exclude_tags);
+    g_test_add_func ("/config/robots", test_robots);
     g_test_add_func ("/config/defaults", test_defaults);
     g_test_add_func ("/config/tiers", test_tiers);
     g_test_add_func ("/config/bad-numbers", test_bad_numbers);
