@@ -117,7 +117,7 @@ with open(truth_path) as f:
     for line in f:
         if line.startswith("#") or not line.strip():
             continue
-        addr, label, cat = line.rstrip("\n").split("\t")
+        addr, label, cat = line.rstrip("\n").split("\t")[:3]
         truth[addr] = (int(label), cat)
 pos = {a for a, (l, _) in truth.items() if l == 1}
 

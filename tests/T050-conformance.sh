@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# T050-accuracy: precision and recall of `who` on the generated 10k-message
-# mailbox against its ground truth, plus the who filters and orders on it.
+# T050-conformance: a conformance test, not a measure of judgement.  On
+# the generated 10k-message mailbox, `who` must list exactly the addresses
+# whose truth.tsv rule label is 1 (precision and recall 1.000): the label
+# is computed by the same rule as kith's gate (OUT and IN, see
+# gen-mailbox), so this checks that kith implements the rule.  Whether
+# the rule is right is T051-judgement's question (the intent classes).
+# Plus the who filters and orders on it.
 . "$(dirname "$0")/lib.sh"
 
 start=$(date +%s)
@@ -22,25 +27,40 @@ def load(path):
     with open(path) as f:
         return json.load(f)
 
+# The intent classes (truth.tsv column 4) the rule label no longer
+# describes: the hard cases where kith departs from OUT-and-IN on
+# purpose (calendar acceptances and out-of-office replies are not
+# exchanges; reply-all crowds, robots and list-only conversations count
+# for less).  The conformance check leaves these addresses out, on both
+# sides; T051-judgement measures them against their intent.
+OUT_OF_SCOPE = set("""calendar-stranger autoreply crowd-bystander crowd-replier
+    crowd-starter robot patch-cc-replied list-conversant""".split())
+
 def truth(path):
     t = {}
     with open(path) as f:
         for line in f:
             if line.startswith("#") or not line.strip():
                 continue
-            addr, label, cat = line.rstrip("\n").split("\t")
-            t[addr] = (int(label), cat)
+            addr, label, cat, intent = line.rstrip("\n").split("\t")[:4]
+            t[addr] = (int(label), cat, intent)
     return t
+
+# Letters without a Unicode decomposition, spelled plain (as kith's fold).
+PLAIN = {"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae",
+         "œ": "oe", "ß": "ss", "þ": "th", "ð": "d", "ŧ": "t", "ŋ": "n",
+         "ŀ": "l", "ĸ": "k"}
+
+def plain(s):
+    return "".join(PLAIN.get(c.lower(), c) for c in s)
 
 def fold(name):
     """Python rendering of kith's name fold (plugin/names.c)."""
     out, space = [], True
-    for ch in unicodedata.normalize("NFKD", name).casefold():
+    for ch in plain(unicodedata.normalize("NFKD", plain(name)).casefold()):
         if unicodedata.category(ch) in ("Mn", "Mc", "Me"):
             continue
-        if ch == "\u00df":
-            out.append("ss"); space = False
-        elif ch.isalnum():
+        if ch.isalnum():
             out.append(ch); space = False
         elif ch in ("'", "\u2019"):
             continue
@@ -59,15 +79,17 @@ mode, args = sys.argv[1], sys.argv[2:]
 
 if mode == "accuracy":            # TRUTH WHO.json -> P, R, FP, FN lines
     t, who = truth(args[0]), load(args[1])
-    listed = [c["address"] for c in who]
-    pos = {a for a, (l, _) in t.items() if l == 1}
+    listed = [c["address"] for c in who
+              if t.get(c["address"], (0, "", ""))[2] not in OUT_OF_SCOPE]
+    pos = {a for a, (l, _, i) in t.items() if l == 1 and i not in OUT_OF_SCOPE}
     tp = len(set(listed) & pos)
     p = tp / len(listed) if listed else 0.0
     r = tp / len(pos) if pos else 0.0
     print("precision %.4f" % p)
     print("recall %.4f" % r)
-    print("listed %d unique %d positives %d true-positives %d"
-          % (len(listed), len(set(listed)), len(pos), tp))
+    print("listed %d unique %d positives %d true-positives %d (out of scope: %s)"
+          % (len(listed), len(set(listed)), len(pos), tp,
+             " ".join(sorted(OUT_OF_SCOPE)) or "none"))
     for a in sorted(set(listed) - pos):
         print("FP %s %s" % (a, t[a][1] if a in t else "(not in truth.tsv)"))
     for a in sorted(pos - set(listed)):
@@ -77,7 +99,7 @@ elif mode == "forbidden":         # TRUTH WHO.json -> label-0 bulk/one-way peopl
     t, who = truth(args[0]), load(args[1])
     bad = ("newsletter", "notification", "list-poster", "list-address", "cold", "unanswered")
     for c in who:
-        label, cat = t.get(c["address"], (0, "(not in truth.tsv)"))
+        label, cat, _ = t.get(c["address"], (0, "(not in truth.tsv)", ""))
         if label == 0 and cat in bad:
             print("%s %s" % (c["address"], cat))
 
@@ -181,11 +203,11 @@ at_least () {
     "$PYTHON" -c 'import sys; print(float(sys.argv[1] or 0) >= float(sys.argv[2]))' "$1" "$2"
 }
 
-test_begin "precision >= 0.98 ($precision)"
-test_expect_equal "True" "$(at_least "$precision" 0.98)"
+test_begin "precision against the rule label is 1.000 ($precision)"
+test_expect_equal "True" "$(at_least "$precision" 1.0)"
 
-test_begin "recall >= 0.98 ($recall)"
-test_expect_equal "True" "$(at_least "$recall" 0.98)"
+test_begin "recall against the rule label is 1.000 ($recall)"
+test_expect_equal "True" "$(at_least "$recall" 1.0)"
 
 test_begin "who --format=json equals notmuch kith who --format=json"
 kith who --format=json >"$TMP/who2.json"
@@ -246,5 +268,5 @@ else
 fi
 echo "# --since=2026-01-01 lists $n_since of $n_who"
 
-echo "# T050 took $(($(date +%s) - start)) s"
+echo "# T050-conformance took $(($(date +%s) - start)) s"
 test_done
