@@ -7,6 +7,8 @@
 #   make valgrind   run the unit tests and the command tests under valgrind
 #   make bench      kith against notmuch address, notmuch new and notmuch-addrlookup
 #                   on generated 10k/100k mailboxes (BIG=1: also 1M); cached in bench-cache/
+#   make eval       kith against the reference read off real mailboxes in ../shared/corpora/real
+#                   (not part of check; GENERATED=1: also a generated 10k mailbox)
 #   make fuzz       libFuzzer targets of every parser of untrusted input,
 #                   FUZZ_SECONDS (60) each, from tests/fuzz/corpus (needs clang)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
@@ -138,6 +140,13 @@ fuzz:
 bench: $(BUILD)/notmuch-kith
 	BUILD=$(BUILD) BIG=$(BIG) tests/bench.sh
 
+# The yardstick on real mail: not part of check; needs ../shared/corpora/real
+# (or KITH_EVAL_CORPORA=DIR) and says so when it is absent.
+GENERATED ?=
+
+eval: $(BUILD)/notmuch-kith
+	BUILD=$(BUILD) tests/eval.sh $(if $(filter 1,$(GENERATED)),--generated)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DATADIR)/kith
@@ -184,4 +193,4 @@ clean:
 
 FORCE:
 
-.PHONY: all deps check asan valgrind demo bench fuzz install uninstall format format-check clean FORCE
+.PHONY: all deps check asan valgrind demo bench eval fuzz install uninstall format format-check clean FORCE

@@ -575,15 +575,46 @@ compare_by_recent (gconstpointer a, gconstpointer b)
     return strcmp (x->address, y->address);
 }
 
-static int
-compare_by_name (gconstpointer a, gconstpointer b)
-{
-    const kith_contact_t *x = *(kith_contact_t *const *) a, *y = *(kith_contact_t *const *) b;
-    g_autofree char *fx = _kith_name_fold (x->name ? x->name : x->address);
-    g_autofree char *fy = _kith_name_fold (y->name ? y->name : y->address);
-    int r = strcmp (fx, fy);
+/* who --sort=name: by the name's fold (so Łukasz sorts with Lukasz and
+ * Ørjan with Orjan, not after Z), in the reader's collation
+ * (g_utf8_collate_key of the fold: Greek and Cyrillic in their own
+ * alphabet's order), ties broken by the fold itself, then the address.
+ * The keys are made once per contact, not once per comparison. */
+typedef struct {
+    char *collate;
+    char *fold;
+    kith_contact_t *contact;
+} name_key_t;
 
-    return r ? r : strcmp (x->address, y->address);
+static int
+compare_name_keys (gconstpointer a, gconstpointer b)
+{
+    const name_key_t *x = a, *y = b;
+    int r = strcmp (x->collate, y->collate);
+
+    if (r == 0)
+	r = strcmp (x->fold, y->fold);
+    return r ? r : strcmp (x->contact->address, y->contact->address);
+}
+
+static void
+sort_by_name (GPtrArray *contacts)
+{
+    g_autofree name_key_t *keys = g_new (name_key_t, contacts->len);
+
+    for (guint i = 0; i < contacts->len; i++) {
+	kith_contact_t *c = contacts->pdata[i];
+
+	keys[i].contact = c;
+	keys[i].fold = _kith_name_fold (c->name ? c->name : c->address);
+	keys[i].collate = g_utf8_collate_key (keys[i].fold, -1);
+    }
+    qsort (keys, contacts->len, sizeof (name_key_t), compare_name_keys);
+    for (guint i = 0; i < contacts->len; i++) {
+	contacts->pdata[i] = keys[i].contact;
+	g_free (keys[i].fold);
+	g_free (keys[i].collate);
+    }
 }
 
 KITH_EXPORT kith_status_t
@@ -674,10 +705,11 @@ kith_who (kith_t *kith, const kith_who_options_t *options, kith_contacts_t **out
 	    continue;
 	g_ptr_array_add (contacts->contacts, g_steal_pointer (&list->pdata[i]));
     }
-    g_ptr_array_sort (contacts->contacts,
-		      options->sort == KITH_SORT_RECENT ? compare_by_recent
-		      : options->sort == KITH_SORT_NAME ? compare_by_name
-							: compare_by_score);
+    if (options->sort == KITH_SORT_NAME)
+	sort_by_name (contacts->contacts);
+    else
+	g_ptr_array_sort (contacts->contacts, options->sort == KITH_SORT_RECENT ? compare_by_recent
+										: compare_by_score);
     if (options->limit && contacts->contacts->len > options->limit)
 	g_ptr_array_set_size (contacts->contacts, options->limit);
     *out = contacts;

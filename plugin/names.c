@@ -20,7 +20,17 @@
  * (for ŀ) and again after case folding (ǿ is ø + accent, ẞ and ß may
  * survive casefold).  Letters that are no variant of one base letter
  * (ə, ɛ, ɔ, ʒ, ...) are left alone.  Sorted by code point, for
- * bsearch. */
+ * bsearch.
+ *
+ * Why a table of our own and not ICU's "Latin-ASCII" transform
+ * (libicu72, a Debian package), measured on 21 names of Polish,
+ * Norwegian, Turkish, Icelandic, Croatian, Maltese, German, Greek,
+ * Cyrillic and CJK: both fold the Latin names alike (ICU spells ĸ as
+ * q, the table as k); ICU adds a 31 MB data library to every process
+ * that loads libkith (libnotmuch does not use ICU), takes 15 ms to
+ * open the transform in each process (the hook, each completion) and
+ * 3.6 us per name against 1.2 us here for the whole fold.  Latin has
+ * no more letters of this kind to add, so the table does not age. */
 typedef struct {
     gunichar letter;
     const char *plain;

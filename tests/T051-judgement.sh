@@ -106,6 +106,23 @@ elif mode == "placeholder":       # PLACEHOLDER.tsv ALL.json -> problems, if any
 elif mode == "has":               # ALL.json ADDRESS -> 1 if a contact, else 0
     print(int(any(c["address"] == args[1] for c in load(args[0]))))
 
+elif mode == "name-place":       # WHO.json NAME LETTER -> problems, if any
+    # NAME must sit among the names starting with LETTER: after every
+    # name starting with an earlier ASCII letter, before every later one.
+    who, name, letter = load(args[0]), args[1], args[2]
+    names = [c["name"] or "" for c in who]
+    if name not in names:
+        print("%s not listed" % name)
+    else:
+        i = names.index(name)
+        for j, n in enumerate(names):
+            first = n[:1].lower()
+            if not ("a" <= first <= "z"):
+                continue
+            if (j < i and first > letter) or (j > i and first < letter):
+                print("%s at %d, %s at %d" % (name, i, n, j))
+                break
+
 elif mode == "count":             # FILE -> number of lines not starting with #
     print(sum(1 for l in open(args[0]) if l.strip() and not l.startswith("#")))
 PY
@@ -164,6 +181,12 @@ if grep -q '^Ørjan Lindstrøm <' "$TMP/complete"; then
 else
     test_fail "$(head -5 "$TMP/complete")"
 fi
+
+test_begin "who --sort=name puts Łukasz among the L's, Ørjan among the O's, Þórður among the T's"
+kith who --sort=name --format=json >"$TMP/name.json"
+test_expect_equal "" "$(judge name-place "$TMP/name.json" "Łukasz Kowalski" l
+			judge name-place "$TMP/name.json" "Ørjan Lindstrøm" o
+			judge name-place "$TMP/name.json" "Þórður Guðmundsson" t)"
 
 echo "# T051 took $(($(date +%s) - start)) s"
 test_done
