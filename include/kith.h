@@ -99,7 +99,8 @@ typedef enum {
     KITH_STATUS_STORE_ERROR,
     /** The store file is damaged or is not a kith store. */
     KITH_STATUS_STORE_CORRUPT,
-    /** The store was written by a newer kith with an unknown schema. */
+    /** The store was written by a newer kith with an unknown schema, or
+     *  (read-only) by an older kith: kith_index() upgrades it. */
     KITH_STATUS_STORE_VERSION,
     /** The store does not exist yet: run kith_index() first. */
     KITH_STATUS_NOT_INDEXED,
@@ -205,7 +206,9 @@ typedef enum {
  * @retval KITH_STATUS_NO_IDENTITY user.primary_email is not set.
  * @retval KITH_STATUS_STORE_ERROR the store cannot be opened or created.
  * @retval KITH_STATUS_STORE_CORRUPT the store is damaged or foreign.
- * @retval KITH_STATUS_STORE_VERSION the store has a newer schema.
+ * @retval KITH_STATUS_STORE_VERSION the store has a newer schema, or (a
+ *         read-only session) an older one that the next kith_index()
+ *         upgrades.
  * @since libkith 0.1
  */
 kith_status_t
@@ -537,6 +540,24 @@ kith_contact_get_score (kith_contact_t *contact);
 /** The contact's tier. @since libkith 0.1 */
 kith_tier_t
 kith_contact_get_tier (kith_contact_t *contact);
+
+/**
+ * What lowered the contact's tier below the tier of its score, or NULL
+ * when nothing did: "crowd" (only mail with 8 or more people on it and
+ * no reply each way: none), "list-only" (one of us wrote to the other
+ * only through a list: at most weak), "not-direct" (no one-to-few
+ * message or reply in each direction: at most weak).
+ * @since libkith 0.1
+ */
+const char *
+kith_contact_get_cap (kith_contact_t *contact);
+
+/**
+ * The rule behind kith_contact_get_cap() as a sentence for people, or
+ * NULL.  @since libkith 0.1
+ */
+const char *
+kith_contact_get_cap_reason (kith_contact_t *contact);
 
 /**
  * The counts kept per contact; their exact definitions are in the

@@ -44,6 +44,7 @@ typedef struct {
     guint flags;
     gboolean has_reply_headers;
     GPtrArray *rcpts; /* char*: recipient addresses, loaded lazily */
+    guint32 to_mask;  /* bit i: rcpts[i] is in To (the first 32) */
 } row_t;
 
 enum {
@@ -82,7 +83,7 @@ static const char *const queries[Q_LAST] = {
     [Q_BY_THREAD_INDEX] = "SELECT " ROW_COLUMNS " FROM message WHERE thread_index = ? AND " NOT_EXCLUDED
 			  " ORDER BY date, id LIMIT 1",
     [Q_BY_SUBJECT_BEFORE] = "SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ? AND date < ? AND date >= ? AND " NOT_EXCLUDED " ORDER BY date DESC, id DESC",
-    [Q_RCPTS] = "SELECT address FROM recipient WHERE message = ? ORDER BY rowid",
+    [Q_RCPTS] = "SELECT address, kind FROM recipient WHERE message = ? ORDER BY rowid",
     [Q_AUTHORED] = "SELECT " ROW_COLUMNS " FROM message WHERE author = ? AND " NOT_EXCLUDED,
     [Q_ADDRESSED] = "SELECT " ROW_COLUMNS_M " FROM recipient r JOIN message m ON m.id = r.message "
 		    "WHERE r.address = ? AND (m.flags & 1024) = 0 AND (m.flags & 256) != 0",
@@ -264,9 +265,13 @@ get_rcpts (_kith_aggr_t *aggr, row_t *row, GError **error)
     if (row->rcpts)
 	return row->rcpts;
     row->rcpts = g_ptr_array_new_with_free_func (g_free);
+    row->to_mask = 0;
     sqlite3_bind_int64 (stmt, 1, row->id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+	if (row->rcpts->len < 32 && sqlite3_column_int (stmt, 1) == KITH_RCPT_TO)
+	    row->to_mask |= 1u << row->rcpts->len;
 	g_ptr_array_add (row->rcpts, column_strdup (stmt, 0));
+    }
     sqlite3_reset (stmt);
     if (rc != SQLITE_DONE) {
 	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
@@ -274,6 +279,54 @@ get_rcpts (_kith_aggr_t *aggr, row_t *row, GError **error)
 	return NULL;
     }
     return row->rcpts;
+}
+
+/* How ROW is addressed to WHOM (is_whom tells a recipient address is
+ * WHOM's): is it one-to-few to them (KITH_FEW_PEOPLE at most on it, its
+ * author included; or WHOM in To with at most KITH_FEW_TO_PEOPLE in
+ * From and To: a patch to the maintainers Cc'd to many), and is it a crowd's
+ * (KITH_CROWD_PEOPLE or more on it, and not one-to-few)?  FALSE on
+ * error. */
+static gboolean
+addressing (_kith_aggr_t *aggr, row_t *row, gboolean (*is_whom) (_kith_aggr_t *, GPtrArray *, const char *),
+	    GPtrArray *whom, gboolean *few, gboolean *crowd, GError **error)
+{
+    GPtrArray *rcpts = get_rcpts (aggr, row, error);
+    guint people = 1, people_to = 1;
+    gboolean whom_in_to = FALSE;
+
+    if (rcpts == NULL)
+	return FALSE;
+    for (guint r = 0; r < rcpts->len; r++) {
+	gboolean to = r < 32 && (row->to_mask & (1u << r));
+
+	if (g_strcmp0 (rcpts->pdata[r], row->author) == 0)
+	    continue;
+	people++;
+	if (to) {
+	    people_to++;
+	    if (is_whom (aggr, whom, rcpts->pdata[r]))
+		whom_in_to = TRUE;
+	}
+    }
+    *few = people <= KITH_FEW_PEOPLE || (whom_in_to && people_to <= KITH_FEW_TO_PEOPLE);
+    *crowd = people >= KITH_CROWD_PEOPLE && ! *few;
+    return TRUE;
+}
+
+static gboolean
+is_me (_kith_aggr_t *aggr, GPtrArray *unused, const char *address)
+{
+    return _kith_config_is_me (aggr->config, address);
+}
+
+static gboolean
+is_them (_kith_aggr_t *aggr, GPtrArray *addresses, const char *address)
+{
+    for (guint i = 0; i < addresses->len; i++)
+	if (g_strcmp0 (addresses->pdata[i], address) == 0)
+	    return TRUE;
+    return FALSE;
 }
 
 static gboolean
@@ -602,6 +655,14 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 	}
 	if (to_me || reply_to_me) {
 	    event_t ev = { t->date, FALSE, t };
+	    gboolean few, crowd;
+
+	    if (! addressing (aggr, t, is_me, NULL, &few, &crowd, error))
+		return FALSE;
+	    if (to_me && few)
+		s->direct_in++;
+	    if (crowd)
+		s->crowd_in++;
 	    s->in_msgs++;
 	    g_array_append_val (events, ev);
 	}
@@ -657,6 +718,12 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 	}
 	if (to_them || reply_to_them) {
 	    event_t ev = { m->date, TRUE, m };
+	    gboolean few, crowd; /* my crowd mail makes nobody a bystander */
+
+	    if (! addressing (aggr, m, is_them, addresses, &few, &crowd, error))
+		return FALSE;
+	    if (to_them && few)
+		s->direct_out++;
 	    s->out_msgs++;
 	    g_array_append_val (events, ev);
 	}

@@ -309,6 +309,11 @@ print_contact_map (sprinter_t *sp, kith_contact_t *c)
     sprinter_string (sp, kith_tier_to_string (kith_contact_get_tier (c)));
     sprinter_key (sp, "score");
     sprinter_double (sp, kith_contact_get_score (c));
+    sprinter_key (sp, "cap");
+    if (kith_contact_get_cap (c))
+	sprinter_string (sp, kith_contact_get_cap (c));
+    else
+	sprinter_null (sp);
     sprinter_key (sp, "conversations");
     sprinter_integer (sp, kith_contact_get_count (c, KITH_COUNT_CONVERSATIONS));
     sprinter_key (sp, "sent");
@@ -747,6 +752,8 @@ show_text (kith_contact_t *c)
     puts (line->str);
     printf ("  tier           %s (score %.1f)%s\n", kith_tier_to_string (kith_contact_get_tier (c)),
 	    kith_contact_get_score (c), kith_contact_get_automated (c) ? ", automated sender" : "");
+    if (kith_contact_get_cap_reason (c))
+	printf ("  capped         %s\n", kith_contact_get_cap_reason (c));
     if (kith_contact_count_names (c) > 0) {
 	g_string_truncate (line, 0);
 	for (unsigned i = 0; i < kith_contact_count_names (c); i++) {

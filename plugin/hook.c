@@ -156,25 +156,30 @@ stats_before (judge_t *ctx, const char *address, gint64 before, _kith_stats_t *s
     return ok;
 }
 
+/* The one predicate of shared history (score.c), at time AT. */
 static gboolean
-has_history (const _kith_stats_t *s, gint64 at)
+has_history (judge_t *ctx, const _kith_stats_t *s, gint64 at)
 {
-    return _kith_score (s, at) > 0.0;
+    return _kith_contact_tier (ctx->kith->config, s, at, NULL, NULL) >= KITH_TIER_WEAK;
 }
 
 /* Is ADDRESS someone I share history with now? */
 static gboolean
-is_known_now (judge_t *ctx, const char *address, double *score, GError **error)
+is_known_now (judge_t *ctx, const char *address, double *score, kith_tier_t *tier_out,
+	      GError **error)
 {
     _kith_stats_t s;
+    kith_tier_t tier;
     double sc;
 
     if (! stats_before (ctx, address, 0, &s, error))
 	return FALSE;
-    sc = _kith_score (&s, ctx->now);
+    tier = _kith_contact_tier (ctx->kith->config, &s, ctx->now, &sc, NULL);
     if (score)
 	*score = sc;
-    return _kith_tier (ctx->kith->config, sc) >= KITH_TIER_WEAK;
+    if (tier_out)
+	*tier_out = tier;
+    return tier >= KITH_TIER_WEAK;
 }
 
 static char *
@@ -281,7 +286,7 @@ build_known (judge_t *ctx, GError **error)
 	    if (g_hash_table_contains (groups_done, group))
 		continue;
 	    g_hash_table_add (groups_done, group);
-	    if (! is_known_now (ctx, address, NULL, error)) {
+	    if (! is_known_now (ctx, address, NULL, NULL, error)) {
 		if (error && *error)
 		    return FALSE;
 		continue;
@@ -289,7 +294,7 @@ build_known (judge_t *ctx, GError **error)
 	    members = g_ptr_array_ref (group);
 	} else {
 	    _kith_store_stats_from_row (stmt, 1, &s);
-	    if (_kith_tier (kith->config, _kith_score (&s, ctx->now)) < KITH_TIER_WEAK)
+	    if (_kith_contact_tier (kith->config, &s, ctx->now, NULL, NULL) < KITH_TIER_WEAK)
 		continue;
 	    members = g_ptr_array_new ();
 	    g_ptr_array_add (members, (gpointer) address);
@@ -367,7 +372,7 @@ find_introducer (judge_t *ctx, gint64 rowid, const char *sender, const char *thr
 	double score;
 	if (_kith_config_is_me (config, a) || g_strcmp0 (a, sender) == 0)
 	    continue;
-	if (is_known_now (ctx, a, &score, error) && score > best) {
+	if (is_known_now (ctx, a, &score, NULL, error) && score > best) {
 	    best = score;
 	    g_free (*introducer);
 	    *introducer = g_strdup (a);
@@ -383,7 +388,7 @@ find_introducer (judge_t *ctx, gint64 rowid, const char *sender, const char *thr
     if (rc == SQLITE_ROW) {
 	const char *starter = (const char *) sqlite3_column_text (ctx->thread_start, 0);
 	if (starter && ! _kith_config_is_me (config, starter) && g_strcmp0 (starter, sender) != 0 &&
-	    is_known_now (ctx, starter, NULL, error))
+	    is_known_now (ctx, starter, NULL, NULL, error))
 	    *introducer = g_strdup (starter);
     }
     sqlite3_reset (ctx->thread_start);
@@ -400,7 +405,7 @@ sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_h
 
     if (! stats_before (ctx, sender, date, &before, error))
 	return FALSE;
-    *no_history = ! has_history (&before, date) &&
+    *no_history = ! has_history (ctx, &before, date) &&
 		  before.count[KITH_COUNT_SENT_DIRECT] + before.count[KITH_COUNT_SENT_GROUP] +
 			  before.count[KITH_COUNT_REPLIES_TO] ==
 		      0;
@@ -529,13 +534,12 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 	}
     }
     if (config->tier_tags) {
-	double score = 0.0;
+	kith_tier_t tier = KITH_TIER_NONE;
 	const char *who = j->match ? j->match : j->sender;
-	is_known_now (ctx, who, &score, error);
+	is_known_now (ctx, who, NULL, &tier, error);
 	if (error && *error)
 	    return NULL;
-	j->tier_tag = g_strconcat (config->tier_tag_prefix,
-				   kith_tier_to_string (_kith_tier (config, score)), NULL);
+	j->tier_tag = g_strconcat (config->tier_tag_prefix, kith_tier_to_string (tier), NULL);
 	add_tag (j, j->tier_tag);
     }
     return g_steal_pointer (&j);

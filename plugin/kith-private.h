@@ -212,8 +212,9 @@ char *_kith_subject_base (const char *subject);
 /* The version of what the indexer reads from a message (addresses,
  * author, flags): part of the config fingerprint, so a kith that reads
  * mail differently mines the store again.  2: addresses GMime drops,
- * lists that rewrite From, client-written mail, robots. */
-#define KITH_MINER_VERSION 2
+ * lists that rewrite From, client-written mail, robots.  3: directness
+ * (one-to-few and crowd messages). */
+#define KITH_MINER_VERSION 3
 
 typedef struct {
     GPtrArray *me;            /* char*: my normalised addresses */
@@ -259,18 +260,58 @@ typedef struct {
     gint64 latency_me;
     gboolean i_wrote_first;
     gboolean automated;
+    /* Directness (score.c: the caps).  A one-to-few message has at
+     * most three people on it, author included: me, them and one
+     * other at most. */
+    unsigned long direct_out; /* my one-to-few messages to them */
+    unsigned long direct_in;  /* their one-to-few messages to me */
+    unsigned long crowd_in;   /* their messages to me that are a crowd's */
 } _kith_stats_t;
+
+/* People on a message (author and distinct recipients) up to which it is
+ * one-to-few, and from which it is a crowd's.  A message is one-to-few
+ * to someone also when it names them in To with at most
+ * KITH_FEW_TO_PEOPLE in From and To together (a patch To: its author's
+ * alias and three maintainers, Cc'd to many); a crowd's message is one
+ * with KITH_CROWD_PEOPLE or more on it that is not one-to-few
+ * (aggr.c). */
+#define KITH_FEW_PEOPLE 3
+#define KITH_FEW_TO_PEOPLE 5
+#define KITH_CROWD_PEOPLE 8
 
 /* Score of STATS at time NOW (README: "The score"). */
 double _kith_score (const _kith_stats_t *stats, gint64 now);
 
-/* Tier of SCORE under the thresholds of CONFIG (NULL: defaults). */
+/* Tier of SCORE under the thresholds of CONFIG (NULL: defaults), with no
+ * cap: for a contact use _kith_contact_tier. */
 kith_tier_t _kith_tier (const _kith_config_t *config, double score);
+
+/* Why a contact's tier is capped below what its score gives. */
+typedef enum {
+    KITH_CAP_NONE = 0,   /* not capped */
+    KITH_CAP_CROWD,      /* only crowd mail (8+ people), no reply each way: none */
+    KITH_CAP_LIST_ONLY,  /* one of us never wrote to the other, only to a list: weak */
+    KITH_CAP_NOT_DIRECT, /* no one-to-few message or reply in each direction: weak */
+} kith_cap_t;
+
+/* The cap the evidence of STATS puts on the tier (pure; README: "The
+ * score"), and the highest tier it allows in *MAX (may be NULL). */
+kith_cap_t _kith_cap (const _kith_stats_t *stats, kith_tier_t *max);
+
+/* What the cap says, for show: "group mail only: at most weak". */
+const char *_kith_cap_to_string (kith_cap_t cap);
+
+/* The tier of a contact: the tier of its score (stored in *SCORE if not
+ * NULL) under CONFIG, lowered to its cap (stored in *CAP if not NULL
+ * when it did lower the tier, else KITH_CAP_NONE).  The one predicate
+ * of shared history: a contact has it when this is weak or better. */
+kith_tier_t _kith_contact_tier (const _kith_config_t *config, const _kith_stats_t *stats,
+				gint64 now, double *score, kith_cap_t *cap);
 
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 
-#define KITH_SCHEMA_VERSION 2
+#define KITH_SCHEMA_VERSION 3
 
 typedef struct {
     sqlite3 *db;
@@ -369,7 +410,8 @@ gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
 #define KITH_CONTACT_COLUMNS                                                  \
     "sent_direct, sent_group, received, seen, automated_msgs, replies_from, " \
     "replies_to, conversations, list_conversations, months, out_msgs, "       \
-    "in_msgs, first, last, latency_them, latency_me, i_wrote_first, automated"
+    "in_msgs, first, last, latency_them, latency_me, i_wrote_first, automated, " \
+    "direct_out, direct_in, crowd_in"
 
 /* Fill STATS from KITH_CONTACT_COLUMNS starting at column FIRST. */
 void _kith_store_stats_from_row (sqlite3_stmt *stmt, int first, _kith_stats_t *stats);

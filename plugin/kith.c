@@ -21,6 +21,7 @@ struct _kith_contact {
     _kith_stats_t stats;
     double score;
     kith_tier_t tier;
+    kith_cap_t cap;        /* what lowered the tier, if anything did */
     _kith_evidence_t evidence;
     int first_year;
     GArray *activity;      /* unsigned long per year from first_year */
@@ -418,7 +419,7 @@ kith_get_store_info (kith_t *kith, kith_store_info_t *info, char **error_message
     while (sqlite3_step (stmt) == SQLITE_ROW) {
 	_kith_stats_t s;
 	_kith_store_stats_from_row (stmt, 0, &s);
-	if (_kith_tier (kith->config, _kith_score (&s, now)) >= KITH_TIER_WEAK)
+	if (_kith_contact_tier (kith->config, &s, now, NULL, NULL) >= KITH_TIER_WEAK)
 	    info->correspondents++;
     }
     return KITH_STATUS_SUCCESS;
@@ -516,8 +517,7 @@ load_names (kith_t *kith, kith_contact_t *c, GError **error)
 static void
 contact_finish (kith_t *kith, kith_contact_t *c, gint64 now)
 {
-    c->score = _kith_score (&c->stats, now);
-    c->tier = _kith_tier (kith->config, c->score);
+    c->tier = _kith_contact_tier (kith->config, &c->stats, now, &c->score, &c->cap);
 }
 
 /* The contact for the alias group GROUP: its counts are computed from
@@ -558,6 +558,9 @@ compare_by_score (gconstpointer a, gconstpointer b)
 {
     const kith_contact_t *x = *(kith_contact_t *const *) a, *y = *(kith_contact_t *const *) b;
 
+    /* Tier first: a capped tier outranks the score that was capped. */
+    if (x->tier != y->tier)
+	return x->tier > y->tier ? -1 : 1;
     if (x->score != y->score)
 	return x->score > y->score ? -1 : 1;
     if (x->stats.last != y->stats.last)
@@ -662,14 +665,12 @@ kith_who (kith_t *kith, const kith_who_options_t *options, kith_contacts_t **out
 	const char *name = (const char *) sqlite3_column_text (stmt, 1);
 	kith_contact_t *c;
 	_kith_stats_t stats;
-	double score;
 
 	if (g_hash_table_contains (kith->config->alias, address))
 	    continue; /* merged below */
 	/* Judge the row before making a contact of it. */
 	_kith_store_stats_from_row (stmt, 2, &stats);
-	score = _kith_score (&stats, now);
-	if (_kith_tier (kith->config, score) < min_tier)
+	if (_kith_contact_tier (kith->config, &stats, now, NULL, NULL) < min_tier)
 	    continue;
 	c = contact_new (address);
 	c->name = g_strdup (name);
@@ -876,7 +877,7 @@ kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_m
 	    for (guint j = 0; j < g->len; j++) {
 		_kith_stats_t s;
 		if (_kith_store_read_contact (kith->store, g->pdata[j], &s, NULL) &&
-		    _kith_tier (kith->config, _kith_score (&s, now)) >= KITH_TIER_WEAK) {
+		    _kith_contact_tier (kith->config, &s, now, NULL, NULL) >= KITH_TIER_WEAK) {
 		    g_ptr_array_add (with_history, g);
 		    break;
 		}
@@ -1127,6 +1128,26 @@ KITH_EXPORT kith_tier_t
 kith_contact_get_tier (kith_contact_t *c)
 {
     return c ? c->tier : KITH_TIER_NONE;
+}
+
+KITH_EXPORT const char *
+kith_contact_get_cap (kith_contact_t *c)
+{
+    static const char *const names[] = {
+	[KITH_CAP_CROWD] = "crowd",
+	[KITH_CAP_LIST_ONLY] = "list-only",
+	[KITH_CAP_NOT_DIRECT] = "not-direct",
+    };
+
+    if (c == NULL || c->cap == KITH_CAP_NONE || (unsigned) c->cap >= G_N_ELEMENTS (names))
+	return NULL;
+    return names[c->cap];
+}
+
+KITH_EXPORT const char *
+kith_contact_get_cap_reason (kith_contact_t *c)
+{
+    return c ? _kith_cap_to_string (c->cap) : NULL;
 }
 
 KITH_EXPORT unsigned long

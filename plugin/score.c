@@ -24,6 +24,24 @@
  *             visible next to a large history even decades later.
  *   score     history + recency
  *
+ *   tier      the tier of the score (kith.tier.*), lowered to a cap
+ *             when the evidence shows no direct dialogue, whatever the
+ *             score (_kith_cap):
+ *             - crowd: every message of theirs to me was a crowd's (8
+ *               or more people on it, and me not one of at most five in
+ *               From and To), we did not each reply to the other, and
+ *               the exchange was not repeated (2 messages each way over
+ *               more than a week): none (a bystander of a big reply-all
+ *               thread, even one whose message my reply-all answered);
+ *             - list only: they never wrote to me, or I never wrote to
+ *               them, other than through a list (we only replied to each
+ *               other's posts): at most weak;
+ *             - not direct: in one direction or the other there is
+ *               neither a one-to-few message (3 people at most, the
+ *               author included, or the addressee in To, one of at most
+ *               5 in From and To) nor a reply: at most weak (group mail alone,
+ *               however much of it).
+ *
  * Why recency is an added, bounded term and not a factor: adding a
  * conversation adds at least 5 to history and can lower recency by at
  * most 5 (a denser rhythm decays faster), so more shared history never
@@ -86,4 +104,64 @@ _kith_tier (const _kith_config_t *config, double score)
     if (score >= known)
 	return KITH_TIER_KNOWN;
     return KITH_TIER_WEAK;
+}
+
+kith_cap_t
+_kith_cap (const _kith_stats_t *s, kith_tier_t *max)
+{
+    const unsigned long *c = s->count;
+    gboolean dialogue = c[KITH_COUNT_REPLIES_FROM] > 0 && c[KITH_COUNT_REPLIES_TO] > 0;
+    gboolean direct_in = s->direct_in > 0 || c[KITH_COUNT_REPLIES_FROM] > 0;
+    gboolean direct_out = s->direct_out > 0 || c[KITH_COUNT_REPLIES_TO] > 0;
+    /* Crowd mail repeated each way over more than a week is more than
+     * a bystander's one thread: that is left to the not-direct cap. */
+    gboolean repeated = s->out_msgs >= 2 && s->in_msgs >= 2 && s->last - s->first > 7 * 86400;
+    kith_cap_t cap = KITH_CAP_NONE;
+    kith_tier_t tier = KITH_TIER_CLOSE;
+
+    if (s->in_msgs > 0 && s->crowd_in >= s->in_msgs && ! dialogue && ! repeated) {
+	cap = KITH_CAP_CROWD;
+	tier = KITH_TIER_NONE;
+    } else if (c[KITH_COUNT_RECEIVED] == 0 ||
+	       c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] == 0) {
+	cap = KITH_CAP_LIST_ONLY;
+	tier = KITH_TIER_WEAK;
+    } else if (! direct_in || ! direct_out) {
+	cap = KITH_CAP_NOT_DIRECT;
+	tier = KITH_TIER_WEAK;
+    }
+    if (max)
+	*max = tier;
+    return cap;
+}
+
+const char *
+_kith_cap_to_string (kith_cap_t cap)
+{
+    switch (cap) {
+    case KITH_CAP_CROWD:
+	return "only crowd mail (8 or more people), no reply each way: none";
+    case KITH_CAP_LIST_ONLY:
+	return "one of us wrote to the other only through a list: at most weak";
+    case KITH_CAP_NOT_DIRECT:
+	return "group mail only, no one-to-few message or reply each way: at most weak";
+    case KITH_CAP_NONE:
+    default:
+	return NULL;
+    }
+}
+
+kith_tier_t
+_kith_contact_tier (const _kith_config_t *config, const _kith_stats_t *s, gint64 now,
+		    double *score, kith_cap_t *cap)
+{
+    double sc = _kith_score (s, now);
+    kith_tier_t tier = _kith_tier (config, sc), max;
+    kith_cap_t why = _kith_cap (s, &max);
+
+    if (score)
+	*score = sc;
+    if (cap)
+	*cap = tier > max ? why : KITH_CAP_NONE;
+    return MIN (tier, max);
 }

@@ -48,6 +48,12 @@
     "  PRIMARY KEY (word, address)) WITHOUT ROWID;" \
     "CREATE INDEX contact_word_address ON contact_word (address);"
 
+/* The contact columns of schema 3 (directness, score.c's caps). */
+#define CONTACT_DIRECT_SQL                                 \
+    "direct_out INTEGER NOT NULL DEFAULT 0,"             \
+    "  direct_in INTEGER NOT NULL DEFAULT 0,"            \
+    "  crowd_in INTEGER NOT NULL DEFAULT 0"
+
 /* The secondary indexes of the message rows: dropped during a full run
  * and made again after the load (sorting once is cheaper than keeping
  * them up to date row by row). */
@@ -106,12 +112,13 @@ static const char schema_sql[] =
     "  out_msgs INTEGER NOT NULL, in_msgs INTEGER NOT NULL,"
     "  first INTEGER NOT NULL, last INTEGER NOT NULL,"
     "  latency_them INTEGER NOT NULL, latency_me INTEGER NOT NULL,"
-    "  i_wrote_first INTEGER NOT NULL, automated INTEGER NOT NULL"
+    "  i_wrote_first INTEGER NOT NULL, automated INTEGER NOT NULL,"
+    "  " CONTACT_DIRECT_SQL
     ") WITHOUT ROWID;"
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
     "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL INDEX_SQL
-    "PRAGMA user_version = 2;";
+    "PRAGMA user_version = 3;";
 
 void
 _kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
@@ -325,6 +332,47 @@ FAIL:
     return FALSE;
 }
 
+/* Schema 2 -> 3: the directness columns of contact, 0 until the next
+ * index mines the store again, which it does in full. */
+static gboolean
+migrate_to_3 (_kith_store_t *store, GError **error)
+{
+    /* Constant SQL, one pair per column: is it there, add it. */
+    static const char *const columns[][2] = {
+	{ "SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'direct_out'",
+	  "ALTER TABLE contact ADD COLUMN direct_out INTEGER NOT NULL DEFAULT 0" },
+	{ "SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'direct_in'",
+	  "ALTER TABLE contact ADD COLUMN direct_in INTEGER NOT NULL DEFAULT 0" },
+	{ "SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'crowd_in'",
+	  "ALTER TABLE contact ADD COLUMN crowd_in INTEGER NOT NULL DEFAULT 0" },
+    };
+
+    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
+	return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS (columns); i++) {
+	sqlite3_int64 n = 0;
+
+	if (! pragma_int (store, columns[i][0], &n)) {
+	    _kith_store_set_error (store, error, "cannot read the kith store");
+	    goto FAIL;
+	}
+	if (n == 0 && ! _kith_store_exec (store, columns[i][1], error))
+	    goto FAIL;
+    }
+    /* The new columns are 0 until mined: forget the fingerprint, so that
+     * the next index is a full one whatever the settings. */
+    if (! _kith_store_set_meta (store, "fingerprint", "", error) ||
+	! _kith_store_exec (store, "PRAGMA user_version = 3", error) ||
+	! _kith_store_set_meta (store, "schema_version", "3", error) ||
+	! _kith_store_exec (store, "COMMIT", error))
+	goto FAIL;
+    return TRUE;
+
+FAIL:
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
 _kith_store_t *
 _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError **error)
 {
@@ -405,6 +453,15 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     if (create && version == 1 && ! migrate_to_2 (store, error))
 	return NULL;
+    if (create && version <= 2 && ! migrate_to_3 (store, error))
+	return NULL;
+    if (! create && version < KITH_SCHEMA_VERSION) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_VERSION,
+		     "the kith store '%s' was written by an older kith: run "
+		     "'notmuch kith index' once to update it",
+		     path);
+	return NULL;
+    }
     return g_steal_pointer (&store);
 }
 
@@ -429,6 +486,9 @@ _kith_store_stats_from_row (sqlite3_stmt *stmt, int i, _kith_stats_t *s)
     s->latency_me = sqlite3_column_int64 (stmt, i++);
     s->i_wrote_first = sqlite3_column_int (stmt, i++);
     s->automated = sqlite3_column_int (stmt, i++);
+    s->direct_out = sqlite3_column_int64 (stmt, i++);
+    s->direct_in = sqlite3_column_int64 (stmt, i++);
+    s->crowd_in = sqlite3_column_int64 (stmt, i++);
 }
 
 gboolean
@@ -466,7 +526,7 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
 	stmt = store->write_contact = _kith_store_prepare (
 	    store,
 	    "INSERT OR REPLACE INTO contact (address, name, " KITH_CONTACT_COLUMNS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	    error);
 	if (stmt == NULL)
 	    return FALSE;
@@ -491,6 +551,9 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
     sqlite3_bind_int64 (stmt, i++, s->latency_me);
     sqlite3_bind_int (stmt, i++, s->i_wrote_first);
     sqlite3_bind_int (stmt, i++, s->automated);
+    sqlite3_bind_int64 (stmt, i++, s->direct_out);
+    sqlite3_bind_int64 (stmt, i++, s->direct_in);
+    sqlite3_bind_int64 (stmt, i++, s->crowd_in);
     rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     sqlite3_clear_bindings (stmt);

@@ -517,4 +517,52 @@ who_all
 s_bob=$(get "$bob" score)
 test_expect_equal "True True" "$(pycmp "$s_bob" '>=' "$s_home") $(pycmp "$s_bob" '>=' "$s_work")"
 
+# ------------------------------------------------------------------
+# n. Directness caps the tier (score.c): crowd mail, group mail, lists.
+
+new_mailbox caps
+crowd="a1@crowd.example, a2@crowd.example, a3@crowd.example, a4@crowd.example, a5@crowd.example, a6@crowd.example"
+# crowd_thread MONTH BYSTANDER: a big reply-all thread: Sue starts it,
+# BYSTANDER answers all, I answer that message (to all).
+crowd_thread () {
+    local s b
+    s=$(add_message from="Sue Starter <sue@crowd.example>" to="$ME, $crowd, $2" subject="Status $1" date="2024-$1-02")
+    b=$(add_message from="$2" to="Sue Starter <sue@crowd.example>" cc="$ME, $crowd" subject="Re: Status $1" reply="$s" date="2024-$1-03")
+    add_message from="Me Myself <$ME>" to="$2" cc="Sue Starter <sue@crowd.example>, $crowd" subject="Re: Status $1" reply="$b" date="2024-$1-04" >/dev/null
+}
+# Bea in one such thread; Ric in one every month of a year.
+crowd_thread 03 "Bea Bystander <bea@crowd.example>"
+for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+    crowd_thread $m "Ric Regular <ric@crowd.example>"
+done
+# Group mail with Gil among seven people, all in To, much of it, never
+# one-to-few, Gil never replying to me.
+team="h1@team.example, h2@team.example, h3@team.example, h4@team.example, h5@team.example"
+for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+    add_message from="Me Myself <$ME>" to="Gil Group <gil@team.example>, $team" subject="Plan $m" date="2023-$m-05" >/dev/null
+    add_message from="Gil Group <gil@team.example>" to="$ME, $team" subject="Idea $m" date="2023-$m-09" >/dev/null
+done
+reindex
+who_all
+
+test_begin "caps: a bystander of a big reply-all thread is none, capped as crowd, though I answered her"
+test_expect_equal "none crowd" "$(get bea@crowd.example tier cap)"
+
+test_begin "caps: crowd mail each way every month for a year is weak at most (not-direct)"
+test_expect_equal "weak not-direct" "$(get ric@crowd.example tier cap)"
+
+test_begin "caps: a year of group mail without one-to-few mail or replies each way is weak, capped"
+test_expect_equal "weak not-direct" "$(get gil@team.example tier cap)"
+
+test_begin "caps: show says what capped the tier"
+kith show gil@team.example >"$TMP/show.txt"
+test_expect_equal "1" "$(grep -c '^  capped .*at most weak' "$TMP/show.txt")"
+
+test_begin "caps: one one-to-few message each way lifts the cap"
+add_message from="Me Myself <$ME>" to="Gil Group <gil@team.example>" subject="Just us" date="2024-01-10" >/dev/null
+add_message from="Gil Group <gil@team.example>" to="$ME" subject="Just us too" date="2024-01-11" >/dev/null
+reindex
+who_all
+test_expect_equal "None" "$(get gil@team.example cap)"
+
 test_done

@@ -109,10 +109,14 @@ elif mode == "tiers":             # WHO.json -> contacts with a bad tier or scor
     for c in who:
         if c["tier"] not in rank or not c["score"] > 0:
             print("%s tier=%s score=%s" % (c["address"], c["tier"], c["score"]))
-    # a higher tier never has a lower score than a lower tier
+    # a capped tier is at most the cap's (crowd: none, the others weak)
+    for c in who:
+        if c.get("cap") is not None and (c["cap"] == "crowd" or c["tier"] != "weak"):
+            print("%s tier=%s cap=%s" % (c["address"], c["tier"], c["cap"]))
+    # among the uncapped, a higher tier never has a lower score
     for lo, hi in (("weak", "known"), ("known", "close")):
-        los = [c["score"] for c in who if c["tier"] == lo]
-        his = [c["score"] for c in who if c["tier"] == hi]
+        los = [c["score"] for c in who if c["tier"] == lo and c.get("cap") is None]
+        his = [c["score"] for c in who if c["tier"] == hi and c.get("cap") is None]
         if los and his and max(los) > min(his):
             print("max %s score %s > min %s score %s" % (lo, max(los), hi, min(his)))
 
@@ -141,8 +145,9 @@ elif mode == "tier-filter":       # WHO.json FILTERED.json TIER -> difference, i
 
 elif mode == "order":             # WHO.json score|recent|name -> first disorder or "sorted"
     who, key = load(args[0]), args[1]
-    if key == "score":
-        keys = [-c["score"] for c in who]
+    if key == "score":             # best first: tier, then score
+        rank = {"none": 0, "weak": 1, "known": 2, "close": 3}
+        keys = [(-rank[c["tier"]], -c["score"]) for c in who]
     elif key == "recent":
         keys = [tuple(-ord(ch) for ch in c["last"]) for c in who]
     else:
@@ -216,7 +221,7 @@ test_expect_equal_file "$TMP/who.json" "$TMP/who2.json"
 test_begin "no newsletter, notification, list-only, cold or unanswered address is listed"
 test_expect_equal "" "$(check forbidden "$TRUTH" "$TMP/who.json")"
 
-test_begin "every listed contact is weak, known or close with a score > 0, tiers ordered by score"
+test_begin "every listed contact is weak, known or close with a score > 0, uncapped tiers ordered by score"
 test_expect_equal "" "$(check tiers "$TMP/who.json")"
 
 counts=$(check counts "$TMP/who.json")
@@ -238,10 +243,10 @@ test_expect_equal "same" "$(check tier-filter "$TMP/who.json" "$TMP/close.json" 
 test_begin "who --tier=close is a subset of --tier=known, a subset of who"
 test_expect_equal "" "$(check subset "$TMP/close.json" "$TMP/known.json" "$TMP/who.json")"
 
-test_begin "who is sorted by score, descending"
+test_begin "who is sorted best first: by tier, then score, descending"
 test_expect_equal "$(check len "$TMP/who.json") sorted" "$(check order "$TMP/who.json" score)"
 
-test_begin "who --limit=5 lists the 5 best-scored, by score descending"
+test_begin "who --limit=5 lists the 5 best, by tier and score"
 kith who --limit=5 --format=json >"$TMP/limit.json"
 test_expect_equal "5 sorted $(check head "$TMP/who.json" 5)" \
     "$(check order "$TMP/limit.json" score) $(check head "$TMP/limit.json" 5)"

@@ -734,6 +734,147 @@ test_tier_examples (void)
     g_assert_cmpint (_kith_tier (NULL, _kith_score (&many, NOW)), ==, KITH_TIER_CLOSE);
 }
 
+/* ------------------------------------------------------------------ */
+/* Caps: directness lowers the tier, whatever the score */
+
+/* A history that would be close by its score: N conversations of
+ * group mail, people messages each (me, them and PEOPLE - 2 others),
+ * with replies each way when REPLIES. */
+static _kith_stats_t
+group_history (unsigned long n, unsigned people, gboolean replies, gint64 last)
+{
+    _kith_stats_t s = empty_stats ();
+
+    s.count[KITH_COUNT_SENT_GROUP] = n;
+    s.count[KITH_COUNT_RECEIVED] = n;
+    s.count[KITH_COUNT_CONVERSATIONS] = n;
+    s.count[KITH_COUNT_MONTHS] = n;
+    if (replies) {
+	s.count[KITH_COUNT_REPLIES_FROM] = n;
+	s.count[KITH_COUNT_REPLIES_TO] = n;
+    }
+    s.out_msgs = n;
+    s.in_msgs = n;
+    if (people <= KITH_FEW_PEOPLE) {
+	s.direct_out = n;
+	s.direct_in = n;
+    }
+    if (people >= KITH_CROWD_PEOPLE)
+	s.crowd_in = n;
+    s.last = last;
+    s.first = last - (gint64) (n - 1) * 30 * DAY;
+    return s;
+}
+
+static void
+check_cap (const _kith_stats_t *s, kith_cap_t cap, kith_tier_t max, kith_tier_t tier)
+{
+    kith_tier_t got_max;
+    kith_cap_t why = KITH_CAP_NONE;
+    double score;
+
+    g_assert_cmpint (_kith_cap (s, &got_max), ==, cap);
+    g_assert_cmpint (got_max, ==, max);
+    g_assert_cmpint (_kith_contact_tier (NULL, s, NOW, &score, &why), ==, tier);
+    g_assert_cmpfloat (score, ==, _kith_score (s, NOW));
+    /* the cap is reported only when it lowered the tier */
+    g_assert_cmpint (why, ==, _kith_tier (NULL, score) > tier ? cap : KITH_CAP_NONE);
+    if (why != KITH_CAP_NONE)
+	g_assert_nonnull (_kith_cap_to_string (why));
+}
+
+static void
+test_cap_direct (void)
+{
+    /* one-to-few mail both ways: not capped */
+    _kith_stats_t s = group_history (30, 3, FALSE, NOW - DAY);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), ==, KITH_TIER_CLOSE);
+    check_cap (&s, KITH_CAP_NONE, KITH_TIER_CLOSE, KITH_TIER_CLOSE);
+    /* plain two-way mail: not capped */
+    s = two_way (10, NOW - DAY);
+    s.direct_out = s.direct_in = 10;
+    check_cap (&s, KITH_CAP_NONE, KITH_TIER_CLOSE, _kith_tier (NULL, _kith_score (&s, NOW)));
+}
+
+static void
+test_cap_group_only (void)
+{
+    /* group mail alone, however much, no reply each way: at most weak */
+    _kith_stats_t s = group_history (30, 5, FALSE, NOW - DAY);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), ==, KITH_TIER_CLOSE);
+    check_cap (&s, KITH_CAP_NOT_DIRECT, KITH_TIER_WEAK, KITH_TIER_WEAK);
+    /* replies one way only: still at most weak */
+    s.count[KITH_COUNT_REPLIES_TO] = 30;
+    check_cap (&s, KITH_CAP_NOT_DIRECT, KITH_TIER_WEAK, KITH_TIER_WEAK);
+    /* replies each way: dialogue, not capped */
+    s.count[KITH_COUNT_REPLIES_FROM] = 1;
+    check_cap (&s, KITH_CAP_NONE, KITH_TIER_CLOSE, KITH_TIER_CLOSE);
+    /* one one-to-few message of theirs and my replies: not capped */
+    s.count[KITH_COUNT_REPLIES_FROM] = 0;
+    s.direct_in = 1;
+    check_cap (&s, KITH_CAP_NONE, KITH_TIER_CLOSE, KITH_TIER_CLOSE);
+}
+
+static void
+test_cap_crowd (void)
+{
+    /* a bystander of a big thread: none, even with my reply-all to them */
+    _kith_stats_t s = group_history (1, 12, FALSE, NOW - DAY);
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), >=, KITH_TIER_WEAK);
+    check_cap (&s, KITH_CAP_CROWD, KITH_TIER_NONE, KITH_TIER_NONE);
+    s.count[KITH_COUNT_REPLIES_TO] = 1;
+    check_cap (&s, KITH_CAP_CROWD, KITH_TIER_NONE, KITH_TIER_NONE);
+    /* one message of theirs that was not a crowd's: not a bystander */
+    s.crowd_in--;
+    g_assert_cmpint (_kith_cap (&s, NULL), ==, KITH_CAP_NOT_DIRECT);
+    /* crowd mail each way in threads months apart: more than a bystander,
+     * still at most weak */
+    s = group_history (3, 12, FALSE, NOW - DAY);
+    check_cap (&s, KITH_CAP_NOT_DIRECT, KITH_TIER_WEAK, KITH_TIER_WEAK);
+    /* replies each way in crowd threads: dialogue */
+    s = group_history (30, 12, TRUE, NOW - DAY);
+    check_cap (&s, KITH_CAP_NONE, KITH_TIER_CLOSE, KITH_TIER_CLOSE);
+}
+
+static void
+test_cap_list_only (void)
+{
+    /* they only replied to my list posts (never To/Cc me): at most weak */
+    _kith_stats_t s = group_history (30, 3, TRUE, NOW - DAY);
+    s.count[KITH_COUNT_SEEN] = s.count[KITH_COUNT_RECEIVED];
+    s.count[KITH_COUNT_RECEIVED] = 0;
+    s.direct_in = 0;
+    check_cap (&s, KITH_CAP_LIST_ONLY, KITH_TIER_WEAK, KITH_TIER_WEAK);
+    /* I only answered their posts on the list: at most weak too */
+    s = group_history (30, 3, TRUE, NOW - DAY);
+    s.count[KITH_COUNT_SENT_GROUP] = 0;
+    s.direct_out = 0;
+    check_cap (&s, KITH_CAP_LIST_ONLY, KITH_TIER_WEAK, KITH_TIER_WEAK);
+}
+
+static void
+test_cap_monotone (void)
+{
+    /* adding a one-to-few message each way never lowers the tier */
+    GRand *rand = g_rand_new_with_seed (24);
+
+    for (int n = 0; n < 2000; n++) {
+	_kith_stats_t s = group_history (g_rand_int_range (rand, 1, 40),
+					 g_rand_int_range (rand, 2, 20), g_rand_boolean (rand),
+					 NOW - g_rand_int_range (rand, 1, 3000) * (gint64) DAY);
+	_kith_stats_t t = s;
+	t.direct_in++;
+	t.direct_out++;
+	t.in_msgs++;
+	t.out_msgs++;
+	t.count[KITH_COUNT_SENT_DIRECT]++;
+	t.count[KITH_COUNT_RECEIVED]++;
+	g_assert_cmpint (_kith_contact_tier (NULL, &t, NOW, NULL, NULL), >=,
+			 _kith_contact_tier (NULL, &s, NOW, NULL, NULL));
+    }
+    g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -765,6 +906,11 @@ main (int argc, char **argv)
     g_test_add_func ("/score/tier/thresholds", test_tier_thresholds);
     g_test_add_func ("/score/tier/monotone", test_tier_monotone);
     g_test_add_func ("/score/tier/examples", test_tier_examples);
+    g_test_add_func ("/score/cap/direct", test_cap_direct);
+    g_test_add_func ("/score/cap/group-only", test_cap_group_only);
+    g_test_add_func ("/score/cap/crowd", test_cap_crowd);
+    g_test_add_func ("/score/cap/list-only", test_cap_list_only);
+    g_test_add_func ("/score/cap/monotone", test_cap_monotone);
 
     return g_test_run ();
 }
