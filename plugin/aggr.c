@@ -480,6 +480,49 @@ compare_gint64 (gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
+/* The events (sorted by date) of the two-way part of a history: those
+ * of a reply edge between us (EDGES), and those with a message of the
+ * other side within KITH_TWO_WAY_DAYS (unthreaded mail).  My one-way
+ * mail (Cc's, patch series, unanswered reminders) adds nothing to
+ * months, span or recency; their mail to me always does.  NULL when no
+ * event is two-way: then every event counts, so that a history always
+ * has a span. */
+static GHashTable *
+two_way_events (GArray *events, GArray *edges)
+{
+    const gint64 window = (gint64) KITH_TWO_WAY_DAYS * 86400;
+    g_autoptr (GHashTable) in_edge = g_hash_table_new (g_direct_hash, g_direct_equal);
+    GHashTable *two_way = g_hash_table_new (g_direct_hash, g_direct_equal);
+    gint64 last[2] = { G_MININT64, G_MININT64 }; /* by mine: the last date seen */
+
+    for (guint i = 0; i < edges->len; i++) {
+	edge_t *e = &g_array_index (edges, edge_t, i);
+	g_hash_table_add (in_edge, e->child);
+	g_hash_table_add (in_edge, e->parent);
+    }
+    /* forwards: an opposite message at most WINDOW before */
+    for (guint i = 0; i < events->len; i++) {
+	event_t *e = &g_array_index (events, event_t, i);
+
+	if (g_hash_table_contains (in_edge, e->row) ||
+	    (last[! e->mine] != G_MININT64 && e->date - last[! e->mine] <= window))
+	    g_hash_table_add (two_way, e);
+	last[e->mine ? 1 : 0] = e->date;
+    }
+    /* backwards: at most WINDOW after */
+    last[0] = last[1] = G_MAXINT64;
+    for (guint i = events->len; i-- > 0;) {
+	event_t *e = &g_array_index (events, event_t, i);
+
+	if (last[! e->mine] != G_MAXINT64 && last[! e->mine] - e->date <= window)
+	    g_hash_table_add (two_way, e);
+	last[e->mine ? 1 : 0] = e->date;
+    }
+    if (g_hash_table_size (two_way) == 0)
+	g_clear_pointer (&two_way, g_hash_table_unref);
+    return two_way;
+}
+
 static int
 compare_events (gconstpointer a, gconstpointer b)
 {
@@ -605,6 +648,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
     g_autoptr (GHashTable) uf_table = g_hash_table_new (g_str_hash, g_str_equal);
     g_autoptr (GHashTable) conv_list = g_hash_table_new (g_str_hash, g_str_equal);
     uf_t uf = { uf_table };
+    g_autoptr (GHashTable) two_way = NULL;
     unsigned long nonauto_theirs = 0;
     gboolean failed = FALSE;
 
@@ -756,13 +800,15 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
     }
 
     /* Span, months, who wrote first: from the dated messages (an
-     * undated one, date 0, has only a placeholder; see _kith_msg_date). */
+     * undated one, date 0, has only a placeholder; see _kith_msg_date):
+     * theirs, and mine of the two-way part of our history. */
     g_array_sort (events, compare_events);
+    two_way = two_way_events (events, edges);
     for (guint i = 0; i < events->len; i++) {
 	event_t *e = &g_array_index (events, event_t, i);
 	g_autoptr (GDateTime) dt = NULL;
 
-	if (e->date <= 0)
+	if (e->date <= 0 || (e->mine && two_way && ! g_hash_table_contains (two_way, e)))
 	    continue;
 	dt = g_date_time_new_from_unix_utc (e->date);
 	if (dt)

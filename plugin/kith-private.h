@@ -213,8 +213,9 @@ char *_kith_subject_base (const char *subject);
  * author, flags): part of the config fingerprint, so a kith that reads
  * mail differently mines the store again.  2: addresses GMime drops,
  * lists that rewrite From, client-written mail, robots.  3: directness
- * (one-to-few and crowd messages). */
-#define KITH_MINER_VERSION 3
+ * (one-to-few and crowd messages).  4: span and months of the two-way
+ * part only. */
+#define KITH_MINER_VERSION 4
 
 typedef struct {
     GPtrArray *me;            /* char*: my normalised addresses */
@@ -275,6 +276,10 @@ typedef struct {
  * alias and three maintainers, Cc'd to many); a crowd's message is one
  * with KITH_CROWD_PEOPLE or more on it that is not one-to-few
  * (aggr.c). */
+/* Messages each way at most this many days apart are the two-way part
+ * of a history even without a reply edge (aggr.c: two_way_events). */
+#define KITH_TWO_WAY_DAYS 14
+
 #define KITH_FEW_PEOPLE 3
 #define KITH_FEW_TO_PEOPLE 5
 #define KITH_CROWD_PEOPLE 8

@@ -30,9 +30,9 @@
  *             - crowd: every message of theirs to me was a crowd's (8
  *               or more people on it, and me not one of at most five in
  *               From and To), we did not each reply to the other, and
- *               the exchange was not repeated (2 messages each way over
- *               more than a week): none (a bystander of a big reply-all
- *               thread, even one whose message my reply-all answered);
+ *               the exchange was not repeated (2 messages each way):
+ *               none (a bystander of a big reply-all thread, even one
+ *               whose message my reply-all answered);
  *             - list only: they never wrote to me, or I never wrote to
  *               them, other than through a list (we only replied to each
  *               other's posts): at most weak;
@@ -113,9 +113,10 @@ _kith_cap (const _kith_stats_t *s, kith_tier_t *max)
     gboolean dialogue = c[KITH_COUNT_REPLIES_FROM] > 0 && c[KITH_COUNT_REPLIES_TO] > 0;
     gboolean direct_in = s->direct_in > 0 || c[KITH_COUNT_REPLIES_FROM] > 0;
     gboolean direct_out = s->direct_out > 0 || c[KITH_COUNT_REPLIES_TO] > 0;
-    /* Crowd mail repeated each way over more than a week is more than
-     * a bystander's one thread: that is left to the not-direct cap. */
-    gboolean repeated = s->out_msgs >= 2 && s->in_msgs >= 2 && s->last - s->first > 7 * 86400;
+    /* Crowd mail repeated each way is more than a bystander's one
+     * message: that is left to the not-direct cap.  (Not by span:
+     * first and last are those of the two-way part, aggr.c.) */
+    gboolean repeated = s->out_msgs >= 2 && s->in_msgs >= 2;
     kith_cap_t cap = KITH_CAP_NONE;
     kith_tier_t tier = KITH_TIER_CLOSE;
 

@@ -565,4 +565,22 @@ reindex
 who_all
 test_expect_equal "None" "$(get gil@team.example cap)"
 
+# ------------------------------------------------------------------
+# o. My one-way mail adds nothing to months, span or recency.
+
+new_mailbox oneway
+# A pull request a month for two years to Lin, who answers two of them.
+for y in 2022 2023; do
+    for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+	p=$(add_message from="Me Myself <$ME>" to="Lin Upstream <lin@up.example>" subject="[GIT PULL] fixes $y-$m" date="$y-$m-03")
+	[ "$y-$m" = 2022-06 ] || [ "$y-$m" = 2023-06 ] &&
+	    add_message from="Lin Upstream <lin@up.example>" to="$ME" subject="Re: [GIT PULL] fixes $y-$m" reply="$p" date="$y-$m-04" >/dev/null
+    done
+done
+reindex
+who_all
+
+test_begin "one-way: 24 pull requests, 2 answered: months and span are those of the 2 exchanges"
+test_expect_equal "2 2022-06-03T12:00:00Z 2023-06-04T12:00:00Z" "$(get lin@up.example months first last)"
+
 test_done
