@@ -12,11 +12,13 @@
 # missing (kith index is always run, so the store is up to date); mu gets a
 # temporary --muhome.  Build first (make); BUILD names the build directory.
 #
-# Each tool's list of addresses (lower-cased, my own addresses dropped) is
-# scored against the truth.tsv positives (label 1):
+# Each tool's list of addresses (lower-cased, my own addresses and the
+# neutral ones dropped) is scored against the truth by intent (truth.tsv
+# column listed: the relationship gen-mailbox made each person with, not
+# a rule that kith or a peer implements):
 #   precision = listed positives / listed,  recall = listed positives / positives
 # and a markdown table "tool | listed | precision | recall" is printed,
-# then the false positives of each tool by truth category.
+# then the false positives of each tool by intent class.
 . "$(dirname "$0")/lib.sh"
 
 ME_HOME=robin@home.example
@@ -112,20 +114,25 @@ echo
 import collections, os, sys
 
 truth_path, lists_dir, mine = sys.argv[1], sys.argv[2], {a.lower() for a in sys.argv[3:]}
-truth = {}
+# The truth by intent (gen-mailbox: the relationship each person was
+# made with): listed yes (positive), no (negative) or neutral (either
+# answer is right: left out of both precision and recall).
+truth, neutral = {}, set()
 with open(truth_path) as f:
     for line in f:
         if line.startswith("#") or not line.strip():
             continue
-        addr, label, cat = line.rstrip("\n").split("\t")[:3]
-        truth[addr] = (int(label), cat)
+        addr, label, cat, intent, listed = line.rstrip("\n").split("\t")[:5]
+        truth[addr] = (1 if listed == "yes" else 0, intent)
+        if listed == "neutral":
+            neutral.add(addr)
 pos = {a for a, (l, _) in truth.items() if l == 1}
 
 rows, fps = [], []
 for name in sorted(os.listdir(lists_dir)):
     tool = name.split(" ", 1)[1]
     with open(os.path.join(lists_dir, name)) as f:
-        listed = {l.strip().lower() for l in f if l.strip()} - mine
+        listed = {l.strip().lower() for l in f if l.strip()} - mine - neutral
     tp = len(listed & pos)
     p = tp / len(listed) if listed else 0.0
     r = tp / len(pos) if pos else 0.0
@@ -142,7 +149,8 @@ print("|---|---:|---:|---:|")
 for tool, n, p, r in rows:
     print("| `%s` | %d | %.3f | %.3f |" % (tool, n, p, r))
 print()
-print("Ground truth: %d addresses, %d positives." % (len(truth), len(pos)))
+print("Ground truth by intent: %d addresses, %d to be listed, %d neutral (left out)."
+      % (len(truth), len(pos), len(neutral)))
 print()
 print("| tool | false positives by category | missed positives |")
 print("|---|---|---:|")
