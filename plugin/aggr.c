@@ -321,15 +321,6 @@ is_me (_kith_aggr_t *aggr, GPtrArray *unused, const char *address)
 }
 
 static gboolean
-is_them (_kith_aggr_t *aggr, GPtrArray *addresses, const char *address)
-{
-    for (guint i = 0; i < addresses->len; i++)
-	if (g_strcmp0 (addresses->pdata[i], address) == 0)
-	    return TRUE;
-    return FALSE;
-}
-
-static gboolean
 strv_contains (GPtrArray *list, const char *s)
 {
     if (s == NULL)
@@ -338,6 +329,12 @@ strv_contains (GPtrArray *list, const char *s)
 	if (g_strcmp0 (list->pdata[i], s) == 0)
 	    return TRUE;
     return FALSE;
+}
+
+static gboolean
+is_them (_kith_aggr_t *aggr, GPtrArray *addresses, const char *address)
+{
+    return strv_contains (addresses, address);
 }
 
 #define IS_EXCLUDED(row) (((row)->flags & KITH_MSG_EXCLUDED) != 0)

@@ -50,6 +50,7 @@ typedef struct {
     GPtrArray *added;     /* message ids new to the store, or NULL */
     gboolean full;
     kith_index_stats_t *stats;
+    gint64 now;           /* when the run started: the future of _kith_msg_date */
     guint recovered;      /* messages with addresses GMime could not read */
     guint recovered_addresses;
     char *recovered_first; /* "'FILE' (ADDRESS)" of the first of them */
@@ -237,8 +238,7 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
     /* The date kith counts: the Date header unless it is a placeholder
      * or in the future, then the Received date (mime.c). */
     sqlite3_bind_int64 (stmt, i++,
-			_kith_msg_date (msg, (gint64) notmuch_message_get_date (message),
-					g_get_real_time () / G_USEC_PER_SEC));
+			_kith_msg_date (msg, (gint64) notmuch_message_get_date (message), run->now));
     sqlite3_bind_text (stmt, i++, msg->from ? msg->from->address : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, i++, msg->from ? msg->from->name : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, i++, msg->subject, -1, SQLITE_STATIC);
@@ -797,6 +797,7 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
     run.kith = kith;
     run.stats = stats;
     run.added = added;
+    run.now = g_get_real_time () / G_USEC_PER_SEC;
     run.affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     /* SQLite's default page cache (2 MB) is much smaller than the
      * store of a large mailbox; a larger one saves most re-reads. */

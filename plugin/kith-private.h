@@ -303,7 +303,11 @@ typedef enum {
  * score"), and the highest tier it allows in *MAX (may be NULL). */
 kith_cap_t _kith_cap (const _kith_stats_t *stats, kith_tier_t *max);
 
-/* What the cap says, for show: "group mail only: at most weak". */
+/* The cap's word ("crowd", "list-only", "not-direct"), NULL for none. */
+const char *_kith_cap_name (kith_cap_t cap);
+
+/* What the cap says, for show: "group mail only: at most weak"; NULL
+ * for none. */
 const char *_kith_cap_to_string (kith_cap_t cap);
 
 /* The tier of a contact: the tier of its score (stored in *SCORE if not

@@ -1133,15 +1133,7 @@ kith_contact_get_tier (kith_contact_t *c)
 KITH_EXPORT const char *
 kith_contact_get_cap (kith_contact_t *c)
 {
-    static const char *const names[] = {
-	[KITH_CAP_CROWD] = "crowd",
-	[KITH_CAP_LIST_ONLY] = "list-only",
-	[KITH_CAP_NOT_DIRECT] = "not-direct",
-    };
-
-    if (c == NULL || c->cap == KITH_CAP_NONE || (unsigned) c->cap >= G_N_ELEMENTS (names))
-	return NULL;
-    return names[c->cap];
+    return c ? _kith_cap_name (c->cap) : NULL;
 }
 
 KITH_EXPORT const char *

@@ -499,17 +499,14 @@ static const char *const auto_response_prefixes[] = {
 gboolean
 _kith_subject_is_auto_response (const char *subject)
 {
-    g_autofree char *lower = NULL;
-    const char *p;
+    const char *p = subject;
 
     if (subject == NULL)
 	return FALSE;
-    lower = g_utf8_strdown (subject, -1);
-    p = lower;
     while (g_ascii_isspace (*p))
 	p++;
     for (guint i = 0; i < G_N_ELEMENTS (auto_response_prefixes); i++)
-	if (g_str_has_prefix (p, auto_response_prefixes[i]))
+	if (match_word (p, auto_response_prefixes[i]))
 	    return TRUE;
     return FALSE;
 }

@@ -136,20 +136,28 @@ _kith_cap (const _kith_stats_t *s, kith_tier_t *max)
     return cap;
 }
 
+/* What each cap is called (the API's and JSON's word) and says. */
+static const struct {
+    const char *name;
+    const char *reason;
+} caps[] = {
+    [KITH_CAP_CROWD] = { "crowd", "only crowd mail (8 or more people), no reply each way: none" },
+    [KITH_CAP_LIST_ONLY] = { "list-only",
+			     "one of us wrote to the other only through a list: at most weak" },
+    [KITH_CAP_NOT_DIRECT] = { "not-direct", "group mail only, no one-to-few message or reply "
+					    "each way: at most weak" },
+};
+
+const char *
+_kith_cap_name (kith_cap_t cap)
+{
+    return cap > KITH_CAP_NONE && (guint) cap < G_N_ELEMENTS (caps) ? caps[cap].name : NULL;
+}
+
 const char *
 _kith_cap_to_string (kith_cap_t cap)
 {
-    switch (cap) {
-    case KITH_CAP_CROWD:
-	return "only crowd mail (8 or more people), no reply each way: none";
-    case KITH_CAP_LIST_ONLY:
-	return "one of us wrote to the other only through a list: at most weak";
-    case KITH_CAP_NOT_DIRECT:
-	return "group mail only, no one-to-few message or reply each way: at most weak";
-    case KITH_CAP_NONE:
-    default:
-	return NULL;
-    }
+    return cap > KITH_CAP_NONE && (guint) cap < G_N_ELEMENTS (caps) ? caps[cap].reason : NULL;
 }
 
 kith_tier_t

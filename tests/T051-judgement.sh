@@ -14,14 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start=$(date +%s)
-PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-GEN="$TMP/gen"
-"$PYTHON" "$TESTS_DIR/gen-mailbox" --messages 10000 "$GEN" >"$TMP/gen.out" 2>&1 ||
-    { echo "Bail out! gen-mailbox failed: $(head -5 "$TMP/gen.out")"; exit 1; }
-export NOTMUCH_CONFIG="$GEN/notmuch-config"
-TRUTH="$GEN/truth.tsv"
-notmuch_new || { echo "Bail out! notmuch new failed"; exit 1; }
-echo "# generated and indexed by notmuch in $(($(date +%s) - start)) s"
+generated_mailbox --messages 10000
 
 cat >"$TMP/judge.py" <<'PY'
 import collections, json, sys

@@ -181,6 +181,23 @@ add_message () {
     printf '%s\n' "$id"
 }
 
+# generated_mailbox ARGS...: tests/gen-mailbox ARGS into $TMP/gen,
+# indexed by notmuch; sets GEN, TRUTH and NOTMUCH_CONFIG, and PYTHON to
+# the real interpreter (not a slow pyenv-style shim, for many calls).
+# Bails out of the test when either step fails.
+generated_mailbox () {
+    local start
+    start=$(date +%s)
+    PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+    GEN="$TMP/gen"
+    "$PYTHON" "$TESTS_DIR/gen-mailbox" "$@" "$GEN" >"$TMP/gen.out" 2>&1 ||
+	{ echo "Bail out! gen-mailbox failed: $(head -5 "$TMP/gen.out")"; exit 1; }
+    export NOTMUCH_CONFIG="$GEN/notmuch-config"
+    TRUTH="$GEN/truth.tsv"
+    notmuch_new || { echo "Bail out! notmuch new failed"; exit 1; }
+    echo "# generated and indexed by notmuch in $(($(date +%s) - start)) s"
+}
+
 # notmuch_new: index new mail quietly (fails the caller on error).
 notmuch_new () {
     notmuch new --quiet "$@"
