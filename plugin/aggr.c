@@ -18,10 +18,14 @@
  *      longest existing prefix;
  *   3. only for a message carrying no reply headers at all and a reply
  *      subject ("Re:", "AW:", "SV:", "Antw:", ...): the latest earlier
- *      message, within kith.reply_window_days, with the same base
+ *      message, within kith.reply_window_days and among the
+ *      KITH_SUBJECT_NEIGHBOURS closest earlier ones, with the same base
  *      subject and between the same two people (if the reply is mine,
  *      written by one of its recipients; if theirs, written by me to
- *      them).
+ *      them).  The neighbour bound keeps the look-up constant when a
+ *      sender repeats a subject thousands of times; it is symmetric, so
+ *      the children of a message are found among its closest later
+ *      neighbours as exactly.
  * Excluded messages (search.exclude_tags) are skipped everywhere, and
  * an automated message is never one end of a reply edge.
  */
@@ -82,15 +86,25 @@ static const char *const queries[Q_LAST] = {
     [Q_BY_MESSAGE_ID] = "SELECT " ROW_COLUMNS " FROM message WHERE message_id = ? AND " NOT_EXCLUDED,
     [Q_BY_THREAD_INDEX] = "SELECT " ROW_COLUMNS " FROM message WHERE thread_index = ? AND " NOT_EXCLUDED
 			  " ORDER BY date, id LIMIT 1",
-    [Q_BY_SUBJECT_BEFORE] = "SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ? AND date < ? AND date >= ? AND " NOT_EXCLUDED " ORDER BY date DESC, id DESC",
+    /* The neighbours of a message by subject: the closest same-subject
+     * rows on one side in (date, id) order, KITH_SUBJECT_NEIGHBOURS at
+     * most, whatever their flags, so that P is among C's neighbours
+     * before iff C is among P's neighbours after; then only those in the
+     * reply window. */
+    [Q_BY_SUBJECT_BEFORE] = "SELECT * FROM (SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ?1 "
+			    "AND (date < ?2 OR (date = ?2 AND id < ?4)) ORDER BY date DESC, id DESC LIMIT "
+			    G_STRINGIFY (KITH_SUBJECT_NEIGHBOURS) ") "
+			    "WHERE date < ?2 AND date >= ?3 AND " NOT_EXCLUDED " ORDER BY date DESC, id DESC",
     [Q_RCPTS] = "SELECT address, kind FROM recipient WHERE message = ? ORDER BY rowid",
     [Q_AUTHORED] = "SELECT " ROW_COLUMNS " FROM message WHERE author = ? AND " NOT_EXCLUDED,
     [Q_ADDRESSED] = "SELECT " ROW_COLUMNS_M " FROM recipient r JOIN message m ON m.id = r.message "
 		    "WHERE r.address = ? AND (m.flags & 1024) = 0 AND (m.flags & 256) != 0",
     [Q_CHILDREN_PARENT] = "SELECT " ROW_COLUMNS " FROM message WHERE parent = ?",
     [Q_CHILDREN_TI] = "SELECT " ROW_COLUMNS " FROM message WHERE ti_parent = ?",
-    [Q_BY_SUBJECT_AFTER] = "SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ? AND date > ? AND date <= ? "
-			   "AND has_reply_headers = 0",
+    [Q_BY_SUBJECT_AFTER] = "SELECT * FROM (SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ?1 "
+			   "AND (date > ?2 OR (date = ?2 AND id > ?4)) ORDER BY date, id LIMIT "
+			   G_STRINGIFY (KITH_SUBJECT_NEIGHBOURS) ") "
+			   "WHERE date > ?2 AND date <= ?3 AND has_reply_headers = 0",
     [Q_APPEARS] = "SELECT EXISTS (SELECT 1 FROM message WHERE author = ?1 AND " NOT_EXCLUDED ") "
 		  "OR EXISTS (SELECT 1 FROM recipient r JOIN message m ON m.id = r.message "
 		  "WHERE r.address = ?1 AND (m.flags & 1024) = 0)",
@@ -379,6 +393,7 @@ resolve_parent (_kith_aggr_t *aggr, row_t *row, gboolean *failed, GError **error
 	sqlite3_bind_text (stmt, 1, row->subject_base, -1, SQLITE_STATIC);
 	sqlite3_bind_int64 (stmt, 2, row->date);
 	sqlite3_bind_int64 (stmt, 3, row->date - aggr->config->reply_window);
+	sqlite3_bind_int64 (stmt, 4, row->id);
 	if (! collect_ids (aggr, stmt, ids, error))
 	    goto FAIL;
 	if (IS_MINE (row) && ! (rcpts = get_rcpts (aggr, row, error)))
@@ -422,6 +437,7 @@ children_ids (_kith_aggr_t *aggr, row_t *row, GArray *ids, GError **error)
 	sqlite3_bind_text (stmt, 1, row->subject_base, -1, SQLITE_STATIC);
 	sqlite3_bind_int64 (stmt, 2, row->date);
 	sqlite3_bind_int64 (stmt, 3, row->date + aggr->config->reply_window);
+	sqlite3_bind_int64 (stmt, 4, row->id);
 	if (! collect_ids (aggr, stmt, ids, error))
 	    return FALSE;
     }

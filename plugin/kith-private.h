@@ -284,6 +284,11 @@ typedef struct {
 #define KITH_FEW_TO_PEOPLE 5
 #define KITH_CROWD_PEOPLE 8
 
+/* Subject-only reply matching (aggr.c) looks at no more than this many
+ * same-subject messages next to a message, whatever their dates: a
+ * sender repeating one subject cannot make it cost more. */
+#define KITH_SUBJECT_NEIGHBOURS 32
+
 /* Score of STATS at time NOW (README: "The score"). */
 double _kith_score (const _kith_stats_t *stats, gint64 now);
 
@@ -326,6 +331,7 @@ typedef struct {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *write_contact; /* prepared on first use */
+    guint64 work;                /* SQLite VM steps, with KITH_DEBUG=work */
 } _kith_store_t;
 
 /* Open (and with CREATE, create 0600 with the current schema) the store

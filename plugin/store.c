@@ -209,11 +209,37 @@ _kith_store_create_indexes (_kith_store_t *store, GError **error)
     return _kith_store_exec (store, INDEX_SQL, error);
 }
 
+/* KITH_DEBUG=work: the SQLite virtual machine steps of each statement
+ * as it finishes, summed, and printed on stderr when the store closes.
+ * The tests of cost (T093) count work with it: unlike time, it does
+ * not vary with the machine. */
+static int
+count_work (unsigned int event, void *data, void *stmt, void *unused)
+{
+    _kith_store_t *store = data;
+
+    store->work += (guint64) sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+    return 0;
+}
+
+static gboolean
+debug_work (void)
+{
+    const char *debug = g_getenv ("KITH_DEBUG");
+
+    return debug && strstr (debug, "work");
+}
+
 void
 _kith_store_close (_kith_store_t *store)
 {
     if (store == NULL)
 	return;
+    if (store->db && debug_work ()) {
+	for (sqlite3_stmt *stmt = NULL; (stmt = sqlite3_next_stmt (store->db, stmt));)
+	    count_work (0, store, stmt, NULL);
+	g_printerr ("kith: work: %" G_GUINT64_FORMAT " SQLite steps in %s\n", store->work, store->path);
+    }
     sqlite3_finalize (store->write_contact);
     if (store->db)
 	sqlite3_close_v2 (store->db);
@@ -399,6 +425,8 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     }
     sqlite3_extended_result_codes (store->db, 0);
+    if (debug_work ())
+	sqlite3_trace_v2 (store->db, SQLITE_TRACE_PROFILE, count_work, store);
     sqlite3_busy_timeout (store->db, busy_timeout_ms);
 
     if (! pragma_int (store, "PRAGMA application_id", &app_id) ||

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# T093-complexity: what a stranger sends cannot make one more message
+# cost the hook more.  Work is counted, not timed: KITH_DEBUG=work makes
+# kith print the SQLite virtual-machine steps it ran, which do not
+# depend on the machine.  Each flood is compared with the same mailbox
+# without it: the hook's work for one more message may grow by a small
+# constant, never with the flood.
+#
+#   same subject   FLOOD messages from one sender, one reply subject and
+#                  no reply headers, 5 minutes apart (subject-only reply
+#                  matching once looked at every one of them)
+#
+# And the bound on subject matching keeps "incremental == rebuild": a
+# subject thread larger than the bound, delivered in shuffled batches,
+# leaves the store a rebuild would.
+. "$(dirname "$0")/lib.sh"
+
+FLOOD=${KITH_FLOOD:-3000}
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+
+# mailbox DIR: a Maildir with a little real history (a friend, a
+# colleague), its notmuch config and database.
+mailbox () {
+    local dir=$1
+    mkdir -p "$dir/mail/cur" "$dir/mail/new" "$dir/mail/tmp"
+    cat >"$dir/config" <<CONF
+[database]
+path=$dir/mail
+[user]
+name=Me Myself
+primary_email=$ME
+[new]
+tags=inbox;unread;
+[search]
+exclude_tags=deleted;spam;
+[maildir]
+synchronize_flags=false
+CONF
+    "$PYTHON" - "$dir/mail" "$ME" <<'EOF'
+import sys, email.utils
+mail, me = sys.argv[1], sys.argv[2]
+t0 = 1700000000 - 40 * 86400
+for i in range(40):
+    mine = i % 2 == 0
+    who = ("friend@pals.example", "colleague@work.example")[i // 20]
+    h = ["From: %s" % (me if mine else who), "To: %s" % (who if mine else me),
+         "Subject: %splan %d" % ("" if mine else "Re: ", i // 2),
+         "Date: %s" % email.utils.formatdate(t0 + i * 3600),
+         "Message-ID: <h%d@hist.example>" % i]
+    if not mine:
+        h.append("In-Reply-To: <h%d@hist.example>" % (i - 1))
+    open("%s/cur/h%04d:2,S" % (mail, i), "w").write("\n".join(h) + "\n\nhello\n")
+EOF
+}
+
+# flood_subject DIR N: N messages from flood@spam.example, all "Re:
+# hello", no reply headers, 5 minutes apart, after the history.
+flood_subject () {
+    "$PYTHON" - "$1/mail" "$2" "$ME" <<'EOF'
+import sys, email.utils
+mail, n, me = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    h = ["From: Flood <flood@spam.example>", "To: %s" % me, "Subject: Re: hello",
+         "Date: %s" % email.utils.formatdate(1700000000 + i * 300),
+         "Message-ID: <f%d@spam.example>" % i]
+    open("%s/cur/f%06d:2,S" % (mail, i), "w").write("\n".join(h) + "\n\nbuy\n")
+EOF
+}
+
+# one_more DIR FROM SUBJECT: one new message, dated after any flood;
+# its id is in $DIR/last-id.
+one_more () {
+    local n
+    n=$(ls "$1/mail/new" | wc -l)
+    echo "more$n.$RANDOM@new.example" >"$1/last-id"
+    printf 'From: %s\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <%s>\n\nhi\n' \
+	"$2" "$ME" "$3" "$(date -u -R -d @$((1700000000 + FLOOD * 300 + 600)))" "$(cat "$1/last-id")" \
+	>"$1/mail/new/more$n:2,"
+}
+
+# hook_work DIR: notmuch new, then the hook; prints its SQLite steps.
+hook_work () {
+    NOTMUCH_CONFIG=$1/config notmuch new --quiet --no-hooks >/dev/null 2>&1
+    NOTMUCH_CONFIG=$1/config KITH_DEBUG=work "$BUILD_DIR/notmuch-kith" hook 2>"$1/hook.err" >/dev/null
+    sed -n 's/^kith: work: \([0-9]*\) SQLite steps.*/\1/p' "$1/hook.err" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# at_most A B: A <= 2 * B + 20000 (a small constant over the baseline).
+at_most () {
+    [ "$1" -le $(( 2 * $2 + 20000 )) ]
+}
+
+mailbox "$TMP/base"
+mailbox "$TMP/flood"
+flood_subject "$TMP/flood" "$FLOOD"
+for d in base flood; do
+    NOTMUCH_CONFIG=$TMP/$d/config notmuch new --quiet --no-hooks >/dev/null 2>&1
+    NOTMUCH_CONFIG=$TMP/$d/config "$BUILD_DIR/notmuch-kith" index >/dev/null 2>&1
+done
+
+test_begin "KITH_DEBUG=work reports the work of a run"
+one_more "$TMP/base" "Newcomer <newcomer@new.example>" "Re: hello"
+base=$(hook_work "$TMP/base")
+test_expect_success test "$base" -gt 0
+
+test_begin "same-subject flood ($FLOOD): a newcomer's message on that subject costs what it costs without the flood"
+one_more "$TMP/flood" "Newcomer <newcomer@new.example>" "Re: hello"
+flood=$(hook_work "$TMP/flood")
+at_most "$flood" "$base" && test_ok || test_fail "work $flood with the flood, $base without"
+
+test_begin "same-subject flood: a friend's message costs what it costs without the flood"
+one_more "$TMP/base" "Friend <friend@pals.example>" "Re: hello"
+one_more "$TMP/flood" "Friend <friend@pals.example>" "Re: hello"
+base=$(hook_work "$TMP/base")
+flood=$(hook_work "$TMP/flood")
+at_most "$flood" "$base" && test_ok || test_fail "work $flood with the flood, $base without"
+
+test_begin "same-subject flood: the flood's sender is still judged (no-history), the friend is not"
+one_more "$TMP/flood" "Flood <flood@spam.example>" "Re: hello"
+hook_work "$TMP/flood" >/dev/null
+test_expect_equal "1 0" "$(NOTMUCH_CONFIG=$TMP/flood/config notmuch count id:"$(cat "$TMP/flood/last-id")" and tag:no-history) $(NOTMUCH_CONFIG=$TMP/flood/config notmuch count from:friend@pals.example and tag:no-history)"
+
+# Incremental == rebuild across the subject bound: 120 messages of one
+# subject between me and two people (mine and theirs interleaved, some
+# an hour apart, some in the same second), delivered in shuffled
+# batches of 30 with an incremental index after each; then the store
+# must dump as a rebuild does.
+mailbox "$TMP/inc"
+"$PYTHON" - "$TMP/inc" "$ME" <<'EOF'
+import sys, os, random, email.utils
+d, me = sys.argv[1], sys.argv[2]
+os.makedirs(d + "/held", exist_ok=True)
+rnd = random.Random(93)
+files = []
+for i in range(120):
+    mine = rnd.random() < 0.5
+    who = rnd.choice(["ann@a.example", "bob@b.example"])
+    date = 1700000000 + (i // 3) * 3600  # three at a time share a second
+    h = ["From: %s" % (me if mine else who), "To: %s" % (who if mine else me),
+         "Subject: %s" % rnd.choice(["Re: budget", "RE: Budget", "budget"]),
+         "Date: %s" % email.utils.formatdate(date), "Message-ID: <b%d@inc.example>" % i]
+    files.append(("b%04d:2,S" % i, "\n".join(h) + "\n\nnumbers\n"))
+rnd.shuffle(files)
+for k, (name, text) in enumerate(files):
+    os.makedirs("%s/held/%d" % (d, k // 30), exist_ok=True)
+    open("%s/held/%d/%s" % (d, k // 30, name), "w").write(text)
+EOF
+{ cat "$TMP/inc/config"; printf '\n[kith]\nstore=%s\n' "$TMP/inc/rebuilt.db"; } >"$TMP/inc/config-b"
+for batch in 0 1 2 3; do
+    mv "$TMP/inc/held/$batch/"* "$TMP/inc/mail/cur/"
+    NOTMUCH_CONFIG=$TMP/inc/config notmuch new --quiet --no-hooks >/dev/null 2>&1
+    NOTMUCH_CONFIG=$TMP/inc/config "$BUILD_DIR/notmuch-kith" index >/dev/null 2>&1
+done
+NOTMUCH_CONFIG=$TMP/inc/config-b "$BUILD_DIR/notmuch-kith" index >/dev/null 2>&1
+test_begin "a subject thread beyond the bound, in shuffled batches: incremental == rebuild"
+"$PYTHON" "$TESTS_DIR/store-dump.py" "$TMP/inc/mail/.notmuch/kith.db" >"$TMP/inc/dump-a" 2>&1
+"$PYTHON" "$TESTS_DIR/store-dump.py" "$TMP/inc/rebuilt.db" >"$TMP/inc/dump-b" 2>&1
+test_expect_equal_file "$TMP/inc/dump-b" "$TMP/inc/dump-a"
+
+test_begin "... and the thread made replies: ann and bob each have a conversation with me"
+NOTMUCH_CONFIG=$TMP/inc/config "$BUILD_DIR/notmuch-kith" show --format=json ann@a.example >"$TMP/inc/ann.json" 2>&1
+test_expect_success "$PYTHON" -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+c = c[0] if isinstance(c, list) else c
+sys.exit(0 if c["replies_from"] + c["replies_to"] > 0 else 1)' "$TMP/inc/ann.json"
+
+test_done
