@@ -311,6 +311,10 @@ addressing (_kith_aggr_t *aggr, row_t *row, gboolean (*is_whom) (_kith_aggr_t *,
 
     if (rcpts == NULL)
 	return FALSE;
+    if (row->flags & KITH_MSG_MANY_RCPTS) {
+	*few = FALSE, *crowd = TRUE;
+	return TRUE;
+    }
     for (guint r = 0; r < rcpts->len; r++) {
 	gboolean to = r < 32 && (row->to_mask & (1u << r));
 

@@ -1170,6 +1170,25 @@ judged_out_end (judged_out_t *out)
     out->sp = NULL;
 }
 
+/* The hook never fails notmuch new over what a later run recovers
+ * from: with the notmuch database or the store locked past
+ * kith.lock_timeout, the new mail stays unjudged (the store's revision,
+ * or its hook_pending list, remembers it) and the next run judges it;
+ * with the store damaged, nothing is judged until it is rebuilt.  Either
+ * way one line on stderr, exit 0.  Anything else (kith itself broken, a
+ * full disk) fails notmuch new. */
+static int
+hook_report (kith_status_t status, char *message)
+{
+    if (status != KITH_STATUS_DATABASE_LOCKED && status != KITH_STATUS_STORE_CORRUPT)
+	return report (status, message);
+    g_printerr ("Warning: kith: %s; %s\n", message ? message : kith_status_to_string (status),
+		status == KITH_STATUS_DATABASE_LOCKED ? "the new mail is left unjudged for the next run"
+						      : "new mail is not judged until then");
+    free (message);
+    return KITH_EXIT_OK;
+}
+
 static int
 verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
 {
@@ -1192,8 +1211,9 @@ verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
     out.dry_run = dry_run;
     out.verbose = verbose;
     out.quiet = ! verbose && ! dry_run; /* notmuch new shows a hook's output */
-    if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
-	return code;
+    status = kith_open (globals->config_path, globals->profile, KITH_OPEN_WRITE, &kith, &message);
+    if (status)
+	return hook_report (status, message);
     judged_out_begin (&out);
     status = kith_hook (kith, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out, &stats, &message);
     judged_out_end (&out);
@@ -1201,7 +1221,7 @@ verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
 	g_printerr ("kith: indexed all %lu messages; mail arriving from now on will be judged\n",
 		    stats.mined);
     kith_destroy (kith);
-    return status ? report (status, message) : KITH_EXIT_OK;
+    return status ? hook_report (status, message) : KITH_EXIT_OK;
 }
 
 static int

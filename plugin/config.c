@@ -157,6 +157,8 @@ compute_fingerprint (_kith_config_t *config, GPtrArray *pattern_strings)
     g_checksum_update (sum, (const guchar *) "--robots\n", -1);
     for (guint i = 0; i < config->robots->len; i++)
 	g_checksum_update (sum, (const guchar *) config->robots->pdata[i], -1), g_checksum_update (sum, (const guchar *) "\n", 1);
+    g_snprintf (window, sizeof (window), "--max-recipients %u\n", config->max_recipients);
+    g_checksum_update (sum, (const guchar *) window, -1);
     g_snprintf (window, sizeof (window), "--miner %d\n", KITH_MINER_VERSION);
     g_checksum_update (sum, (const guchar *) window, -1);
     return g_strdup (g_checksum_get_string (sum));
@@ -218,6 +220,7 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     config->tier_threshold[KITH_TIER_CLOSE] = KITH_DEFAULT_TIER_CLOSE;
     config->reply_window = (gint64) KITH_DEFAULT_REPLY_WINDOW_DAYS * 86400;
     config->lock_timeout = KITH_DEFAULT_LOCK_TIMEOUT;
+    config->max_recipients = KITH_DEFAULT_MAX_RECIPIENTS;
     config->tag_no_history = g_strdup ("no-history");
     config->tag_request = g_strdup ("request");
     config->tag_introduced = g_strdup ("introduced");
@@ -268,6 +271,16 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 	    if (! parse_double (key, value, &d, error))
 		return NULL;
 	    config->reply_window = (gint64) (d * 86400);
+	} else if (strcmp (key, "kith.max_recipients") == 0) {
+	    if (! parse_double (key, value, &d, error))
+		return NULL;
+	    if (! (d >= KITH_CROWD_PEOPLE && d <= 100000) || d != (guint) d) {
+		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			     "config key %s: '%s' is not a whole number from %d to 100000", key, value,
+			     KITH_CROWD_PEOPLE);
+		return NULL;
+	    }
+	    config->max_recipients = (guint) d;
 	} else if (strcmp (key, "kith.lock_timeout") == 0) {
 	    if (! parse_double (key, value, &d, error))
 		return NULL;

@@ -54,6 +54,8 @@ typedef struct {
     guint recovered;      /* messages with addresses GMime could not read */
     guint recovered_addresses;
     char *recovered_first; /* "'FILE' (ADDRESS)" of the first of them */
+    guint many;           /* messages with more than kith.max_recipients */
+    char *many_first;     /* "<ID>" of the first of them */
 } run_t;
 
 /* Addresses GMime's parser drops and kith read (mime.c) are not
@@ -71,6 +73,11 @@ run_clear (run_t *run)
 		    run->recovered_addresses, run->recovered_addresses == 1 ? "" : "es",
 		    run->recovered, run->recovered == 1 ? "" : "s", run->recovered_first);
     g_clear_pointer (&run->recovered_first, g_free);
+    if (run->many > 0)
+	g_printerr ("kith: %u message%s had more than kith.max_recipients (%u) recipients, counted "
+		    "as group mail with nobody credited, first %s\n",
+		    run->many, run->many == 1 ? "" : "s", run->kith->config->max_recipients, run->many_first);
+    g_clear_pointer (&run->many_first, g_free);
     sqlite3_finalize (run->find);
     sqlite3_finalize (run->insert_message);
     sqlite3_finalize (run->insert_rcpt);
@@ -159,6 +166,27 @@ typedef struct {
     gboolean done;              /* under reader_t.lock */
 } job_t;
 
+/* Does MSG name more distinct people (not counting Bcc on mail that is
+ * not MINE) than kith.max_recipients? */
+static gboolean
+too_many_recipients (const _kith_config_t *config, const _kith_msg_t *msg, gboolean mine)
+{
+    g_autoptr (GHashTable) seen = NULL;
+
+    if (msg->rcpts->len <= config->max_recipients)
+	return FALSE;
+    seen = g_hash_table_new (g_str_hash, g_str_equal);
+    for (guint r = 0; r < msg->rcpts->len; r++) {
+	const _kith_addr_t *a = msg->rcpts->pdata[r];
+	if (a->kind == KITH_RCPT_BCC && ! mine)
+	    continue;
+	g_hash_table_add (seen, a->address);
+	if (g_hash_table_size (seen) > config->max_recipients)
+	    return TRUE;
+    }
+    return FALSE;
+}
+
 /* Mine the file of MESSAGE (already parsed by a reader when JOB is not
  * NULL) into a new message row.  A bad message is warned about unless
  * QUIET (it was bad already when its file was last read). */
@@ -225,6 +253,17 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	if (a->kind != KITH_RCPT_BCC && _kith_config_is_me (config, a->address))
 	    flags |= KITH_MSG_TO_ME;
     }
+    if (too_many_recipients (config, msg, mine)) {
+	/* A crowd's message, whoever is on it, and one whose recipients
+	 * would each cost a recomputation: nobody is credited. */
+	flags |= KITH_MSG_MANY_RCPTS;
+	if (run->added && ! quiet)
+	    g_printerr ("Warning: kith: message <%s> has more than kith.max_recipients (%u) "
+			"recipients: counted as group mail, nobody credited\n",
+			notmuch_message_get_message_id (message), config->max_recipients);
+	else if (! quiet && run->many++ == 0)
+	    run->many_first = g_strdup_printf ("<%s>", notmuch_message_get_message_id (message));
+    }
     if (msg->in_reply_to)
 	parent = msg->in_reply_to;
     else if (msg->references && msg->references->len > 0)
@@ -252,7 +291,7 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	return FALSE;
     *rowid = sqlite3_last_insert_rowid (run->kith->store->db);
 
-    for (guint r = 0; r < msg->rcpts->len; r++) {
+    for (guint r = 0; r < msg->rcpts->len && ! (flags & KITH_MSG_MANY_RCPTS); r++) {
 	_kith_addr_t *a = msg->rcpts->pdata[r];
 	/* Bcc counts only on my own sent copies. */
 	if (a->kind == KITH_RCPT_BCC && ! mine)

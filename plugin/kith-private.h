@@ -88,6 +88,9 @@ typedef enum {
     KITH_MSG_ROBOT_SENDER = 1 << 13,
     /* The list rewrote From (DMARC); the author is the person it names. */
     KITH_MSG_FROM_REWRITTEN = 1 << 14,
+    /* More recipients than kith.max_recipients: group mail, whose
+     * recipients are not stored (index.c); a crowd's in aggr.c. */
+    KITH_MSG_MANY_RCPTS = 1 << 15,
 } _kith_msg_flag_t;
 
 /* Automated or bulk: never shared history.  A discussion list
@@ -208,14 +211,15 @@ char *_kith_subject_base (const char *subject);
 #define KITH_DEFAULT_TIER_CLOSE 120.0
 #define KITH_DEFAULT_REPLY_WINDOW_DAYS 60
 #define KITH_DEFAULT_LOCK_TIMEOUT 30
+#define KITH_DEFAULT_MAX_RECIPIENTS 100
 
 /* The version of what the indexer reads from a message (addresses,
  * author, flags): part of the config fingerprint, so a kith that reads
  * mail differently mines the store again.  2: addresses GMime drops,
  * lists that rewrite From, client-written mail, robots.  3: directness
  * (one-to-few and crowd messages).  4: span and months of the two-way
- * part only. */
-#define KITH_MINER_VERSION 4
+ * part only.  5: kith.max_recipients. */
+#define KITH_MINER_VERSION 5
 
 typedef struct {
     GPtrArray *me;            /* char*: my normalised addresses */
@@ -224,6 +228,7 @@ typedef struct {
     double tier_threshold[4]; /* indexed by kith_tier_t; [0] unused */
     gint64 reply_window;      /* seconds, for subject-only reply matching */
     int lock_timeout;         /* seconds to wait for a notmuch write lock */
+    guint max_recipients;     /* more on one message: group mail (index.c) */
     GHashTable *alias;        /* address -> GPtrArray* of its group (shared) */
     GPtrArray *alias_groups;  /* GPtrArray* (of char*): one per kith.alias.* key */
     char *store_path;         /* kith.store, NULL for the default */

@@ -188,6 +188,10 @@ main (void)
 EOF
 notmuch config set kith.lock_timeout 2
 kith index >/dev/null 2>&1
+# A stranger's message notmuch has and kith has not judged yet.
+add_message from="Mallory Stranger <mallory@far.example>" to="$ME" subject="Never met" \
+    date=2024-05-02 id=mallory@far.example >/dev/null
+notmuch_new --no-hooks
 store_sum=$(sum "$STORE")
 
 test_begin "the lock holder helper compiles and takes the notmuch lock"
@@ -212,9 +216,17 @@ test_begin "notmuch locked: who still answers"
 run locked-who who
 test_expect_equal "0 1" "$rc $(grep -c alice@wonder.example "$TMP/locked-who.out")"
 
+test_begin "notmuch locked: the hook waits, then exits 0 (notmuch new must not fail) saying the mail is left unjudged"
+RUN_TIMEOUT=8 run locked-hook hook
+test_expect_equal "0 yes" "$rc $(has locked-hook lock unjudged)"
+
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 holder=""
+
+test_begin "lock released: the next hook run judges what the locked one left"
+run released-hook hook
+test_expect_equal "0 1" "$rc $(notmuch count id:mallory@far.example and tag:no-history)"
 
 test_begin "lock released: index succeeds"
 notmuch_new
@@ -243,6 +255,10 @@ test_expect_equal "75 1 yes" "$rc $(( elapsed >= 2000 && elapsed <= 5000 * SLOW 
 test_begin "store locked: readers are not blocked (WAL)"
 run storelocked-who who
 test_expect_equal "0 1" "$rc $(grep -c alice@wonder.example "$TMP/storelocked-who.out")"
+
+test_begin "store locked: the hook waits, then exits 0 (notmuch new must not fail) saying the mail is left unjudged"
+RUN_TIMEOUT=8 run storelocked-hook hook
+test_expect_equal "0 yes" "$rc $(has storelocked-hook lock unjudged)"
 
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null

@@ -9,6 +9,8 @@
 #   same subject   FLOOD messages from one sender, one reply subject and
 #                  no reply headers, 5 minutes apart (subject-only reply
 #                  matching once looked at every one of them)
+#   recipients     one message "from me" to FLOOD people (each of them
+#                  once cost a recomputation reading every recipient)
 #
 # And the bound on subject matching keeps "incremental == rebuild": a
 # subject thread larger than the bound, delivered in shuffled batches,
@@ -119,6 +121,49 @@ test_begin "same-subject flood: the flood's sender is still judged (no-history),
 one_more "$TMP/flood" "Flood <flood@spam.example>" "Re: hello"
 hook_work "$TMP/flood" >/dev/null
 test_expect_equal "1 0" "$(NOTMUCH_CONFIG=$TMP/flood/config notmuch count id:"$(cat "$TMP/flood/last-id")" and tag:no-history) $(NOTMUCH_CONFIG=$TMP/flood/config notmuch count from:friend@pals.example and tag:no-history)"
+
+# many_rcpts DIR N ID: a new message "from me" (forged, as a stranger
+# can) to N addresses.
+many_rcpts () {
+    "$PYTHON" - "$1/mail" "$2" "$ME" "$3" <<'EOF'
+import sys, email.utils
+mail, n, me, mid = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+to = ",\n ".join("Person %d <p%d@r%d.example>" % (j, j, j % 97) for j in range(n))
+h = ["From: Me Myself <%s>" % me, "To: " + to, "Subject: hello all",
+     "Date: %s" % email.utils.formatdate(1700000000 + 3600), "Message-ID: <%s>" % mid]
+open("%s/new/%s:2," % (mail, mid), "w").write("\n".join(h) + "\n\nhi all\n")
+EOF
+}
+
+test_begin "many recipients ($FLOOD on one message): it costs the hook what a message to 5 costs"
+many_rcpts "$TMP/base" 5 five@rcpts.example
+base=$(hook_work "$TMP/base")
+many_rcpts "$TMP/base" "$FLOOD" many@rcpts.example
+many=$(hook_work "$TMP/base")
+at_most "$many" "$base" && test_ok || test_fail "work $many for $FLOOD recipients, $base for 5"
+
+test_begin "many recipients: a warning names the message and kith.max_recipients"
+grep -c "many@rcpts.example.*kith.max_recipients" "$TMP/base/hook.err" >"$TMP/count" 2>&1
+test_expect_equal 1 "$(cat "$TMP/count")"
+
+test_begin "many recipients: nobody on it becomes a contact; the five are"
+NOTMUCH_CONFIG=$TMP/base/config "$BUILD_DIR/notmuch-kith" who --tier=none --format=json >"$TMP/who.json" 2>&1
+test_expect_equal "0 5" "$(grep -c '"p7@r7.example"' "$TMP/who.json") $(grep -o '"p[0-4]@r[0-4].example"' "$TMP/who.json" | sort -u | wc -l)"
+
+test_begin "kith.max_recipients raised: the store is mined again and all $FLOOD are contacts"
+NOTMUCH_CONFIG=$TMP/base/config notmuch config set kith.max_recipients $((FLOOD + 1))
+NOTMUCH_CONFIG=$TMP/base/config "$BUILD_DIR/notmuch-kith" index >/dev/null 2>&1
+NOTMUCH_CONFIG=$TMP/base/config "$BUILD_DIR/notmuch-kith" who --tier=none --format=json >"$TMP/who.json" 2>&1
+test_expect_equal "1" "$(grep -c '"p7@r7.example"' "$TMP/who.json")"
+
+test_begin "kith.max_recipients below a crowd (7) or not a number: an error naming the key"
+NOTMUCH_CONFIG=$TMP/base/config notmuch config set kith.max_recipients 7
+NOTMUCH_CONFIG=$TMP/base/config "$BUILD_DIR/notmuch-kith" who >/dev/null 2>"$TMP/err7"
+rc7=$?
+NOTMUCH_CONFIG=$TMP/base/config notmuch config set kith.max_recipients lots
+NOTMUCH_CONFIG=$TMP/base/config "$BUILD_DIR/notmuch-kith" who >/dev/null 2>"$TMP/errlots"
+test_expect_equal "1 1 1 1" "$rc7 $? $(grep -c kith.max_recipients "$TMP/err7") $(grep -c kith.max_recipients "$TMP/errlots")"
+NOTMUCH_CONFIG=$TMP/base/config notmuch config set kith.max_recipients
 
 # Incremental == rebuild across the subject bound: 120 messages of one
 # subject between me and two people (mine and theirs interleaved, some

@@ -203,6 +203,10 @@ test_bad_numbers (void)
 	"reply_window_days=soon",
 	"lock_timeout=-5",
 	"tier.known=",
+	"max_recipients=7",
+	"max_recipients=lots",
+	"max_recipients=12.5",
+	"max_recipients=1e9",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
@@ -292,6 +296,10 @@ test_fingerprint (void)
     }
     {
 	g_autofree char *f = fingerprint (NULL, NULL, "reply_window_days=30");
+	g_assert_cmpstr (f, !=, base);
+    }
+    {
+	g_autofree char *f = fingerprint (NULL, NULL, "max_recipients=500");
 	g_assert_cmpstr (f, !=, base);
     }
     {
