@@ -90,8 +90,8 @@ static const char *const queries[Q_LAST] = {
      * rows on one side in (date, id) order, KITH_SUBJECT_NEIGHBOURS at
      * most, whatever their flags, so that P is among C's neighbours
      * before iff C is among P's neighbours after; then only those in the
-     * reply window. */
-    [Q_BY_SUBJECT_BEFORE] = "SELECT * FROM (SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ?1 "
+     * reply window.  Ids only: most neighbours are not read further. */
+    [Q_BY_SUBJECT_BEFORE] = "SELECT id FROM (SELECT id, date, flags FROM message WHERE subject_base = ?1 "
 			    "AND (date < ?2 OR (date = ?2 AND id < ?4)) ORDER BY date DESC, id DESC LIMIT "
 			    G_STRINGIFY (KITH_SUBJECT_NEIGHBOURS) ") "
 			    "WHERE date < ?2 AND date >= ?3 AND " NOT_EXCLUDED " ORDER BY date DESC, id DESC",
@@ -101,7 +101,7 @@ static const char *const queries[Q_LAST] = {
 		    "WHERE r.address = ? AND (m.flags & 1024) = 0 AND (m.flags & 256) != 0",
     [Q_CHILDREN_PARENT] = "SELECT " ROW_COLUMNS " FROM message WHERE parent = ?",
     [Q_CHILDREN_TI] = "SELECT " ROW_COLUMNS " FROM message WHERE ti_parent = ?",
-    [Q_BY_SUBJECT_AFTER] = "SELECT * FROM (SELECT " ROW_COLUMNS " FROM message WHERE subject_base = ?1 "
+    [Q_BY_SUBJECT_AFTER] = "SELECT id FROM (SELECT id, date, has_reply_headers FROM message WHERE subject_base = ?1 "
 			   "AND (date > ?2 OR (date = ?2 AND id > ?4)) ORDER BY date, id LIMIT "
 			   G_STRINGIFY (KITH_SUBJECT_NEIGHBOURS) ") "
 			   "WHERE date > ?2 AND date <= ?3 AND has_reply_headers = 0",

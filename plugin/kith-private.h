@@ -330,7 +330,10 @@ kith_tier_t _kith_contact_tier (const _kith_config_t *config, const _kith_stats_
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 
-#define KITH_SCHEMA_VERSION 3
+#define KITH_SCHEMA_VERSION 4
+/* The oldest schema a read-only session can use as it is (4 only added
+ * an index). */
+#define KITH_SCHEMA_READABLE 3
 
 typedef struct {
     sqlite3 *db;

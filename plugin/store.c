@@ -63,7 +63,7 @@
     "CREATE INDEX message_thread_index ON message (thread_index);"  \
     "CREATE INDEX message_ti_parent ON message (ti_parent);"        \
     "CREATE INDEX message_subject ON message (subject_base, date);" \
-    "CREATE INDEX message_thread ON message (thread_id);"           \
+    "CREATE INDEX message_thread ON message (thread_id, date);"     \
     "CREATE INDEX recipient_message ON recipient (message);"        \
     "CREATE INDEX recipient_address ON recipient (address);"
 
@@ -118,7 +118,7 @@ static const char schema_sql[] =
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
     "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL INDEX_SQL
-    "PRAGMA user_version = 3;";
+    "PRAGMA user_version = 4;";
 
 void
 _kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
@@ -358,6 +358,25 @@ FAIL:
     return FALSE;
 }
 
+/* Schema 3 -> 4: the thread index also orders by date, so that the
+ * first message of a thread is one look-up however long the thread
+ * (hook.c: who started it). */
+static gboolean
+migrate_to_4 (_kith_store_t *store, GError **error)
+{
+    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
+	return FALSE;
+    if (! _kith_store_exec (store, "DROP INDEX IF EXISTS message_thread", error) ||
+	! _kith_store_exec (store, "CREATE INDEX message_thread ON message (thread_id, date)", error) ||
+	! _kith_store_exec (store, "PRAGMA user_version = 4", error) ||
+	! _kith_store_set_meta (store, "schema_version", "4", error) ||
+	! _kith_store_exec (store, "COMMIT", error)) {
+	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+    }
+    return TRUE;
+}
+
 /* Schema 2 -> 3: the directness columns of contact, 0 until the next
  * index mines the store again, which it does in full. */
 static gboolean
@@ -483,7 +502,9 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     if (create && version <= 2 && ! migrate_to_3 (store, error))
 	return NULL;
-    if (! create && version < KITH_SCHEMA_VERSION) {
+    if (create && version <= 3 && ! migrate_to_4 (store, error))
+	return NULL;
+    if (! create && version < KITH_SCHEMA_READABLE) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_VERSION,
 		     "the kith store '%s' was written by an older kith: run "
 		     "'notmuch kith index' once to update it",

@@ -162,10 +162,10 @@ rc_who=$?
 # who too: the tiers of an older store lack the evidence schema 3 added
 test_expect_equal "1 1 1 1" "$rc $(grep -c "run 'notmuch kith index' once" "$TMP/err") $rc_who $(grep -c "run 'notmuch kith index' once" "$TMP/who")"
 
-test_begin "the next index upgrades the store in place to schema 3, then mines it in full"
+test_begin "the next index upgrades the store in place to schema 4, then mines it in full"
 kith index --format=json >"$TMP/index.json"
 kith complete mull >"$TMP/out"
-test_expect_equal "3 True Jürgen Müller <jurgen.muller@uni.example>" \
+test_expect_equal "4 True Jürgen Müller <jurgen.muller@uni.example>" \
     "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(cat "$TMP/out")"
 
 test_begin "the migrated word index equals a rebuilt one"
@@ -173,6 +173,21 @@ python3 -c "import sqlite3,sys; print('\n'.join('%s %s' % r for r in sqlite3.con
 kith index --rebuild >/dev/null
 python3 -c "import sqlite3,sys; print('\n'.join('%s %s' % r for r in sqlite3.connect(sys.argv[1]).execute('SELECT word, address FROM contact_word ORDER BY 1, 2')))" "$store" >"$TMP/rebuilt"
 test_expect_equal_file "$TMP/rebuilt" "$TMP/migrated"
+
+test_begin "a schema 3 store (before the thread index ordered by date): read as it is, upgraded in place without mining again"
+python3 - "$store" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DROP INDEX message_thread")
+db.execute("CREATE INDEX message_thread ON message (thread_id)")
+db.execute("PRAGMA user_version = 3")
+db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+db.commit()
+PY
+kith complete mull >"$TMP/out3" 2>&1
+kith index --format=json >"$TMP/index.json"
+test_expect_equal "Jürgen Müller <jurgen.muller@uni.example> 4 False" \
+    "$(cat "$TMP/out3") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']")"
 
 test_begin "removed mail takes its words with it"
 rm -f "$(notmuch search --output=files from:jules@cold.example)"

@@ -11,6 +11,8 @@
 #                  matching once looked at every one of them)
 #   recipients     one message "from me" to FLOOD people (each of them
 #                  once cost a recomputation reading every recipient)
+#   thread         FLOOD messages in one thread, each from someone new
+#                  (who started it was a sort of the whole thread)
 #
 # And the bound on subject matching keeps "incremental == rebuild": a
 # subject thread larger than the bound, delivered in shuffled batches,
@@ -164,6 +166,41 @@ NOTMUCH_CONFIG=$TMP/base/config notmuch config set kith.max_recipients lots
 NOTMUCH_CONFIG=$TMP/base/config "$BUILD_DIR/notmuch-kith" who >/dev/null 2>"$TMP/errlots"
 test_expect_equal "1 1 1 1" "$rc7 $? $(grep -c kith.max_recipients "$TMP/err7") $(grep -c kith.max_recipients "$TMP/errlots")"
 NOTMUCH_CONFIG=$TMP/base/config notmuch config set kith.max_recipients
+
+# thread_flood DIR N: a thread of N messages, each from someone new,
+# each replying to the one before.  thread_reply DIR ID: a newcomer's
+# reply to the last of them (or, with N 1, to the only one).
+thread_flood () {
+    "$PYTHON" - "$1/mail" "$2" "$ME" <<'EOF'
+import sys, email.utils
+mail, n, me = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    h = ["From: Poster %d <poster%d@thread.example>" % (i, i), "To: %s" % me,
+         "Subject: Re: long thread", "Date: %s" % email.utils.formatdate(1690000000 + i * 60),
+         "Message-ID: <t%d@thread.example>" % i]
+    if i:
+        h += ["In-Reply-To: <t%d@thread.example>" % (i - 1), "References: <t0@thread.example> <t%d@thread.example>" % (i - 1)]
+    open("%s/cur/t%06d:2,S" % (mail, i), "w").write("\n".join(h) + "\n\nmore\n")
+EOF
+}
+thread_reply () {
+    printf 'From: Newcomer <late@thread.example>\nTo: %s\nSubject: Re: long thread\nDate: %s\nMessage-ID: <%s>\nIn-Reply-To: <t%d@thread.example>\nReferences: <t0@thread.example> <t%d@thread.example>\n\nme too\n' \
+	"$ME" "$(date -u -R -d @1699000000)" "$2" "$(($3 - 1))" "$(($3 - 1))" >"$1/mail/new/$2:2,"
+}
+
+mailbox "$TMP/thread"
+thread_flood "$TMP/thread" "$FLOOD"
+thread_flood "$TMP/base" 1
+for d in base thread; do
+    NOTMUCH_CONFIG=$TMP/$d/config notmuch new --quiet --no-hooks >/dev/null 2>&1
+    NOTMUCH_CONFIG=$TMP/$d/config "$BUILD_DIR/notmuch-kith" index >/dev/null 2>&1
+done
+test_begin "a $FLOOD-message thread: a reply into it costs what a reply into a one-message thread costs"
+thread_reply "$TMP/base" late1@thread.example 1
+base=$(hook_work "$TMP/base")
+thread_reply "$TMP/thread" late1@thread.example "$FLOOD"
+long=$(hook_work "$TMP/thread")
+at_most "$long" "$base" && test_ok || test_fail "work $long in the long thread, $base in a short one"
 
 # Incremental == rebuild across the subject bound: 120 messages of one
 # subject between me and two people (mine and theirs interleaved, some
