@@ -221,6 +221,7 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     config->reply_window = (gint64) KITH_DEFAULT_REPLY_WINDOW_DAYS * 86400;
     config->lock_timeout = KITH_DEFAULT_LOCK_TIMEOUT;
     config->max_recipients = KITH_DEFAULT_MAX_RECIPIENTS;
+    config->hook_budget = KITH_DEFAULT_HOOK_BUDGET;
     config->tag_no_history = g_strdup ("no-history");
     config->tag_request = g_strdup ("request");
     config->tag_introduced = g_strdup ("introduced");
@@ -281,6 +282,16 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 		return NULL;
 	    }
 	    config->max_recipients = (guint) d;
+	} else if (strcmp (key, "kith.hook_budget") == 0) {
+	    if (! parse_double (key, value, &d, error))
+		return NULL;
+	    if (! (d > 0 && d <= 86400)) {
+		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			     "config key %s: '%s' is not a number of seconds above 0, at most 86400",
+			     key, value);
+		return NULL;
+	    }
+	    config->hook_budget = d;
 	} else if (strcmp (key, "kith.lock_timeout") == 0) {
 	    if (! parse_double (key, value, &d, error))
 		return NULL;

@@ -114,15 +114,27 @@ judge_clear (judge_t *ctx)
     sqlite3_finalize (ctx->thread_start);
 }
 
+/* LENIENT (the hook): a broken rules file is a warning, and the
+ * valid rules (built-in, system) judge; notmuch new must not fail
+ * over a typo in the user's rules. */
 static gboolean
-judge_init (judge_t *ctx, kith_t *kith, GError **error)
+judge_init (judge_t *ctx, kith_t *kith, gboolean lenient, GError **error)
 {
+    g_autoptr (GError) rules_error = NULL;
+
     memset (ctx, 0, sizeof (*ctx));
     ctx->kith = kith;
     ctx->now = g_get_real_time () / G_USEC_PER_SEC;
-    ctx->rules = _kith_rules_load (kith->config->rules_path, error);
-    if (ctx->rules == NULL)
+    ctx->rules = _kith_rules_load (kith->config->rules_path, &rules_error);
+    if (ctx->rules == NULL && ! lenient) {
+	g_propagate_error (error, g_steal_pointer (&rules_error));
 	return FALSE;
+    }
+    if (ctx->rules == NULL) {
+	g_printerr ("Warning: kith: %s; judging with the built-in rules until it is fixed\n",
+		    rules_error->message);
+	ctx->rules = _kith_rules_load_fallback ();
+    }
     ctx->aggr = _kith_aggr_new (kith->store, kith->config, error);
     if (ctx->aggr == NULL)
 	return FALSE;
@@ -659,10 +671,13 @@ report (judgement_t *j, kith_judgement_fn fn, void *data)
     g_ptr_array_set_size (j->remove, j->remove->len - 1);
 }
 
-/* Judge every message of IDS and write the results. */
+/* Judge every message of IDS and write the results.  With DEADLINE
+ * (monotonic, 0: none) passed, the messages not judged yet go to LEFT.
+ * LEFT non-NULL also makes a broken rules file a warning (the hook). */
 static gboolean
 judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgement_fn fn,
-		 void *data, char **error_message, kith_status_t *status)
+		 void *data, gint64 deadline, GPtrArray *left, char **error_message,
+		 kith_status_t *status)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) judged = g_ptr_array_new_with_free_func ((GDestroyNotify) judgement_free);
@@ -670,13 +685,22 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
     judge_t ctx;
     gboolean dry_run = (flags & KITH_JUDGE_DRY_RUN) != 0;
 
-    if (! judge_init (&ctx, kith, &error)) {
+    if (! judge_init (&ctx, kith, left != NULL, &error)) {
 	judge_clear (&ctx);
 	*status = _kith_status_from_error (error, error_message);
 	return FALSE;
     }
     for (guint i = 0; i < ids->len; i++) {
-	judgement_t *j = judge_message (&ctx, ids->pdata[i], &error);
+	judgement_t *j;
+
+	/* Past the budget (after one message at least, so that every
+	 * run makes progress), the rest waits for the next run. */
+	if (deadline && i > 0 && g_get_monotonic_time () > deadline) {
+	    for (; i < ids->len; i++)
+		g_ptr_array_add (left, g_strdup (ids->pdata[i]));
+	    break;
+	}
+	j = judge_message (&ctx, ids->pdata[i], &error);
 	if (error) {
 	    judge_clear (&ctx);
 	    *status = _kith_status_from_error (error, error_message);
@@ -756,6 +780,7 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
     g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
     kith_index_stats_t local;
     kith_status_t status = KITH_STATUS_SUCCESS;
+    gint64 deadline;
 
     if (kith == NULL)
 	return KITH_STATUS_NULL_POINTER;
@@ -766,6 +791,7 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
     }
     if (stats == NULL)
 	stats = &local;
+    deadline = g_get_monotonic_time () + (gint64) (kith->config->hook_budget * G_USEC_PER_SEC);
     if (! _kith_index_run (kith, 0, NULL, NULL, stats, added, &error))
 	return _kith_status_from_error (error, error_message);
     if (stats->rebuilt)
@@ -775,13 +801,27 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
      * not left stale, and judge whatever arrived meanwhile too. */
     for (int round = 0; added->len > 0 && round < 5; round++) {
 	kith_index_stats_t again;
-	if (! judge_and_apply (kith, added, flags, judged, user_data, error_message, &status))
+	g_autoptr (GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
+	g_autofree char *pending = NULL;
+
+	if (! judge_and_apply (kith, added, flags, judged, user_data, deadline, left, error_message,
+			       &status))
 	    return status;
+	if (left->len > 0)
+	    g_printerr ("Warning: kith: the hook ran past kith.hook_budget (%g s): %u new message%s "
+			"left unjudged for the next run\n",
+			kith->config->hook_budget, left->len, left->len == 1 ? " is" : "s are");
 	if (flags & KITH_JUDGE_DRY_RUN)
 	    break;
-	/* notmuch has their tags: they no longer await judgement. */
-	if (! _kith_store_set_meta (kith->store, "hook_pending", "", &error))
+	/* notmuch has their tags: they no longer await judgement; those
+	 * past the budget still do (the next run judges them first). */
+	g_ptr_array_add (left, NULL);
+	pending = g_strjoinv ("\n", (char **) left->pdata);
+	g_ptr_array_remove_index (left, left->len - 1);
+	if (! _kith_store_set_meta (kith->store, "hook_pending", pending, &error))
 	    return _kith_status_from_error (error, error_message);
+	if (left->len > 0)
+	    break; /* the store catches up with the new tags next run */
 	status = _kith_reopen_notmuch (kith, error_message);
 	if (status)
 	    return status;
@@ -830,7 +870,7 @@ kith_tag (kith_t *kith, const char *query_string, unsigned int flags, kith_judge
     }
     g_clear_pointer (&messages, notmuch_messages_destroy);
     g_clear_pointer (&query, notmuch_query_destroy);
-    if (! judge_and_apply (kith, ids, flags, judged, user_data, error_message, &status))
+    if (! judge_and_apply (kith, ids, flags, judged, user_data, 0, NULL, error_message, &status))
 	return status;
     return (flags & KITH_JUDGE_DRY_RUN) ? KITH_STATUS_SUCCESS : catch_up (kith, error_message);
 }

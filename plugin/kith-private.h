@@ -212,6 +212,7 @@ char *_kith_subject_base (const char *subject);
 #define KITH_DEFAULT_REPLY_WINDOW_DAYS 60
 #define KITH_DEFAULT_LOCK_TIMEOUT 30
 #define KITH_DEFAULT_MAX_RECIPIENTS 100
+#define KITH_DEFAULT_HOOK_BUDGET 60
 
 /* The version of what the indexer reads from a message (addresses,
  * author, flags): part of the config fingerprint, so a kith that reads
@@ -229,6 +230,7 @@ typedef struct {
     gint64 reply_window;      /* seconds, for subject-only reply matching */
     int lock_timeout;         /* seconds to wait for a notmuch write lock */
     guint max_recipients;     /* more on one message: group mail (index.c) */
+    double hook_budget;       /* seconds the hook may spend judging */
     GHashTable *alias;        /* address -> GPtrArray* of its group (shared) */
     GPtrArray *alias_groups;  /* GPtrArray* (of char*): one per kith.alias.* key */
     char *store_path;         /* kith.store, NULL for the default */
@@ -490,6 +492,11 @@ _kith_rules_t *_kith_rules_load_data (const char *data, gsize len, const char *o
 				      GError **error);
 void _kith_rules_free (_kith_rules_t *rules);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_rules_t, _kith_rules_free)
+
+/* The rules without the user's file, for the hook when that file is
+ * broken: the built-in and system rules, or the built-in ones alone
+ * when the system file is broken too. */
+_kith_rules_t *_kith_rules_load_fallback (void);
 
 typedef struct {
     char *rule;     /* the rule's group name, e.g. "linkedin-invitation" */

@@ -50,6 +50,13 @@
  * suppressed narrowly. */
 #define REGEX_FLAGS (G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_DUPNAMES)
 
+/* Every rule's pattern runs under these PCRE2 limits (set in the
+ * pattern: GRegex has no other way), so that a rule with catastrophic
+ * backtracking costs milliseconds per text, not seconds; a match that
+ * reaches them is no match.  They hold at each starting position, and
+ * the texts are bounded (MAX_*_TEXT). */
+#define REGEX_LIMITS "(*LIMIT_MATCH=100000)(*LIMIT_DEPTH=10000)"
+
 #define BUILTIN_ORIGIN "built-in rules"
 
 /* ------------------------------------------------------------------ */
@@ -321,7 +328,18 @@ parse_matchers (GPtrArray *list, source_t source, gboolean person, const char *r
 		pattern++;
 	}
 	if (*pattern) {
+	    g_autofree char *limited = g_strconcat (REGEX_LIMITS, pattern, NULL);
+
+	    /* Compiled as written first, for errors in the user's terms. */
 	    regex = g_regex_new (pattern, REGEX_FLAGS, 0, &local);
+	    if (regex == NULL) {
+		set_rule_error (error, origin, group, key,
+				"invalid regular expression '%s': %s",
+				pattern, local->message);
+		return FALSE;
+	    }
+	    g_regex_unref (regex);
+	    regex = g_regex_new (limited, REGEX_FLAGS, 0, &local);
 	    if (regex == NULL) {
 		set_rule_error (error, origin, group, key,
 				"invalid regular expression '%s': %s",
@@ -554,6 +572,26 @@ _kith_rules_load (const char *user_path, GError **error)
     }
     if (user_path && ! load_file (rules, user_path, error))
 	return NULL;
+    return g_steal_pointer (&rules);
+}
+
+_kith_rules_t *
+_kith_rules_load_fallback (void)
+{
+    g_autoptr (_kith_rules_t) rules = rules_new ();
+    g_autoptr (GError) error = NULL;
+
+    if (g_file_test (KITH_SYSCONF_RULES, G_FILE_TEST_EXISTS) &&
+	load_keyfile (rules, kith_rules_default, sizeof (kith_rules_default) - 1, BUILTIN_ORIGIN,
+		      &error) &&
+	load_file (rules, KITH_SYSCONF_RULES, &error))
+	return g_steal_pointer (&rules);
+    g_clear_pointer (&rules, _kith_rules_free);
+    g_clear_error (&error);
+    rules = rules_new ();
+    if (! load_keyfile (rules, kith_rules_default, sizeof (kith_rules_default) - 1, BUILTIN_ORIGIN,
+			&error))
+	g_error ("kith: the built-in rules do not load: %s", error->message);
     return g_steal_pointer (&rules);
 }
 

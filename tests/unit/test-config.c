@@ -207,6 +207,10 @@ test_bad_numbers (void)
 	"max_recipients=lots",
 	"max_recipients=12.5",
 	"max_recipients=1e9",
+	"hook_budget=0",
+	"hook_budget=nan",
+	"hook_budget=-1",
+	"hook_budget=1e9",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
