@@ -18,7 +18,8 @@
  *               invitations) makes a request only of a no-history
  *               sender.
  *   no-history  otherwise, for mail that is not mine, not automated and
- *               not list mail: the sender had no shared history with
+ *               not list mail (unless it names me in To or Cc, as a bug
+ *               report to a maintainer does): the sender had no shared history with
  *               me, did not reply to my mail (nor does this message),
  *               and I had not written to them first.
  *   introduced  a no-history sender with someone I know on To/Cc, or
@@ -527,7 +528,11 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 	    if (j->evidence == NULL)
 		j->evidence = g_strdup ("no shared history");
 	}
-    } else if (KITH_MSG_IS_AUTOMATED (flags) || KITH_MSG_IS_LIST (flags)) {
+    } else if (KITH_MSG_IS_AUTOMATED (flags) ||
+	       (KITH_MSG_IS_LIST (flags) && ! (flags & KITH_MSG_TO_ME))) {
+	/* Plain list traffic is nobody's approach to me; a list message
+	 * naming me in To or Cc (a bug report or a patch to the
+	 * maintainer, Cc the list) is, and is judged like any other. */
 	return NULL;
     } else {
 	if (! sender_no_history (ctx, j->sender, j->date, &j->no_history, error))

@@ -117,6 +117,8 @@ typedef struct {
     int kind;      /* _kith_rcpt_kind_t; 0 for the author */
 } _kith_addr_t;
 
+void _kith_addr_free (_kith_addr_t *addr);
+
 /* Everything kith mines from the header block of one message.
  * Produced by _kith_mime_parse_*; freed with _kith_msg_free. */
 typedef struct {
@@ -154,6 +156,13 @@ _kith_msg_t *_kith_mime_parse_file (const char *filename, GError **error);
 
 /* Parse a header block held in memory (the body, if any, is ignored). */
 _kith_msg_t *_kith_mime_parse_headers (const char *buf, gsize len);
+
+/* One raw address-list header value read as the indexer reads it
+ * (mime.c, "Addresses GMime drops"): GMime's reading appended to GMIME,
+ * the one kith uses to USED, as _kith_addr_t* (arrays freeing with
+ * _kith_addr_free).  For the fuzz target address-list, which checks
+ * that USED keeps everything GMime found. */
+void _kith_mime_read_address_list (const char *raw, GPtrArray *gmime, GPtrArray *used);
 
 /* Normalise one mail address: trim white space and angle brackets,
  * lower-case it.  Returns NULL when the result is not plausibly an
@@ -211,7 +220,7 @@ char *_kith_subject_base (const char *subject);
 #define KITH_DEFAULT_TIER_CLOSE 120.0
 #define KITH_DEFAULT_REPLY_WINDOW_DAYS 60
 #define KITH_DEFAULT_LOCK_TIMEOUT 30
-#define KITH_DEFAULT_MAX_RECIPIENTS 100
+#define KITH_DEFAULT_MAX_RECIPIENTS 1000
 #define KITH_DEFAULT_HOOK_BUDGET 60
 
 /* The version of what the indexer reads from a message (addresses,

@@ -655,6 +655,12 @@ addr_free (_kith_addr_t *addr)
 }
 
 void
+_kith_addr_free (_kith_addr_t *addr)
+{
+    addr_free (addr);
+}
+
+void
 _kith_msg_free (_kith_msg_t *msg)
 {
     if (msg == NULL)
@@ -1077,6 +1083,66 @@ gmime_mailboxes (InternetAddressList *list, int kind, int depth, GPtrArray *out)
     }
 }
 
+static _kith_addr_t *addr_copy (const _kith_addr_t *a);
+
+/* How many of the addresses in LIST equal ADDRESS. */
+static guint
+count_address (GPtrArray *list, const char *address)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < list->len; i++)
+	n += strcmp (((_kith_addr_t *) list->pdata[i])->address, address) == 0;
+    return n;
+}
+
+/* The reading of one field to use, given GMime's and the tolerant one
+ * (both emptied into it; freed by the caller): GMime's, unless the
+ * tolerant reading found more; then the tolerant one, followed by
+ * whatever GMime found that it did not (a mailbox both read, but
+ * differently), so that falling back never loses an address.  The
+ * first address recovered is kept in *EXAMPLE if that is NULL. */
+static GPtrArray *
+choose_reading (GPtrArray *gmime, GPtrArray *tolerant, char **example)
+{
+    GPtrArray *use = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+    GPtrArray *from = tolerant->len > gmime->len ? tolerant : gmime;
+
+    for (guint i = 0; i < from->len; i++) {
+	_kith_addr_t *a = from->pdata[i];
+	if (from == tolerant && *example == NULL && count_address (gmime, a->address) == 0)
+	    *example = g_strdup (a->address);
+	g_ptr_array_add (use, g_steal_pointer (&from->pdata[i]));
+    }
+    if (from == tolerant)
+	for (guint i = 0; i < gmime->len; i++) {
+	    _kith_addr_t *a = gmime->pdata[i];
+	    if (count_address (use, a->address) < count_address (gmime, a->address))
+		g_ptr_array_add (use, addr_copy (a));
+	}
+    return use;
+}
+
+void
+_kith_mime_read_address_list (const char *raw, GPtrArray *gmime, GPtrArray *used)
+{
+    g_autoptr (InternetAddressList) list = internet_address_list_parse (NULL, raw);
+    g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
+    g_autoptr (GPtrArray) g = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+    g_autoptr (GPtrArray) t = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+    g_autoptr (GPtrArray) use = NULL;
+    g_autofree char *example = NULL;
+
+    gmime_mailboxes (list, KITH_RCPT_TO, 0, g);
+    if (unfolded)
+	tolerant_mailboxes (unfolded, KITH_RCPT_TO, t);
+    for (guint i = 0; i < g->len; i++)
+	g_ptr_array_add (gmime, addr_copy (g->pdata[i]));
+    use = choose_reading (g, t, &example);
+    for (guint i = 0; i < use->len; i++)
+	g_ptr_array_add (used, g_steal_pointer (&use->pdata[i]));
+}
+
 /* The mailboxes of every field of kind ID, in order, as KIND (GMime
  * joins the fields into one list too).  Mailboxes recovered by the
  * tolerant reading are counted in MSG. */
@@ -1093,7 +1159,8 @@ field_addrs (const headers_t *h, int id, int kind, _kith_msg_t *msg)
 	g_autoptr (InternetAddressList) list = NULL;
 	g_autoptr (GPtrArray) gmime = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
 	g_autoptr (GPtrArray) tolerant = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
-	GPtrArray *use;
+	g_autoptr (GPtrArray) use = NULL;
+	guint n_gmime;
 
 	if (h->field[i].id != id)
 	    continue;
@@ -1103,21 +1170,9 @@ field_addrs (const headers_t *h, int id, int kind, _kith_msg_t *msg)
 	unfolded = g_mime_utils_header_unfold (raw);
 	if (unfolded)
 	    tolerant_mailboxes (unfolded, kind, tolerant);
-	use = gmime;
-	if (tolerant->len > gmime->len) {
-	    use = tolerant;
-	    msg->recovered += tolerant->len - gmime->len;
-	    if (msg->recovered_example == NULL) {
-		for (guint t = 0; t < tolerant->len && ! msg->recovered_example; t++) {
-		    const char *a = ((_kith_addr_t *) tolerant->pdata[t])->address;
-		    gboolean known = FALSE;
-		    for (guint g = 0; g < gmime->len && ! known; g++)
-			known = strcmp (a, ((_kith_addr_t *) gmime->pdata[g])->address) == 0;
-		    if (! known)
-			msg->recovered_example = g_strdup (a);
-		}
-	    }
-	}
+	n_gmime = gmime->len;
+	use = choose_reading (gmime, tolerant, &msg->recovered_example);
+	msg->recovered += use->len - n_gmime;
 	for (guint j = 0; j < use->len; j++)
 	    g_ptr_array_add (addrs, g_steal_pointer (&use->pdata[j]));
     }

@@ -54,6 +54,7 @@ new "" from="Alice Liddell <alice@wonder.example>" subject="Lunch?" date=2024-01
 new "" from="Una Answered <una@later.example>" subject="Re: Question" reply="$unanswered" date=2024-01-04
 new "" from="Lister New <lister@new.example>" to="dev@lists.example" list=dev@lists.example subject="Re: RFC: a patch" reply="$my_post" date=2024-01-05
 new "" from="Other Lister <other@new.example>" to="dev@lists.example" list=dev@lists.example subject="Unrelated" date=2024-01-05
+new "no-history" from="Bug Reporter <reporter@new.example>" to="Me Myself <$ME>" cc="dev@lists.example" list=dev@lists.example subject="Bug: crash at start" date=2024-01-05
 new "" from="Shop <news@shop.example>" subject="Deals" date=2024-01-06 header="List-Unsubscribe: <mailto:u@shop.example>\nPrecedence: bulk"
 new "no-history introduced" from="Newbie One <newbie1@x.example>" cc="Alice Liddell <alice@wonder.example>" subject="Alice said I should write" date=2024-01-07
 new "no-history introduced" from="Newbie Two <newbie2@x.example>" subject="Re: Meet my colleague" reply="$alice_thread" date=2024-01-08

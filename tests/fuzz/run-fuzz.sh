@@ -26,7 +26,7 @@
 
 set -eu
 
-ALL_TARGETS="header-block address subject names rules-file request-match"
+ALL_TARGETS="header-block address address-list subject names rules-file request-match"
 
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
