@@ -1338,7 +1338,7 @@ static const kith_cli_verb_t verbs[] = {
     { "requests", verb_requests, "invitations and requests, with the person behind each" },
     { "install-hook", verb_install_hook, "run kith from notmuch's post-new and post-insert hooks" },
     { "uninstall-hook", verb_uninstall_hook, "remove kith from the hooks, restoring chained ones" },
-    { "help", verb_help, "this list, or the manual of a verb" },
+    { "help", verb_help, "this list, the manual of a verb, or (help config) the settings" },
 };
 
 static void
@@ -1352,11 +1352,35 @@ usage (FILE *out)
 		  "--format=text|json|sexp.  See 'notmuch help kith' and 'notmuch kith help VERB'.\n");
 }
 
+/* help config: every kith.* setting, its type, range and default. */
+static void
+print_settings (FILE *out)
+{
+    unsigned int count = 0;
+    const kith_setting_t *settings = kith_settings (&count);
+
+    fprintf (out, "Settings (notmuch config set KEY VALUE):\n\n");
+    for (unsigned int i = 0; i < count; i++) {
+	const kith_setting_t *s = &settings[i];
+	g_autofree char *range = NULL;
+
+	if (strcmp (s->type, "integer") == 0 || strcmp (s->type, "number") == 0)
+	    range = g_strdup_printf (" %.15g..%.15g", s->min, s->max);
+	fprintf (out, "  %s  (%s%s%s%s)\n      %s\n", s->key, s->type, range ? range : "",
+		 *s->default_value ? ", default " : "", s->default_value, s->doc);
+    }
+}
+
 /* help [VERB]: the list of verbs, or the manual page of VERB (without
- * man, or without the page, the summary of its options). */
+ * man, or without the page, the summary of its options); help config:
+ * the settings. */
 static int
 verb_help (const kith_cli_globals_t *globals, int argc, char **argv)
 {
+    if (argc > 1 && strcmp (argv[1], "config") == 0) {
+	print_settings (stdout);
+	return KITH_EXIT_OK;
+    }
     if (argc > 1) {
 	for (unsigned v = 0; v < G_N_ELEMENTS (verbs); v++) {
 	    if (strcmp (argv[1], verbs[v].name) == 0) {

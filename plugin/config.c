@@ -9,6 +9,8 @@
  * "Configuration" section is the reference; keep the two in step.
  */
 
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,15 +87,81 @@ add_robot (GPtrArray *list, const char *value)
 	g_ptr_array_add (list, g_string_free (g_steal_pointer (&pattern), FALSE));
 }
 
-static gboolean
-parse_double (const char *key, const char *value, double *out, GError **error)
-{
-    char *end = NULL;
-    double d = g_ascii_strtod (value, &end);
+/* Every kith.* setting, in the order of the README's Configuration
+ * section: `notmuch kith help config` prints this table, and the
+ * reader checks each numeric key against its range.  The ranges keep
+ * every conversion in bounds: lock_timeout * 1000 (SQLite's busy
+ * timeout, an int of milliseconds) and reply_window_days * 86400 (a
+ * gint64 of seconds). */
+#define STR(x) #x
+#define XSTR(x) STR (x)
+static const kith_setting_t settings[] = {
+    { "kith.other_email", "list", 0, 0, "",
+      "more of your addresses, besides user.primary_email and user.other_email" },
+    { "kith.me_patterns", "list", 0, 0, "",
+      "glob patterns of your addresses, e.g. me+*@example.org;*@me.example" },
+    { "kith.alias.NAME", "list", 0, 0, "",
+      "addresses of one person, merged into one entry" },
+    { "kith.tier.weak", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_WEAK),
+      "the score from which a contact is weak" },
+    { "kith.tier.known", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_KNOWN),
+      "the score from which a contact is known" },
+    { "kith.tier.close", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_CLOSE),
+      "the score from which a contact is close" },
+    { "kith.reply_window_days", "number", 0, 3650, XSTR (KITH_DEFAULT_REPLY_WINDOW_DAYS),
+      "days back a reply without reply headers may find the message it answers" },
+    { "kith.lock_timeout", "integer", 0, 3600, XSTR (KITH_DEFAULT_LOCK_TIMEOUT),
+      "seconds to wait for another process's notmuch write lock or store lock" },
+    { "kith.store", "path", 0, 0, "", "another path for the store (default: beside the database)" },
+    { "kith.tag.no_history", "tag", 0, 0, "no-history", "the tag the hook sets on mail from people without shared history" },
+    { "kith.tag.request", "tag", 0, 0, "request", "the tag the hook sets on invitations and requests" },
+    { "kith.tag.introduced", "tag", 0, 0, "introduced", "the tag the hook sets on introductions by people you know" },
+    { "kith.tier_tags", "boolean", 0, 0, "false", "also tag each judged message with the sender's tier" },
+    { "kith.tier_tag_prefix", "tag", 0, 0, "kith/", "the prefix of those tier tags" },
+    { "kith.rules", "path", 0, 0, "~/.config/kith/rules.conf", "your request rules file" },
+    { "kith.robots", "list", 0, 0, "", "more senders that are robots: globs of addresses (with an @) or names" },
+    { "kith.complete.others", "choice", 0, 0, "last",
+      "last or hide: where completion puts people without shared history and robots" },
+};
+#undef XSTR
+#undef STR
 
-    if (end == value || *end != '\0' || d < 0) {
+KITH_EXPORT const kith_setting_t *
+kith_settings (unsigned int *count)
+{
+    if (count)
+	*count = G_N_ELEMENTS (settings);
+    return settings;
+}
+
+static const kith_setting_t *
+find_setting (const char *key)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+	if (strcmp (settings[i].key, key) == 0)
+	    return &settings[i];
+    return NULL;
+}
+
+/* Parse VALUE for the numeric setting KEY: a finite number (a whole
+ * one for an integer) within the setting's range. */
+static gboolean
+parse_number (const char *key, const char *value, double *out, GError **error)
+{
+    const kith_setting_t *setting = find_setting (key);
+    gboolean integer;
+    char *end = NULL;
+    double d;
+
+    g_assert (setting != NULL);
+    integer = strcmp (setting->type, "integer") == 0;
+    errno = 0;
+    d = g_ascii_strtod (value, &end);
+    if (end == value || *end != '\0' || errno == ERANGE || ! isfinite (d) ||
+	d < setting->min || d > setting->max || (integer && d != floor (d))) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-		     "config key %s: '%s' is not a non-negative number", key, value);
+		     "config key %s: '%s' is not %s from %.15g to %.15g", key, value,
+		     integer ? "a whole number" : "a number", setting->min, setting->max);
 	return FALSE;
     }
     *out = d;
@@ -260,16 +328,16 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 		   strcmp (key, "kith.tier.known") == 0 ||
 		   strcmp (key, "kith.tier.close") == 0) {
 	    kith_tier_t tier;
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
 	    kith_tier_from_string (key + strlen ("kith.tier."), &tier);
 	    config->tier_threshold[tier] = d;
 	} else if (strcmp (key, "kith.reply_window_days") == 0) {
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
 	    config->reply_window = (gint64) (d * 86400);
 	} else if (strcmp (key, "kith.lock_timeout") == 0) {
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
 	    config->lock_timeout = (int) d;
 	} else if (strcmp (key, "kith.store") == 0) {

@@ -203,6 +203,19 @@ test_bad_numbers (void)
 	"reply_window_days=soon",
 	"lock_timeout=-5",
 	"tier.known=",
+	/* not finite, or out of range (lock_timeout * 1000 must fit an int) */
+	"lock_timeout=nan",
+	"lock_timeout=inf",
+	"lock_timeout=1e12",
+	"lock_timeout=3000000",
+	"lock_timeout=3601",
+	"lock_timeout=2.5",
+	"reply_window_days=1e300",
+	"reply_window_days=3651",
+	"reply_window_days=NAN",
+	"tier.known=nan",
+	"tier.close=-inf",
+	"tier.weak=1e7",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
@@ -214,9 +227,49 @@ test_bad_numbers (void)
 	config = load (&error);
 	g_assert_null (config);
 	g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
-	/* the message names the key */
+	/* the message names the key, the value and the range */
 	g_assert_nonnull (strstr (error->message, key));
+	g_assert_nonnull (strstr (error->message, strchr (bad[i], '=') + 1));
+	g_assert_nonnull (strstr (error->message, " from 0 to "));
     }
+}
+
+/* The table kith_settings() returns: every numeric key has a range,
+ * and its default is inside it. */
+static void
+test_settings_table (void)
+{
+    unsigned int count = 0;
+    const kith_setting_t *settings = kith_settings (&count);
+    guint numeric = 0;
+
+    g_assert_nonnull (settings);
+    g_assert_cmpuint (count, >=, 17);
+    for (unsigned int i = 0; i < count; i++) {
+	g_assert_true (g_str_has_prefix (settings[i].key, "kith."));
+	g_assert_nonnull (settings[i].doc);
+	if (strcmp (settings[i].type, "integer") == 0 || strcmp (settings[i].type, "number") == 0) {
+	    double d = g_ascii_strtod (settings[i].default_value, NULL);
+	    numeric++;
+	    g_assert_cmpfloat (settings[i].min, <, settings[i].max);
+	    g_assert_cmpfloat (d, >=, settings[i].min);
+	    g_assert_cmpfloat (d, <=, settings[i].max);
+	}
+    }
+    g_assert_cmpuint (numeric, ==, 5);
+}
+
+static void
+test_good_numbers (void)
+{
+    g_autoptr (_kith_config_t) top = load_ok (NULL, NULL, "lock_timeout=3600\nreply_window_days=3650\ntier.close=1e6");
+    g_autoptr (_kith_config_t) zero = load_ok (NULL, NULL, "lock_timeout=0\nreply_window_days=0");
+
+    g_assert_cmpint (top->lock_timeout, ==, 3600);
+    g_assert_cmpint (top->reply_window, ==, (gint64) 3650 * 86400);
+    g_assert_cmpfloat (top->tier_threshold[KITH_TIER_CLOSE], ==, 1e6);
+    g_assert_cmpint (zero->lock_timeout, ==, 0);
+    g_assert_cmpint (zero->reply_window, ==, 0);
 }
 
 static void
@@ -359,6 +412,8 @@ main (int argc, char **argv)
     g_test_add_func ("/config/defaults", test_defaults);
     g_test_add_func ("/config/tiers", test_tiers);
     g_test_add_func ("/config/bad-numbers", test_bad_numbers);
+    g_test_add_func ("/config/good-numbers", test_good_numbers);
+    g_test_add_func ("/config/settings-table", test_settings_table);
     g_test_add_func ("/config/reply-window", test_reply_window);
     g_test_add_func ("/config/alias", test_alias);
     g_test_add_func ("/config/store-path", test_store_path);

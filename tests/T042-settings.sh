@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# T042-settings: whatever a user sets or leaves lying around, kith fails
+# clearly and at once, never hangs, never runs on a nonsense value:
+# numeric settings are finite and in range (naming the key, the value
+# and the range), and `notmuch kith help config` lists every setting.
+. "$(dirname "$0")/lib.sh"
+
+STORE=$MAIL_DIR/.notmuch/kith.db
+
+# run NAME ARGS...: run kith ARGS under a timeout, keeping the exit
+# status in $rc and stdout/stderr in $TMP/NAME.out and $TMP/NAME.err.
+run () {
+    local name=$1
+    shift
+    timeout -k 2 "${RUN_TIMEOUT:-30}" "$BUILD_DIR/notmuch-kith" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+    rc=$?
+}
+
+# has NAME TEXT...: "yes" if the stderr of run NAME contains every TEXT.
+has () {
+    local name=$1 t
+    shift
+    for t in "$@"; do
+	grep -q -F -- "$t" "$TMP/$name.err" || { echo "stderr: $(cat "$TMP/$name.err")"; return; }
+    done
+    echo yes
+}
+
+write_config
+a=$(add_message from="Alice Liddell <alice@wonder.example>" subject="Tea?" date=2024-04-01)
+m=$(add_message from="Me Myself <$ME>" to="alice@wonder.example" subject="Re: Tea?" reply="$a" date=2024-04-02)
+add_message from="Alice Liddell <alice@wonder.example>" subject="Re: Tea?" reply="$m" date=2024-04-03 >/dev/null
+notmuch_new
+
+# ---------------------------------------------------------------------
+# Numbers out of range or not numbers at all.
+
+# bad KEY VALUE RANGE: index and who with KEY=VALUE exit 1 with one
+# "Error:" line naming the key, the value and the range.
+bad () {
+    local key=$1 value=$2 range=$3 n
+    test_begin "$key=$value: index and who exit 1 naming the key, the value and the range $range"
+    notmuch config set "$key" "$value"
+    n=$(echo "$key-$value" | tr -c 'a-z0-9\n' _)
+    run "$n" index
+    local index_rc=$rc index_has
+    index_has=$(has "$n" "Error: config key $key" "'$value'" "$range")
+    run "$n-who" who
+    test_expect_equal "1 yes 1 yes" "$index_rc $index_has $rc $(has "$n-who" "Error: config key $key" "$range")"
+    notmuch config set "$key"
+}
+
+bad kith.lock_timeout nan "0 to 3600"
+bad kith.lock_timeout inf "0 to 3600"
+bad kith.lock_timeout -inf "0 to 3600"
+bad kith.lock_timeout 1e12 "0 to 3600"
+bad kith.lock_timeout 3000000 "0 to 3600"
+bad kith.lock_timeout 2.5 "0 to 3600"
+bad kith.reply_window_days 1e300 "0 to 3650"
+bad kith.reply_window_days 1e999 "0 to 3650"
+bad kith.reply_window_days nan "0 to 3650"
+bad kith.tier.known nan "0 to 1000000"
+bad kith.tier.close infinity "0 to 1000000"
+bad kith.tier.weak -1 "0 to 1000000"
+
+test_begin "no store was created by any refused setting"
+test_expect_equal "0" "$(find "$MAIL_DIR" "$HOME" -name 'kith.db*' | wc -l)"
+
+test_begin "the hook fails too (a bad setting is a configuration error, not a verdict)"
+notmuch config set kith.lock_timeout nan
+run hook hook
+test_expect_equal "1 yes" "$rc $(has hook 'kith.lock_timeout' 'nan')"
+notmuch config set kith.lock_timeout
+
+# ---------------------------------------------------------------------
+# Values at and inside the range still work.
+
+test_begin "kith.lock_timeout=3600 (the largest) and reply_window_days=3650: index works"
+notmuch config set kith.lock_timeout 3600
+notmuch config set kith.reply_window_days 3650
+run ok index
+test_expect_equal "0 " "$rc $(cat "$TMP/ok.err")"
+
+test_begin "kith.lock_timeout=0, reply_window_days=0.5, tier.known=1.5: who works and applies the tiers"
+notmuch config set kith.lock_timeout 0
+notmuch config set kith.reply_window_days 0.5
+notmuch config set kith.tier.known 1.5
+run ok2 index
+run ok2who who
+test_expect_equal "0 known" "$rc $(awk '/alice@wonder.example/ { print $1 }' "$TMP/ok2who.out")"
+notmuch config set kith.lock_timeout
+notmuch config set kith.reply_window_days
+notmuch config set kith.tier.known
+
+# ---------------------------------------------------------------------
+# help config
+
+test_begin "notmuch kith help config lists every setting the README's Configuration table has"
+run help help config
+sed -n '/^## Configuration/,/^## /p' "$SRC_DIR/README.md" | awk -F'|' '/^\| `kith\./ { print $2 }' |
+    grep -oE 'kith\.[a-zA-Z_.]+' | sort >"$TMP/readme-keys"
+grep -oE '^  kith\.[a-zA-Z_.]+' "$TMP/help.out" | sed 's/^  //' | sort >"$TMP/help-keys"
+test_expect_equal "0 yes" "$rc $( [ -s "$TMP/help-keys" ] && cmp -s "$TMP/readme-keys" "$TMP/help-keys" && echo yes || diff "$TMP/readme-keys" "$TMP/help-keys")"
+
+test_begin "help config gives each numeric setting its range and default"
+test_expect_equal "yes yes yes" "$(grep -q -F 'kith.lock_timeout  (integer 0..3600, default 30)' "$TMP/help.out" && echo yes) $(grep -q -F 'kith.reply_window_days  (number 0..3650, default 60)' "$TMP/help.out" && echo yes) $(grep -q -F 'kith.tier.known  (number 0..1000000, default 30)' "$TMP/help.out" && echo yes)"
+
+test_done
