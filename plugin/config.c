@@ -118,7 +118,7 @@ static const kith_setting_t settings[] = {
     { "kith.tag.introduced", "tag", 0, 0, "introduced", "the tag the hook sets on introductions by people you know" },
     { "kith.tier_tags", "boolean", 0, 0, "false", "also tag each judged message with the sender's tier" },
     { "kith.tier_tag_prefix", "tag", 0, 0, "kith/", "the prefix of those tier tags" },
-    { "kith.rules", "path", 0, 0, "~/.config/kith/rules.conf", "your request rules file" },
+    { "kith.rules", "path", 0, 0, "~/.config/kith/rules.conf", "your request rules file: a regular file of 1 MiB at most" },
     { "kith.robots", "list", 0, 0, "", "more senders that are robots: globs of addresses (with an @) or names" },
     { "kith.complete.others", "choice", 0, 0, "last",
       "last or hide: where completion puts people without shared history and robots" },

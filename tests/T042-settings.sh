@@ -93,6 +93,49 @@ notmuch config set kith.reply_window_days
 notmuch config set kith.tier.known
 
 # ---------------------------------------------------------------------
+# kith.rules naming something that is not a regular file, or too big:
+# an error naming the file, at once (never a hang, never gigabytes).
+
+run index-first index
+mkdir -p "$TMP/rules.d"
+mkfifo "$TMP/rules.fifo"
+head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >"$TMP/big.conf"
+
+# bad_rules FILE WHAT: tag --dry-run with kith.rules=FILE exits 1 within
+# 10 s (ulimit -v: no unbounded read), naming the file and WHAT.
+bad_rules () {
+    local file=$1 what=$2 n
+    n=rules-$(basename "$file" | tr -c 'a-z0-9\n' _)
+    test_begin "kith.rules = $file ($what): tag exits 1 at once, naming the file"
+    notmuch config set kith.rules "$file"
+    (ulimit -v 1000000; RUN_TIMEOUT=10 run "$n" tag --dry-run '*'; echo "$rc" >"$TMP/rc")
+    test_expect_equal "1 yes" "$(cat "$TMP/rc") $(has "$n" "Error: rules file '$file'" "$what")"
+    notmuch config set kith.rules
+}
+bad_rules "$TMP/rules.fifo" "a FIFO"
+bad_rules /dev/zero "a character device"
+bad_rules "$TMP/rules.d" "a directory"
+bad_rules "$TMP/big.conf" "larger than 1 MiB"
+
+test_begin "kith.rules = a FIFO: notmuch new with the hook ends within 10 s, the hook's error naming the file"
+mkdir -p "$MAIL_DIR/.notmuch/hooks"
+printf '#!/bin/sh\nexec notmuch-kith hook\n' >"$MAIL_DIR/.notmuch/hooks/post-new"
+chmod +x "$MAIL_DIR/.notmuch/hooks/post-new"
+add_message from="Bob Newman <bob@new.example>" subject="Hello" date=2024-05-01 >/dev/null
+notmuch config set kith.rules "$TMP/rules.fifo"
+timeout -k 2 10 notmuch new --quiet >"$TMP/new-fifo.out" 2>"$TMP/new-fifo.err"
+rc=$?
+test_expect_equal "not-timeout yes" "$([ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] && echo not-timeout || echo "timeout $rc") $(has new-fifo "rules file '$TMP/rules.fifo'" "a FIFO")"
+
+test_begin "a regular rules file of normal size is read (the hook then judges the new message)"
+printf '# my rules: none\n' >"$TMP/my-rules.conf"
+notmuch config set kith.rules "$TMP/my-rules.conf"
+run hook-ok hook
+test_expect_equal "0 " "$rc $(cat "$TMP/hook-ok.err")"
+notmuch config set kith.rules
+rm -f "$MAIL_DIR/.notmuch/hooks/post-new"
+
+# ---------------------------------------------------------------------
 # help config
 
 test_begin "notmuch kith help config lists every setting the README's Configuration table has"
