@@ -215,6 +215,11 @@ typedef enum {
      *  PATH.damaged-DATE and start a new one.  A valid SQLite file that is
      *  not a kith store is never touched. */
     KITH_OPEN_RECREATE = 1 << 1,
+    /** Do not open the store at all, whatever state it is in (missing,
+     *  damaged, locked, foreign): for what needs only the notmuch
+     *  configuration, such as kith_get_hook_dir().  Queries then fail
+     *  with KITH_STATUS_NOT_INDEXED.  Not with KITH_OPEN_WRITE. */
+    KITH_OPEN_NO_STORE = 1 << 2,
 } kith_open_flags_t;
 
 /**
@@ -237,6 +242,8 @@ typedef enum {
  *             (free it with free(3))
  * @retval KITH_STATUS_SUCCESS the session is open.
  * @retval KITH_STATUS_NULL_POINTER kith is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT a kith.* setting is invalid (the
+ *         message names it), or KITH_OPEN_NO_STORE with KITH_OPEN_WRITE.
  * @retval KITH_STATUS_NO_CONFIG no notmuch configuration was found.
  * @retval KITH_STATUS_NO_DATABASE the notmuch database cannot be opened.
  * @retval KITH_STATUS_NO_IDENTITY user.primary_email is not set.

@@ -1292,7 +1292,9 @@ install_verb (const kith_cli_globals_t *globals, int argc, char **argv, gboolean
 	g_printerr ("Error: unexpected argument '%s'\n", argv[1]);
 	return KITH_EXIT_FAILURE;
     }
-    if (open_session (globals, 0, &kith, &code))
+    /* Only notmuch's hook directory is needed: a damaged store must not
+     * keep anyone from removing the hook that fails on it. */
+    if (open_session (globals, KITH_OPEN_NO_STORE, &kith, &code))
 	return code;
     hook_dir = g_strdup (kith_get_hook_dir (kith));
     kith_destroy (kith);
