@@ -2,7 +2,9 @@
 # T042-settings: whatever a user sets or leaves lying around, kith fails
 # clearly and at once, never hangs, never runs on a nonsense value:
 # numeric settings are finite and in range (naming the key, the value
-# and the range), and `notmuch kith help config` lists every setting.
+# and the range), the rules file is a regular file of bounded size, the
+# store stays 0600 and its own user's, and `notmuch kith help config`
+# lists every setting.
 . "$(dirname "$0")/lib.sh"
 
 STORE=$MAIL_DIR/.notmuch/kith.db
@@ -134,6 +136,95 @@ run hook-ok hook
 test_expect_equal "0 " "$rc $(cat "$TMP/hook-ok.err")"
 notmuch config set kith.rules
 rm -f "$MAIL_DIR/.notmuch/hooks/post-new"
+
+# ---------------------------------------------------------------------
+# The store is private whatever it was left as: every open for writing
+# makes the store and its -wal and -shm files 0600 (through a symbolic
+# link too), and refuses files another user owns.
+
+# modes: the modes of the store and of its -wal and -shm files ("-" for
+# a file that is not there).
+modes () {
+    local f out=""
+    for f in "$1" "$1-wal" "$1-shm"; do
+	out="$out $( [ -e "$f" ] && stat -L -c %a "$f" || echo -)"
+    done
+    echo "${out# }"
+}
+
+umask 022
+run index-mode index
+test_begin "chmod 0644 on the store, -wal and -shm: index makes them 0600 again"
+# A reader holding the store open keeps its -wal and -shm files after
+# kith exits, so their modes can be seen.
+python3 -c '
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+db.execute("BEGIN")
+db.execute("SELECT count(*) FROM meta").fetchall()
+print("open", flush=True)
+time.sleep(60)
+' "$STORE" >"$TMP/reader.out" 2>&1 &
+reader=$!
+for i in $(seq 100); do grep -q open "$TMP/reader.out" && break; sleep 0.1; done
+chmod 0644 "$STORE" "$STORE-wal" "$STORE-shm"
+before=$(modes "$STORE")
+add_message from="Alice Liddell <alice@wonder.example>" subject="Cake" date=2024-06-01 >/dev/null
+notmuch_new
+run mode-index index
+test_expect_equal "644 644 644 0 600 600 600" "$before $rc $(modes "$STORE")"
+kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+
+test_begin "chmod 0664 on the store: index --rebuild makes it 0600 again"
+chmod 0664 "$STORE"
+run mode-rebuild index --rebuild
+test_expect_equal "0 600" "$rc $(stat -c %a "$STORE")"
+
+test_begin "chmod 0644 on the store: the hook makes it 0600 again"
+chmod 0644 "$STORE"
+run mode-hook hook
+test_expect_equal "0 600" "$rc $(stat -c %a "$STORE")"
+
+test_begin "a read-only verb (who) leaves the mode alone (it cannot write)"
+chmod 0640 "$STORE"
+run mode-who who
+test_expect_equal "0 640" "$rc $(stat -c %a "$STORE")"
+chmod 0600 "$STORE"
+
+test_begin "kith.store a symbolic link to a 0644 store: index makes the target 0600"
+cp "$STORE" "$TMP/real.db"
+chmod 0644 "$TMP/real.db"
+ln -s "$TMP/real.db" "$TMP/link.db"
+notmuch config set kith.store "$TMP/link.db"
+run mode-link index
+test_expect_equal "0 600 $TMP/real.db" "$rc $(stat -c %a "$TMP/real.db") $(readlink "$TMP/link.db")"
+
+test_begin "kith.store naming a FIFO: index exits 1 at once, naming it"
+rm -f "$TMP/link.db"
+mkfifo "$TMP/link.db"
+RUN_TIMEOUT=10 run mode-fifo index
+test_expect_equal "1 yes" "$rc $(has mode-fifo "'$TMP/link.db'" "not a regular file")"
+notmuch config set kith.store
+
+if [ "$(id -u)" = 0 ]; then
+    test_begin "a store owned by another user: index refuses it, naming the file and the owner, and leaves it alone"
+    chown 65534 "$STORE"
+    chmod 0644 "$STORE"
+    run mode-owner index
+    test_expect_equal "1 yes 644 65534" "$rc $(has mode-owner "'$STORE'" "belongs to another user" "uid 65534") $(stat -c '%a %u' "$STORE")"
+    chown 0 "$STORE"
+    chmod 0600 "$STORE"
+
+    test_begin "a -wal file owned by another user: index refuses it"
+    : >"$STORE-wal"
+    chown 65534 "$STORE-wal"
+    run mode-owner-wal index
+    test_expect_equal "1 yes" "$rc $(has mode-owner-wal "'$STORE-wal'" "belongs to another user")"
+    rm -f "$STORE-wal"
+else
+    echo "# not root: the tests of a store owned by another user are skipped"
+fi
 
 # ---------------------------------------------------------------------
 # help config
