@@ -101,7 +101,7 @@ static const kith_setting_t settings[] = {
     { "kith.me_patterns", "list", 0, 0, "",
       "glob patterns of your addresses, e.g. me+*@example.org;*@me.example" },
     { "kith.alias.NAME", "list", 0, 0, "",
-      "addresses of one person, merged into one entry" },
+      "addresses of one person, merged into one entry; an address in one group only" },
     { "kith.tier.weak", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_WEAK),
       "the score from which a contact is weak" },
     { "kith.tier.known", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_KNOWN),
@@ -165,6 +165,73 @@ parse_number (const char *key, const char *value, double *out, GError **error)
 	return FALSE;
     }
     *out = d;
+    return TRUE;
+}
+
+/* An alias entry as it can be shown in a message: control characters
+ * replaced, at most 60 bytes (and its length when longer). */
+static char *
+entry_for_message (const char *entry)
+{
+    gsize len = strlen (entry);
+    g_autofree char *head = g_utf8_make_valid (entry, MIN (len, 60));
+    GString *out = g_string_new ("'");
+
+    for (const char *p = head; *p; p++)
+	g_string_append_c (out, (guchar) *p < ' ' || *p == 0x7f ? '?' : *p);
+    if (len > 60)
+	g_string_append_printf (out, "...' (%" G_GSIZE_FORMAT " bytes)", len);
+    else
+	g_string_append_c (out, '\'');
+    return g_string_free (out, FALSE);
+}
+
+/* Add the group of the alias key KEY (";"-separated addresses in
+ * VALUE) to CONFIG.  Every entry must be an address of at most
+ * MAX_ALIAS_ADDRESS bytes (the longest line RFC 5322 allows), and in
+ * no other group (ALIAS_KEYS: address -> the key of its group). */
+#define MAX_ALIAS_ADDRESS 998
+static gboolean
+add_alias_group (_kith_config_t *config, GHashTable *alias_keys, const char *key,
+		 const char *value, GError **error)
+{
+    g_autoptr (GPtrArray) group = g_ptr_array_new_with_free_func (g_free);
+    g_auto (GStrv) parts = g_strsplit (value, ";", -1);
+
+    for (char **p = parts; *p; p++) {
+	g_autofree char *address = NULL;
+	const char *other;
+
+	g_strstrip (*p);
+	if (**p == '\0')
+	    continue;
+	if (strlen (*p) <= MAX_ALIAS_ADDRESS)
+	    address = _kith_address_normalise (*p);
+	if (address == NULL) {
+	    g_autofree char *shown = entry_for_message (*p);
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			 "config key %s: %s is not an email address%s", key, shown,
+			 strlen (*p) > MAX_ALIAS_ADDRESS ? " (longer than 998 bytes)" : "");
+	    return FALSE;
+	}
+	other = g_hash_table_lookup (alias_keys, address);
+	if (other && strcmp (other, key) != 0) {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			 "config keys %s and %s both name %s: an address belongs to "
+			 "one person (one kith.alias.* key)",
+			 other, key, address);
+	    return FALSE;
+	}
+	if (other == NULL) {
+	    g_hash_table_insert (alias_keys, g_strdup (address), g_strdup (key));
+	    g_ptr_array_add (group, g_steal_pointer (&address));
+	}
+    }
+    if (group->len == 0)
+	return TRUE;
+    for (guint i = 0; i < group->len; i++)
+	g_hash_table_insert (config->alias, g_strdup (group->pdata[i]), group);
+    g_ptr_array_add (config->alias_groups, g_steal_pointer (&group));
     return TRUE;
 }
 
@@ -273,6 +340,8 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     g_autoptr (GPtrArray) pattern_strings = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (notmuch_config_values_t) values = NULL;
     g_autoptr (notmuch_config_pairs_t) pairs = NULL;
+    /* address -> the kith.alias.* key that names it */
+    g_autoptr (GHashTable) alias_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     const char *primary;
 
     config->me = g_ptr_array_new_with_free_func (g_free);
@@ -375,15 +444,8 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 	    g_free (config->rules_path);
 	    config->rules_path = *value ? g_strdup (value) : NULL;
 	} else if (g_str_has_prefix (key, "kith.alias.")) {
-	    GPtrArray *group = g_ptr_array_new_with_free_func (g_free);
-	    split_list (value, add_address, group);
-	    if (group->len == 0) {
-		g_ptr_array_unref (group);
-		continue;
-	    }
-	    g_ptr_array_add (config->alias_groups, group);
-	    for (guint i = 0; i < group->len; i++)
-		g_hash_table_insert (config->alias, g_strdup (group->pdata[i]), group);
+	    if (! add_alias_group (config, alias_keys, key, value, error))
+		return NULL;
 	}
     }
     if (config->tier_threshold[KITH_TIER_WEAK] <= 0)

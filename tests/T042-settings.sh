@@ -138,6 +138,39 @@ notmuch config set kith.rules
 rm -f "$MAIL_DIR/.notmuch/hooks/post-new"
 
 # ---------------------------------------------------------------------
+# Aliases: an address belongs to one person; an entry is an address.
+
+test_begin "an address in two kith.alias.* groups: index and who exit 1 naming both keys and the address"
+notmuch config set kith.alias.alice "alice@wonder.example;alice@work.example"
+notmuch config set kith.alias.liddell "alice@home.example;Alice@Wonder.example"
+run alias-two index
+index_rc=$rc
+index_has=$(has alias-two kith.alias.alice kith.alias.liddell alice@wonder.example)
+run alias-two-who who
+test_expect_equal "1 yes 1 yes" "$index_rc $index_has $rc $(has alias-two-who kith.alias.alice kith.alias.liddell)"
+notmuch config set kith.alias.liddell
+
+# bad_alias ENTRY SHOWN: kith.alias.alice with ENTRY among good
+# addresses: who exits 1 naming the key and the entry (as SHOWN).
+bad_alias () {
+    test_begin "kith.alias.alice with the entry ${2:0:40}: exit 1 naming the key and the entry"
+    notmuch config set kith.alias.alice "alice@wonder.example;$1;alice@work.example"
+    run bad-alias who
+    test_expect_equal "1 yes 1" "$rc $(has bad-alias "Error: config key kith.alias.alice" "$2") $(wc -l <"$TMP/bad-alias.err")"
+}
+bad_alias '@@' "'@@'"
+bad_alias '<>' "'<>'"
+bad_alias 'alice' "'alice'"
+bad_alias "$(printf 'a%.0s' $(seq 1000))@x.example" "(1010 bytes)"
+bad_alias "$(head -c 100000 /dev/zero | tr '\0' b)@x.example" "(100010 bytes)"
+
+test_begin "a valid alias group still merges (who lists one person)"
+notmuch config set kith.alias.alice "alice@wonder.example;alice@work.example"
+run alias-ok who
+test_expect_equal "0 1" "$rc $(grep -c 'alice@' "$TMP/alias-ok.out")"
+notmuch config set kith.alias.alice
+
+# ---------------------------------------------------------------------
 # The store is private whatever it was left as: every open for writing
 # makes the store and its -wal and -shm files 0600 (through a symbolic
 # link too), and refuses files another user owns.

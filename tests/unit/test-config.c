@@ -305,6 +305,52 @@ test_alias (void)
     g_assert_null (g_hash_table_lookup (config->alias, "carol@example.org"));
 }
 
+/* An address in two groups, or an entry that is not an address, is an
+ * error naming the keys or the entry. */
+static void
+test_alias_errors (void)
+{
+    g_autofree char *long_local = g_strnfill (1000, 'a');
+    g_autofree char *too_long = g_strdup_printf ("alias.long=%s@x.example", long_local);
+    struct {
+	const char *lines;
+	const char *names[3];
+    } bad[] = {
+	{ "alias.bob=bob@home.example;bob@work.example\nalias.robert=Bob@Work.example",
+	  { "kith.alias.bob", "kith.alias.robert", "bob@work.example" } },
+	{ "alias.bob=bob@home.example;@@", { "kith.alias.bob", "'@@'", NULL } },
+	{ "alias.bob=<>;bob@home.example", { "kith.alias.bob", "'<>'", NULL } },
+	{ "alias.bob=bob@home.example;no-at-sign", { "kith.alias.bob", "'no-at-sign'", NULL } },
+	{ "alias.bob=bob@home.example;a@b@c.example", { "kith.alias.bob", "'a@b@c.example'", NULL } },
+	{ too_long, { "kith.alias.long", "(1010 bytes)", "longer than 998" } },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+	g_autoptr (GError) error = NULL;
+	g_autoptr (_kith_config_t) config = NULL;
+
+	write_config (NULL, NULL, bad[i].lines);
+	config = load (&error);
+	g_assert_null (config);
+	g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
+	for (guint k = 0; error && k < G_N_ELEMENTS (bad[i].names) && bad[i].names[k]; k++)
+	    if (strstr (error->message, bad[i].names[k]) == NULL)
+		g_test_fail_printf ("'%s' does not name %s", error->message, bad[i].names[k]);
+	/* a 1000-byte entry is not repeated whole */
+	if (error)
+	    g_assert_cmpuint (strlen (error->message), <, 300);
+    }
+
+    /* the same address twice in one group is one address */
+    {
+	g_autoptr (_kith_config_t) config = load_ok (NULL, NULL, "alias.bob=bob@home.example;Bob@Home.example;bob@work.example");
+	GPtrArray *bob = g_hash_table_lookup (config->alias, "bob@home.example");
+	g_assert_nonnull (bob);
+	if (bob)
+	    g_assert_cmpuint (bob->len, ==, 2);
+    }
+}
+
 static void
 test_store_path (void)
 {
@@ -416,6 +462,7 @@ main (int argc, char **argv)
     g_test_add_func ("/config/settings-table", test_settings_table);
     g_test_add_func ("/config/reply-window", test_reply_window);
     g_test_add_func ("/config/alias", test_alias);
+    g_test_add_func ("/config/alias/errors", test_alias_errors);
     g_test_add_func ("/config/store-path", test_store_path);
     g_test_add_func ("/config/fingerprint", test_fingerprint);
 
