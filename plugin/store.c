@@ -34,6 +34,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -450,6 +451,55 @@ FAIL:
     return FALSE;
 }
 
+/* The directory SQLite makes the -wal and -shm files of PATH in (that
+ * of the file a symbolic link names), if kith cannot write it: a
+ * read-only file system, snapshot or share.  NULL if it can; else
+ * *ERRNO_OUT says why. */
+static char *
+unwritable_dir (const char *path, int *errno_out)
+{
+    g_autofree char *real = realpath (path, NULL);
+    g_autofree char *dir = g_path_get_dirname (real ? real : path);
+
+    if (access (dir, W_OK) == 0)
+	return NULL;
+    *errno_out = errno;
+    return g_steal_pointer (&dir);
+}
+
+/* A read-only open of PATH in a directory kith cannot write: SQLite
+ * cannot make the -shm file WAL mode reads through, so open the file
+ * as immutable (no locks, no -shm) when there is no -shm file already
+ * and no -wal file with changes that the store itself does not hold
+ * (a store closed cleanly has neither).  Sets *URI to the URI to open,
+ * or leaves it NULL for an ordinary open. */
+static gboolean
+read_only_uri (const char *path, char **uri, GError **error)
+{
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *dir = NULL;
+    g_autofree char *escaped = NULL;
+    GStatBuf st;
+    int why = 0;
+
+    *uri = NULL;
+    dir = unwritable_dir (path, &why);
+    if (dir == NULL || g_file_test (shm, G_FILE_TEST_EXISTS))
+	return TRUE;
+    if (g_stat (wal, &st) == 0 && st.st_size > 0) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+		     "cannot read the kith store '%s': its directory '%s' cannot be "
+		     "written (%s) and its -wal file holds changes not yet in the "
+		     "store; run 'notmuch kith status' once where it can be written",
+		     path, dir, g_strerror (why));
+	return FALSE;
+    }
+    escaped = g_uri_escape_string (path, "/", FALSE);
+    *uri = g_strdup_printf ("file:%s?immutable=1", escaped);
+    return TRUE;
+}
+
 _kith_store_t *
 _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError **error)
 {
@@ -457,6 +507,7 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
     gboolean fresh = FALSE;
     sqlite3_int64 app_id = 0, version = 0;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    g_autofree char *uri = NULL;
 
     store->path = g_strdup (path);
     if (! g_file_test (path, G_FILE_TEST_EXISTS)) {
@@ -469,13 +520,29 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	    return NULL;
 	fresh = TRUE;
     }
-    if (! create)
+    if (! create) {
 	flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+	if (! read_only_uri (path, &uri, error))
+	    return NULL;
+	if (uri)
+	    flags |= SQLITE_OPEN_URI;
+    } else if (! fresh) {
+	int why = 0;
+	g_autofree char *dir = unwritable_dir (path, &why);
+
+	if (dir) {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+			 "cannot write the kith store '%s': its directory '%s' cannot "
+			 "be written (%s); the store can only be read there",
+			 path, dir, g_strerror (why));
+	    return NULL;
+	}
+    }
     /* Writing: the store is mine and private, whatever mode it was
      * left with (SQLite gives new -wal and -shm files its mode). */
     if (create && ! secure_store_files (path, error))
 	return NULL;
-    if (sqlite3_open_v2 (path, &store->db, flags, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2 (uri ? uri : path, &store->db, flags, NULL) != SQLITE_OK) {
 	_kith_store_set_error (store, error, "cannot open the kith store");
 	return NULL;
     }

@@ -260,6 +260,45 @@ else
 fi
 
 # ---------------------------------------------------------------------
+# A store in a directory kith cannot write (a read-only file system,
+# snapshot or share) is read as it is; a write names the cause.
+RO=$TMP/ro
+mkdir -p "$RO"
+ro_mode=""
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m kith-ro "$RO" 2>/dev/null; then
+    eval "set -- $(trap -p EXIT)"
+    trap 'umount "'"$RO"'" 2>/dev/null; '"${3:-}" EXIT
+    cp "$STORE" "$RO/kith.db"
+    mount -o remount,ro "$RO" && ro_mode="read-only tmpfs"
+elif [ "$(id -u)" != 0 ]; then
+    cp "$STORE" "$RO/kith.db"
+    chmod 555 "$RO" && ro_mode="directory mode 555"
+fi
+if [ -n "$ro_mode" ]; then
+    echo "# read-only store: $ro_mode"
+    notmuch config set kith.store "$RO/kith.db"
+
+    test_begin "store in a read-only directory: who, complete and status read it"
+    run ro-who who --all
+    who_rc=$rc
+    run ro-complete complete ali
+    complete_rc=$rc
+    run ro-status status
+    test_expect_equal "0 0 0 yes yes" "$who_rc $complete_rc $rc $(grep -q alice@wonder.example "$TMP/ro-who.out" && echo yes) $(grep -q alice@wonder.example "$TMP/ro-complete.out" && echo yes)"
+
+    test_begin "store in a read-only directory: json who works too, and no -wal or -shm was left"
+    run ro-json who --format=json
+    test_expect_equal "0 kith.db" "$rc $(ls "$RO" | tr '\n' ' ' | sed 's/ $//')"
+
+    test_begin "store in a read-only directory: index exits 1 naming the directory and the cause"
+    run ro-index index
+    test_expect_equal "1 yes" "$rc $(has ro-index "'$RO'" "cannot be written")"
+    notmuch config set kith.store
+else
+    echo "# no read-only directory to be had: the read-only store tests are skipped"
+fi
+
+# ---------------------------------------------------------------------
 # help config
 
 test_begin "notmuch kith help config lists every setting the README's Configuration table has"
