@@ -143,6 +143,24 @@ find_setting (const char *key)
     return NULL;
 }
 
+/* A value or alias entry as it can be shown in a message: control
+ * characters replaced, at most 60 bytes (and its length when longer). */
+static char *
+entry_for_message (const char *entry)
+{
+    gsize len = strlen (entry);
+    g_autofree char *head = g_utf8_make_valid (entry, MIN (len, 60));
+    GString *out = g_string_new ("'");
+
+    for (const char *p = head; *p; p++)
+	g_string_append_c (out, (guchar) *p < ' ' || *p == 0x7f ? '?' : *p);
+    if (len > 60)
+	g_string_append_printf (out, "...' (%" G_GSIZE_FORMAT " bytes)", len);
+    else
+	g_string_append_c (out, '\'');
+    return g_string_free (out, FALSE);
+}
+
 /* Parse VALUE for the numeric setting KEY: a finite number (a whole
  * one for an integer) within the setting's range. */
 static gboolean
@@ -159,31 +177,14 @@ parse_number (const char *key, const char *value, double *out, GError **error)
     d = g_ascii_strtod (value, &end);
     if (end == value || *end != '\0' || errno == ERANGE || ! isfinite (d) ||
 	d < setting->min || d > setting->max || (integer && d != floor (d))) {
+	g_autofree char *shown = entry_for_message (value);
 	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-		     "config key %s: '%s' is not %s from %.15g to %.15g", key, value,
+		     "config key %s: %s is not %s from %.15g to %.15g", key, shown,
 		     integer ? "a whole number" : "a number", setting->min, setting->max);
 	return FALSE;
     }
     *out = d;
     return TRUE;
-}
-
-/* An alias entry as it can be shown in a message: control characters
- * replaced, at most 60 bytes (and its length when longer). */
-static char *
-entry_for_message (const char *entry)
-{
-    gsize len = strlen (entry);
-    g_autofree char *head = g_utf8_make_valid (entry, MIN (len, 60));
-    GString *out = g_string_new ("'");
-
-    for (const char *p = head; *p; p++)
-	g_string_append_c (out, (guchar) *p < ' ' || *p == 0x7f ? '?' : *p);
-    if (len > 60)
-	g_string_append_printf (out, "...' (%" G_GSIZE_FORMAT " bytes)", len);
-    else
-	g_string_append_c (out, '\'');
-    return g_string_free (out, FALSE);
 }
 
 /* Add the group of the alias key KEY (";"-separated addresses in

@@ -259,6 +259,26 @@ test_settings_table (void)
     g_assert_cmpuint (numeric, ==, 5);
 }
 
+/* A huge or binary value is not repeated whole in the message. */
+static void
+test_bad_number_shown (void)
+{
+    g_autofree char *digits = g_strnfill (100000, '9');
+    g_autofree char *lines = g_strdup_printf ("lock_timeout=%s", digits);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (_kith_config_t) config = NULL;
+
+    write_config (NULL, NULL, lines);
+    config = load (&error);
+    g_assert_null (config);
+    g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
+    if (error) {
+	g_assert_cmpuint (strlen (error->message), <, 200);
+	g_assert_nonnull (strstr (error->message, "(100000 bytes)"));
+	g_assert_nonnull (strstr (error->message, "kith.lock_timeout"));
+    }
+}
+
 static void
 test_good_numbers (void)
 {
@@ -458,6 +478,7 @@ main (int argc, char **argv)
     g_test_add_func ("/config/defaults", test_defaults);
     g_test_add_func ("/config/tiers", test_tiers);
     g_test_add_func ("/config/bad-numbers", test_bad_numbers);
+    g_test_add_func ("/config/bad-numbers/shown", test_bad_number_shown);
     g_test_add_func ("/config/good-numbers", test_good_numbers);
     g_test_add_func ("/config/settings-table", test_settings_table);
     g_test_add_func ("/config/reply-window", test_reply_window);
