@@ -162,6 +162,42 @@ kith_status_t
 kith_tier_from_string (const char *name, kith_tier_t *tier);
 
 /**
+ * One setting kith reads from the notmuch configuration (a "kith.*"
+ * key), as listed by kith_settings().
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** The key, e.g. "kith.lock_timeout"; "kith.alias.NAME" stands for
+     *  a family of keys. */
+    const char *key;
+    /** "integer" or "number" (checked against @a min and @a max),
+     *  "boolean", "choice", "list" (";"-separated), "tag", "path". */
+    const char *type;
+    /** The smallest value allowed (integer and number only). */
+    double min;
+    /** The largest value allowed (integer and number only). */
+    double max;
+    /** The default, as text; "" when there is none. */
+    const char *default_value;
+    /** What the setting does, one line. */
+    const char *doc;
+} kith_setting_t;
+
+/**
+ * The settings kith reads, in the order of the README's Configuration
+ * section.  A numeric setting outside its range, or not a finite
+ * number, makes kith_open() fail with KITH_STATUS_BAD_ARGUMENT and a
+ * message naming the key, the value and the range.
+ *
+ * @param[out] count if not NULL, the number of entries
+ * @returns a static array of *count entries, owned by libkith.
+ * @since libkith 0.1
+ */
+const kith_setting_t *
+kith_settings (unsigned int *count);
+
+/**
  * An open kith session: the notmuch database (read-only), its
  * configuration and kith's store.
  *
@@ -179,6 +215,11 @@ typedef enum {
      *  PATH.damaged-DATE and start a new one.  A valid SQLite file that is
      *  not a kith store is never touched. */
     KITH_OPEN_RECREATE = 1 << 1,
+    /** Do not open the store at all, whatever state it is in (missing,
+     *  damaged, locked, foreign): for what needs only the notmuch
+     *  configuration, such as kith_get_hook_dir().  Queries then fail
+     *  with KITH_STATUS_NOT_INDEXED.  Not with KITH_OPEN_WRITE. */
+    KITH_OPEN_NO_STORE = 1 << 2,
 } kith_open_flags_t;
 
 /**
@@ -201,6 +242,8 @@ typedef enum {
  *             (free it with free(3))
  * @retval KITH_STATUS_SUCCESS the session is open.
  * @retval KITH_STATUS_NULL_POINTER kith is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT a kith.* setting is invalid (the
+ *         message names it), or KITH_OPEN_NO_STORE with KITH_OPEN_WRITE.
  * @retval KITH_STATUS_NO_CONFIG no notmuch configuration was found.
  * @retval KITH_STATUS_NO_DATABASE the notmuch database cannot be opened.
  * @retval KITH_STATUS_NO_IDENTITY user.primary_email is not set.

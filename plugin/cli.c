@@ -1312,7 +1312,9 @@ install_verb (const kith_cli_globals_t *globals, int argc, char **argv, gboolean
 	g_printerr ("Error: unexpected argument '%s'\n", argv[1]);
 	return KITH_EXIT_FAILURE;
     }
-    if (open_session (globals, 0, &kith, &code))
+    /* Only notmuch's hook directory is needed: a damaged store must not
+     * keep anyone from removing the hook that fails on it. */
+    if (open_session (globals, KITH_OPEN_NO_STORE, &kith, &code))
 	return code;
     hook_dir = g_strdup (kith_get_hook_dir (kith));
     kith_destroy (kith);
@@ -1358,7 +1360,7 @@ static const kith_cli_verb_t verbs[] = {
     { "requests", verb_requests, "invitations and requests, with the person behind each" },
     { "install-hook", verb_install_hook, "run kith from notmuch's post-new and post-insert hooks" },
     { "uninstall-hook", verb_uninstall_hook, "remove kith from the hooks, restoring chained ones" },
-    { "help", verb_help, "this list, or the manual of a verb" },
+    { "help", verb_help, "this list, the manual of a verb, or (help config) the settings" },
 };
 
 static void
@@ -1372,11 +1374,35 @@ usage (FILE *out)
 		  "--format=text|json|sexp.  See 'notmuch help kith' and 'notmuch kith help VERB'.\n");
 }
 
+/* help config: every kith.* setting, its type, range and default. */
+static void
+print_settings (FILE *out)
+{
+    unsigned int count = 0;
+    const kith_setting_t *settings = kith_settings (&count);
+
+    fprintf (out, "Settings (notmuch config set KEY VALUE):\n\n");
+    for (unsigned int i = 0; i < count; i++) {
+	const kith_setting_t *s = &settings[i];
+	g_autofree char *range = NULL;
+
+	if (strcmp (s->type, "integer") == 0 || strcmp (s->type, "number") == 0)
+	    range = g_strdup_printf (" %.15g..%.15g", s->min, s->max);
+	fprintf (out, "  %s  (%s%s%s%s)\n      %s\n", s->key, s->type, range ? range : "",
+		 *s->default_value ? ", default " : "", s->default_value, s->doc);
+    }
+}
+
 /* help [VERB]: the list of verbs, or the manual page of VERB (without
- * man, or without the page, the summary of its options). */
+ * man, or without the page, the summary of its options); help config:
+ * the settings. */
 static int
 verb_help (const kith_cli_globals_t *globals, int argc, char **argv)
 {
+    if (argc > 1 && strcmp (argv[1], "config") == 0) {
+	print_settings (stdout);
+	return KITH_EXIT_OK;
+    }
     if (argc > 1) {
 	for (unsigned v = 0; v < G_N_ELEMENTS (verbs); v++) {
 	    if (strcmp (argv[1], verbs[v].name) == 0) {

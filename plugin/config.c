@@ -9,6 +9,8 @@
  * "Configuration" section is the reference; keep the two in step.
  */
 
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,18 +87,157 @@ add_robot (GPtrArray *list, const char *value)
 	g_ptr_array_add (list, g_string_free (g_steal_pointer (&pattern), FALSE));
 }
 
-static gboolean
-parse_double (const char *key, const char *value, double *out, GError **error)
-{
-    char *end = NULL;
-    double d = g_ascii_strtod (value, &end);
+/* Every kith.* setting, in the order of the README's Configuration
+ * section: `notmuch kith help config` prints this table, and the
+ * reader checks each numeric key against its range.  The ranges keep
+ * every conversion in bounds: lock_timeout * 1000 (SQLite's busy
+ * timeout, an int of milliseconds) and reply_window_days * 86400 (a
+ * gint64 of seconds). */
+#define STR(x) #x
+#define XSTR(x) STR (x)
+static const kith_setting_t settings[] = {
+    { "kith.other_email", "list", 0, 0, "",
+      "more of your addresses, besides user.primary_email and user.other_email" },
+    { "kith.me_patterns", "list", 0, 0, "",
+      "glob patterns of your addresses, e.g. me+*@example.org;*@me.example" },
+    { "kith.alias.NAME", "list", 0, 0, "",
+      "addresses of one person, merged into one entry; an address in one group only" },
+    { "kith.tier.weak", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_WEAK),
+      "the score from which a contact is weak" },
+    { "kith.tier.known", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_KNOWN),
+      "the score from which a contact is known" },
+    { "kith.tier.close", "number", 0, 1e6, XSTR (KITH_DEFAULT_TIER_CLOSE),
+      "the score from which a contact is close" },
+    { "kith.reply_window_days", "number", 0, 3650, XSTR (KITH_DEFAULT_REPLY_WINDOW_DAYS),
+      "days back a reply without reply headers may find the message it answers" },
+    { "kith.lock_timeout", "integer", 0, 3600, XSTR (KITH_DEFAULT_LOCK_TIMEOUT),
+      "seconds to wait for another process's notmuch write lock or store lock" },
+    /* From a crowd up: a smaller limit would make a crowd's mail direct. */
+    { "kith.max_recipients", "integer", KITH_CROWD_PEOPLE, 100000, XSTR (KITH_DEFAULT_MAX_RECIPIENTS),
+      "a message naming more people is group mail: nobody on it is credited" },
+    { "kith.hook_budget", "number", 0.001, 86400, XSTR (KITH_DEFAULT_HOOK_BUDGET),
+      "seconds the hook may spend judging; the rest of the new mail waits for the next run" },
+    { "kith.store", "path", 0, 0, "", "another path for the store (default: beside the database)" },
+    { "kith.tag.no_history", "tag", 0, 0, "no-history", "the tag the hook sets on mail from people without shared history" },
+    { "kith.tag.request", "tag", 0, 0, "request", "the tag the hook sets on invitations and requests" },
+    { "kith.tag.introduced", "tag", 0, 0, "introduced", "the tag the hook sets on introductions by people you know" },
+    { "kith.tier_tags", "boolean", 0, 0, "false", "also tag each judged message with the sender's tier" },
+    { "kith.tier_tag_prefix", "tag", 0, 0, "kith/", "the prefix of those tier tags" },
+    { "kith.rules", "path", 0, 0, "~/.config/kith/rules.conf", "your request rules file: a regular file of 1 MiB at most" },
+    { "kith.robots", "list", 0, 0, "", "more senders that are robots: globs of addresses (with an @) or names" },
+    { "kith.complete.others", "choice", 0, 0, "last",
+      "last or hide: where completion puts people without shared history and robots" },
+};
+#undef XSTR
+#undef STR
 
-    if (end == value || *end != '\0' || d < 0) {
+KITH_EXPORT const kith_setting_t *
+kith_settings (unsigned int *count)
+{
+    if (count)
+	*count = G_N_ELEMENTS (settings);
+    return settings;
+}
+
+static const kith_setting_t *
+find_setting (const char *key)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+	if (strcmp (settings[i].key, key) == 0)
+	    return &settings[i];
+    return NULL;
+}
+
+/* A value or alias entry as it can be shown in a message: control
+ * characters replaced, at most 60 bytes (and its length when longer). */
+static char *
+entry_for_message (const char *entry)
+{
+    gsize len = strlen (entry);
+    g_autofree char *head = g_utf8_make_valid (entry, MIN (len, 60));
+    GString *out = g_string_new ("'");
+
+    for (const char *p = head; *p; p++)
+	g_string_append_c (out, (guchar) *p < ' ' || *p == 0x7f ? '?' : *p);
+    if (len > 60)
+	g_string_append_printf (out, "...' (%" G_GSIZE_FORMAT " bytes)", len);
+    else
+	g_string_append_c (out, '\'');
+    return g_string_free (out, FALSE);
+}
+
+/* Parse VALUE for the numeric setting KEY: a finite number (a whole
+ * one for an integer) within the setting's range. */
+static gboolean
+parse_number (const char *key, const char *value, double *out, GError **error)
+{
+    const kith_setting_t *setting = find_setting (key);
+    gboolean integer;
+    char *end = NULL;
+    double d;
+
+    g_assert (setting != NULL);
+    integer = strcmp (setting->type, "integer") == 0;
+    errno = 0;
+    d = g_ascii_strtod (value, &end);
+    if (end == value || *end != '\0' || errno == ERANGE || ! isfinite (d) ||
+	d < setting->min || d > setting->max || (integer && d != floor (d))) {
+	g_autofree char *shown = entry_for_message (value);
 	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-		     "config key %s: '%s' is not a non-negative number", key, value);
+		     "config key %s: %s is not %s from %.15g to %.15g", key, shown,
+		     integer ? "a whole number" : "a number", setting->min, setting->max);
 	return FALSE;
     }
     *out = d;
+    return TRUE;
+}
+
+/* Add the group of the alias key KEY (";"-separated addresses in
+ * VALUE) to CONFIG.  Every entry must be an address of at most
+ * MAX_ALIAS_ADDRESS bytes (the longest line RFC 5322 allows), and in
+ * no other group (ALIAS_KEYS: address -> the key of its group). */
+#define MAX_ALIAS_ADDRESS 998
+static gboolean
+add_alias_group (_kith_config_t *config, GHashTable *alias_keys, const char *key,
+		 const char *value, GError **error)
+{
+    g_autoptr (GPtrArray) group = g_ptr_array_new_with_free_func (g_free);
+    g_auto (GStrv) parts = g_strsplit (value, ";", -1);
+
+    for (char **p = parts; *p; p++) {
+	g_autofree char *address = NULL;
+	const char *other;
+
+	g_strstrip (*p);
+	if (**p == '\0')
+	    continue;
+	if (strlen (*p) <= MAX_ALIAS_ADDRESS)
+	    address = _kith_address_normalise (*p);
+	if (address == NULL) {
+	    g_autofree char *shown = entry_for_message (*p);
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			 "config key %s: %s is not an email address%s", key, shown,
+			 strlen (*p) > MAX_ALIAS_ADDRESS ? " (longer than 998 bytes)" : "");
+	    return FALSE;
+	}
+	other = g_hash_table_lookup (alias_keys, address);
+	if (other && strcmp (other, key) != 0) {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			 "config keys %s and %s both name %s: an address belongs to "
+			 "one person (one kith.alias.* key)",
+			 other, key, address);
+	    return FALSE;
+	}
+	if (other == NULL) {
+	    g_hash_table_insert (alias_keys, g_strdup (address), g_strdup (key));
+	    g_ptr_array_add (group, g_steal_pointer (&address));
+	}
+    }
+    if (group->len == 0)
+	return TRUE;
+    for (guint i = 0; i < group->len; i++)
+	g_hash_table_insert (config->alias, g_strdup (group->pdata[i]), group);
+    g_ptr_array_add (config->alias_groups, g_steal_pointer (&group));
     return TRUE;
 }
 
@@ -207,6 +348,8 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     g_autoptr (GPtrArray) pattern_strings = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (notmuch_config_values_t) values = NULL;
     g_autoptr (notmuch_config_pairs_t) pairs = NULL;
+    /* address -> the kith.alias.* key that names it */
+    g_autoptr (GHashTable) alias_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     const char *primary;
 
     config->me = g_ptr_array_new_with_free_func (g_free);
@@ -264,36 +407,24 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 		   strcmp (key, "kith.tier.known") == 0 ||
 		   strcmp (key, "kith.tier.close") == 0) {
 	    kith_tier_t tier;
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
 	    kith_tier_from_string (key + strlen ("kith.tier."), &tier);
 	    config->tier_threshold[tier] = d;
 	} else if (strcmp (key, "kith.reply_window_days") == 0) {
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
 	    config->reply_window = (gint64) (d * 86400);
 	} else if (strcmp (key, "kith.max_recipients") == 0) {
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
-	    if (! (d >= KITH_CROWD_PEOPLE && d <= 100000) || d != (guint) d) {
-		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-			     "config key %s: '%s' is not a whole number from %d to 100000", key, value,
-			     KITH_CROWD_PEOPLE);
-		return NULL;
-	    }
 	    config->max_recipients = (guint) d;
 	} else if (strcmp (key, "kith.hook_budget") == 0) {
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
-	    if (! (d > 0 && d <= 86400)) {
-		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-			     "config key %s: '%s' is not a number of seconds above 0, at most 86400",
-			     key, value);
-		return NULL;
-	    }
 	    config->hook_budget = d;
 	} else if (strcmp (key, "kith.lock_timeout") == 0) {
-	    if (! parse_double (key, value, &d, error))
+	    if (! parse_number (key, value, &d, error))
 		return NULL;
 	    config->lock_timeout = (int) d;
 	} else if (strcmp (key, "kith.store") == 0) {
@@ -331,15 +462,8 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 	    g_free (config->rules_path);
 	    config->rules_path = *value ? g_strdup (value) : NULL;
 	} else if (g_str_has_prefix (key, "kith.alias.")) {
-	    GPtrArray *group = g_ptr_array_new_with_free_func (g_free);
-	    split_list (value, add_address, group);
-	    if (group->len == 0) {
-		g_ptr_array_unref (group);
-		continue;
-	    }
-	    g_ptr_array_add (config->alias_groups, group);
-	    for (guint i = 0; i < group->len; i++)
-		g_hash_table_insert (config->alias, g_strdup (group->pdata[i]), group);
+	    if (! add_alias_group (config, alias_keys, key, value, error))
+		return NULL;
 	}
     }
     if (config->tier_threshold[KITH_TIER_WEAK] <= 0)

@@ -215,9 +215,9 @@ char *_kith_subject_base (const char *subject);
 /* Configuration (config.c) */
 
 /* Defaults of the kith.* notmuch config keys (README: Configuration). */
-#define KITH_DEFAULT_TIER_WEAK 1.0
-#define KITH_DEFAULT_TIER_KNOWN 30.0
-#define KITH_DEFAULT_TIER_CLOSE 120.0
+#define KITH_DEFAULT_TIER_WEAK 1
+#define KITH_DEFAULT_TIER_KNOWN 30
+#define KITH_DEFAULT_TIER_CLOSE 120
 #define KITH_DEFAULT_REPLY_WINDOW_DAYS 60
 #define KITH_DEFAULT_LOCK_TIMEOUT 30
 #define KITH_DEFAULT_MAX_RECIPIENTS 1000

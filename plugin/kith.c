@@ -214,6 +214,9 @@ kith_open (const char *config_path, const char *profile, unsigned int flags,
     if (out == NULL)
 	return KITH_STATUS_NULL_POINTER;
     *out = NULL;
+    if ((flags & KITH_OPEN_NO_STORE) && (flags & KITH_OPEN_WRITE))
+	return fail (error_message, KITH_STATUS_BAD_ARGUMENT,
+		     "kith_open: KITH_OPEN_NO_STORE cannot be combined with KITH_OPEN_WRITE");
     _kith_mime_init ();
     kith = g_new0 (kith_t, 1);
     kith->writable = (flags & KITH_OPEN_WRITE) != 0;
@@ -247,6 +250,10 @@ kith_open (const char *config_path, const char *profile, unsigned int flags,
     }
     kith->store_path = kith->config->store_path ? g_strdup (kith->config->store_path)
 						: default_store_path (kith->db);
+    if (flags & KITH_OPEN_NO_STORE) {
+	*out = kith;
+	return KITH_STATUS_SUCCESS;
+    }
     kith->store = _kith_store_open (kith->store_path, kith->writable,
 				    kith->config->lock_timeout * 1000, &error);
     /* A damaged page can hide behind a readable header: with

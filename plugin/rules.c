@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kith-private.h"
@@ -42,6 +43,8 @@
 
 /* MIME nesting kith walks into. */
 #define MAX_MIME_DEPTH 32
+/* A rules file larger than this is refused (the built-in rules are ~10 KiB). */
+#define MAX_RULES_FILE (1024 * 1024)
 
 /* Case-insensitive; ^ and $ at every line; a group name may be used in
  * several alternatives.  Not G_REGEX_OPTIMIZE: the texts are bounded,
@@ -526,19 +529,101 @@ load_keyfile (_kith_rules_t *rules, const char *data, gsize len, const char *ori
     return TRUE;
 }
 
+/* What a file that is not a regular file is, for messages. */
+static const char *
+file_kind (mode_t mode)
+{
+    if (S_ISDIR (mode))
+	return "a directory";
+    if (S_ISFIFO (mode))
+	return "a FIFO";
+    if (S_ISCHR (mode))
+	return "a character device";
+    if (S_ISBLK (mode))
+	return "a block device";
+    if (S_ISSOCK (mode))
+	return "a socket";
+    return "not a regular file";
+}
+
+/* Read the rules file PATH: a regular file of at most MAX_RULES_FILE
+ * bytes.  Opened without blocking (a FIFO would wait for a writer for
+ * ever) and checked on the open descriptor, so that nothing can swap
+ * the file between the check and the read. */
+static char *
+read_rules_file (const char *path, const char *display, gsize *len, GError **error)
+{
+    g_autofree char *data = NULL;
+    struct stat st;
+    gsize got = 0;
+    int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+    if (fd < 0) {
+	int saved = errno;
+	g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
+		     "cannot read rules file '%s': %s", display, g_strerror (saved));
+	return NULL;
+    }
+    if (fstat (fd, &st) != 0) {
+	int saved = errno;
+	g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
+		     "cannot read rules file '%s': %s", display, g_strerror (saved));
+	close (fd);
+	return NULL;
+    }
+    if (! S_ISREG (st.st_mode)) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
+		     "rules file '%s' is %s: kith reads only a regular file", display,
+		     file_kind (st.st_mode));
+	close (fd);
+	return NULL;
+    }
+    if (st.st_size > MAX_RULES_FILE) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
+		     "rules file '%s' is larger than %d MiB (kith's limit for a rules file)",
+		     display, MAX_RULES_FILE / (1024 * 1024));
+	close (fd);
+	return NULL;
+    }
+    /* One byte more than the limit: a file growing while read is caught too. */
+    data = g_malloc (MAX_RULES_FILE + 2);
+    while (got <= MAX_RULES_FILE) {
+	ssize_t n = read (fd, data + got, MAX_RULES_FILE + 1 - got);
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n < 0) {
+	    int saved = errno;
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
+			 "cannot read rules file '%s': %s", display, g_strerror (saved));
+	    close (fd);
+	    return NULL;
+	}
+	if (n == 0)
+	    break;
+	got += (gsize) n;
+    }
+    close (fd);
+    if (got > MAX_RULES_FILE) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
+		     "rules file '%s' is larger than %d MiB (kith's limit for a rules file)",
+		     display, MAX_RULES_FILE / (1024 * 1024));
+	return NULL;
+    }
+    data[got] = '\0';
+    *len = got;
+    return g_steal_pointer (&data);
+}
+
 static gboolean
 load_file (_kith_rules_t *rules, const char *path, GError **error)
 {
     g_autofree char *display = g_filename_display_name (path);
     g_autofree char *data = NULL;
-    g_autoptr (GError) local = NULL;
     gsize len = 0;
 
-    if (! g_file_get_contents (path, &data, &len, &local)) {
-	g_set_error (error, KITH_ERROR, KITH_STATUS_FILE_ERROR,
-		     "cannot read rules file '%s': %s", display, local->message);
+    data = read_rules_file (path, display, &len, error);
+    if (data == NULL)
 	return FALSE;
-    }
     return load_keyfile (rules, data, len, display, error);
 }
 

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One file, kith.db, beside the notmuch database (per profile).  It is
- * created 0600: it is the user's social graph.  WAL mode, so readers
+ * created 0600, and every open for writing makes it and its -wal and
+ * -shm files 0600 again and refuses them if another user owns them:
+ * it is the user's social graph.  WAL mode, so readers
  * (kith who, a mail client's completion) never wait for an indexer.
  *
  * Schema version 1:
@@ -32,6 +34,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -277,6 +280,81 @@ create_private_file (const char *path, GError **error)
     return TRUE;
 }
 
+/* Make one file of the store (PATH: the store or its -wal or -shm
+ * file; a symbolic link is followed) private before writing: refuse it
+ * unless it is a regular file of mine, and take away any permission of
+ * the group and others.  A file that does not exist is fine. */
+static gboolean
+secure_file (const char *path, GError **error)
+{
+    struct stat st;
+    int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    int rc;
+
+    if (fd < 0 && errno == ENOENT)
+	return TRUE;
+    /* Unreadable (mode 0200, say): by its path, as well as can be done. */
+    rc = fd >= 0 ? fstat (fd, &st) : stat (path, &st);
+    if (rc != 0) {
+	int saved = errno;
+	if (fd >= 0)
+	    close (fd);
+	if (saved == ENOENT)
+	    return TRUE;
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+		     "cannot check the kith store file '%s': %s", path, g_strerror (saved));
+	return FALSE;
+    }
+    if (! S_ISREG (st.st_mode)) {
+	if (fd >= 0)
+	    close (fd);
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+		     "the kith store file '%s' is not a regular file; move it away "
+		     "or set kith.store to another path",
+		     path);
+	return FALSE;
+    }
+    if (st.st_uid != geteuid ()) {
+	if (fd >= 0)
+	    close (fd);
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+		     "the kith store file '%s' belongs to another user (uid %u, not %u): "
+		     "kith writes only a store of its own user",
+		     path, (unsigned) st.st_uid, (unsigned) geteuid ());
+	return FALSE;
+    }
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+	mode_t mode = st.st_mode & S_IRWXU;
+	rc = fd >= 0 ? fchmod (fd, mode) : chmod (path, mode);
+	if (rc != 0) {
+	    int saved = errno;
+	    if (fd >= 0)
+		close (fd);
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+			 "cannot make the kith store file '%s' private (mode %04o): %s",
+			 path, (unsigned) (st.st_mode & 07777), g_strerror (saved));
+	    return FALSE;
+	}
+    }
+    if (fd >= 0)
+	close (fd);
+    return TRUE;
+}
+
+/* The store and its -wal and -shm files, made private (secure_file). */
+static gboolean
+secure_store_files (const char *path, GError **error)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+	g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+	if (! secure_file (file, error))
+	    return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean
 _kith_store_write_words (_kith_store_t *store, const char *address, GPtrArray *names,
 			 GError **error)
@@ -418,6 +496,55 @@ FAIL:
     return FALSE;
 }
 
+/* The directory SQLite makes the -wal and -shm files of PATH in (that
+ * of the file a symbolic link names), if kith cannot write it: a
+ * read-only file system, snapshot or share.  NULL if it can; else
+ * *ERRNO_OUT says why. */
+static char *
+unwritable_dir (const char *path, int *errno_out)
+{
+    g_autofree char *real = realpath (path, NULL);
+    g_autofree char *dir = g_path_get_dirname (real ? real : path);
+
+    if (access (dir, W_OK) == 0)
+	return NULL;
+    *errno_out = errno;
+    return g_steal_pointer (&dir);
+}
+
+/* A read-only open of PATH in a directory kith cannot write: SQLite
+ * cannot make the -shm file WAL mode reads through, so open the file
+ * as immutable (no locks, no -shm) when there is no -shm file already
+ * and no -wal file with changes that the store itself does not hold
+ * (a store closed cleanly has neither).  Sets *URI to the URI to open,
+ * or leaves it NULL for an ordinary open. */
+static gboolean
+read_only_uri (const char *path, char **uri, GError **error)
+{
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *dir = NULL;
+    g_autofree char *escaped = NULL;
+    GStatBuf st;
+    int why = 0;
+
+    *uri = NULL;
+    dir = unwritable_dir (path, &why);
+    if (dir == NULL || g_file_test (shm, G_FILE_TEST_EXISTS))
+	return TRUE;
+    if (g_stat (wal, &st) == 0 && st.st_size > 0) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+		     "cannot read the kith store '%s': its directory '%s' cannot be "
+		     "written (%s) and its -wal file holds changes not yet in the "
+		     "store; run 'notmuch kith status' once where it can be written",
+		     path, dir, g_strerror (why));
+	return FALSE;
+    }
+    escaped = g_uri_escape_string (path, "/", FALSE);
+    *uri = g_strdup_printf ("file:%s?immutable=1", escaped);
+    return TRUE;
+}
+
 _kith_store_t *
 _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError **error)
 {
@@ -425,6 +552,7 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
     gboolean fresh = FALSE;
     sqlite3_int64 app_id = 0, version = 0;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    g_autofree char *uri = NULL;
 
     store->path = g_strdup (path);
     if (! g_file_test (path, G_FILE_TEST_EXISTS)) {
@@ -437,9 +565,29 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	    return NULL;
 	fresh = TRUE;
     }
-    if (! create)
+    if (! create) {
 	flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2 (path, &store->db, flags, NULL) != SQLITE_OK) {
+	if (! read_only_uri (path, &uri, error))
+	    return NULL;
+	if (uri)
+	    flags |= SQLITE_OPEN_URI;
+    } else if (! fresh) {
+	int why = 0;
+	g_autofree char *dir = unwritable_dir (path, &why);
+
+	if (dir) {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+			 "cannot write the kith store '%s': its directory '%s' cannot "
+			 "be written (%s); the store can only be read there",
+			 path, dir, g_strerror (why));
+	    return NULL;
+	}
+    }
+    /* Writing: the store is mine and private, whatever mode it was
+     * left with (SQLite gives new -wal and -shm files its mode). */
+    if (create && ! secure_store_files (path, error))
+	return NULL;
+    if (sqlite3_open_v2 (uri ? uri : path, &store->db, flags, NULL) != SQLITE_OK) {
 	_kith_store_set_error (store, error, "cannot open the kith store");
 	return NULL;
     }
@@ -497,6 +645,9 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     }
     if (create && ! _kith_store_exec (store, "PRAGMA synchronous = NORMAL", error))
+	return NULL;
+    /* The -wal and -shm files exist now: private too. */
+    if (create && ! secure_store_files (path, error))
 	return NULL;
     if (create && version == 1 && ! migrate_to_2 (store, error))
 	return NULL;

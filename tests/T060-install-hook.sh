@@ -242,5 +242,65 @@ test_expect_equal "0 False" "$rc $(stale)"
 test_begin "uninstall-hook empties database.hook_dir"
 kith uninstall-hook >"$TMP/out" 2>&1
 test_expect_equal "0 ." "$? $(cd "$TMP/my hooks" && find . | tr '\n' ' ' | sed 's/ $//')"
+notmuch config set database.hook_dir
+
+# ---------------------------------------------------------------------
+# Whatever state the store is in, the hook can be installed and removed
+# (the hook failing on a damaged store must not be stuck there).
+STORE=$MAIL_DIR/.notmuch/kith.db
+
+# damaged_store_round KIND: with the store made KIND, uninstall-hook
+# removes the hooks and install-hook puts them back, both exiting 0;
+# the store is left as it was.
+damaged_store_round () {
+    local before after rc1 rc2 gone back
+    before=$(snapshot "$MAIL_DIR/.notmuch" | grep 'kith\.db')
+    timeout 20 "$BUILD_DIR/notmuch-kith" uninstall-hook >"$TMP/un.out" 2>"$TMP/un.err"
+    rc1=$?
+    gone=$(ls "$HOOKS" | tr '\n' ' ')
+    timeout 20 "$BUILD_DIR/notmuch-kith" install-hook >"$TMP/in.out" 2>"$TMP/in.err"
+    rc2=$?
+    back=$(ls "$HOOKS" | tr '\n' ' ')
+    after=$(snapshot "$MAIL_DIR/.notmuch" | grep 'kith\.db')
+    echo "$rc1 [$gone] $rc2 [$back] $([ "$before" = "$after" ] && echo same || echo changed)" \
+	"$(cat "$TMP/un.err" "$TMP/in.err")"
+}
+
+kith install-hook >/dev/null 2>&1
+kith index >/dev/null 2>&1
+cp "$STORE" "$TMP/good.db"
+
+test_begin "store overwritten with garbage: the store is refused (the hook fails), uninstall-hook and install-hook work"
+head -c 8192 /dev/urandom >"$STORE"
+rm -f "$STORE-wal" "$STORE-shm"
+kith who >/dev/null 2>"$TMP/who.err"
+test_expect_equal "1 0 [] 0 [post-insert post-new ] same " "$? $(damaged_store_round)"
+
+test_begin "store with a valid SQLite header and garbage after it: uninstall-hook and install-hook work"
+{ head -c 100 "$TMP/good.db"; head -c 8192 /dev/urandom; } >"$STORE"
+test_expect_equal "0 [] 0 [post-insert post-new ] same " "$(damaged_store_round)"
+
+test_begin "store truncated to 10 bytes: uninstall-hook and install-hook work"
+head -c 10 "$TMP/good.db" >"$STORE"
+test_expect_equal "0 [] 0 [post-insert post-new ] same " "$(damaged_store_round)"
+
+test_begin "store path is a directory: uninstall-hook and install-hook work"
+rm -f "$STORE"
+mkdir "$STORE"
+test_expect_equal "0 [] 0 [post-insert post-new ] same " "$(damaged_store_round)"
+rmdir "$STORE"
+
+test_begin "store unreadable (mode 000): uninstall-hook and install-hook work"
+cp "$TMP/good.db" "$STORE"
+chmod 000 "$STORE"
+test_expect_equal "0 [] 0 [post-insert post-new ] same " "$(damaged_store_round)"
+chmod 600 "$STORE"
+
+test_begin "after uninstall-hook on a damaged store, notmuch new succeeds again"
+head -c 8192 /dev/urandom >"$STORE"
+kith uninstall-hook >/dev/null 2>&1
+add_message from="Alice Liddell <alice@wonder.example>" subject="Scones" date=2024-03-11 >/dev/null
+notmuch new >"$TMP/out" 2>&1
+test_expect_equal "0 " "$? $(ls "$HOOKS")"
 
 test_done

@@ -35,7 +35,7 @@ judged () { # how many stranger messages carry kith's verdict
 test_begin "kith.hook_budget past: the hook judges one message, exits 0 and says the rest is left"
 strangers 12 1
 notmuch_new --no-hooks
-notmuch config set kith.hook_budget 0.000001
+notmuch config set kith.hook_budget 0.001
 kith hook >"$TMP/out" 2>"$TMP/err"
 test_expect_equal "0 1 1" "$? $(judged) $(grep -c 'kith.hook_budget.*11 new messages are left unjudged' "$TMP/err")"
 

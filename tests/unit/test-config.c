@@ -211,6 +211,19 @@ test_bad_numbers (void)
 	"hook_budget=nan",
 	"hook_budget=-1",
 	"hook_budget=1e9",
+	/* not finite, or out of range (lock_timeout * 1000 must fit an int) */
+	"lock_timeout=nan",
+	"lock_timeout=inf",
+	"lock_timeout=1e12",
+	"lock_timeout=3000000",
+	"lock_timeout=3601",
+	"lock_timeout=2.5",
+	"reply_window_days=1e300",
+	"reply_window_days=3651",
+	"reply_window_days=NAN",
+	"tier.known=nan",
+	"tier.close=-inf",
+	"tier.weak=1e7",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
@@ -222,9 +235,70 @@ test_bad_numbers (void)
 	config = load (&error);
 	g_assert_null (config);
 	g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
-	/* the message names the key */
+	/* the message names the key, the value and the range */
 	g_assert_nonnull (strstr (error->message, key));
+	g_assert_nonnull (strstr (error->message, strchr (bad[i], '=') + 1));
+	g_assert_nonnull (strstr (error->message, " from "));
+	g_assert_nonnull (strstr (error->message, " to "));
     }
+}
+
+/* The table kith_settings() returns: every numeric key has a range,
+ * and its default is inside it. */
+static void
+test_settings_table (void)
+{
+    unsigned int count = 0;
+    const kith_setting_t *settings = kith_settings (&count);
+    guint numeric = 0;
+
+    g_assert_nonnull (settings);
+    g_assert_cmpuint (count, >=, 17);
+    for (unsigned int i = 0; i < count; i++) {
+	g_assert_true (g_str_has_prefix (settings[i].key, "kith."));
+	g_assert_nonnull (settings[i].doc);
+	if (strcmp (settings[i].type, "integer") == 0 || strcmp (settings[i].type, "number") == 0) {
+	    double d = g_ascii_strtod (settings[i].default_value, NULL);
+	    numeric++;
+	    g_assert_cmpfloat (settings[i].min, <, settings[i].max);
+	    g_assert_cmpfloat (d, >=, settings[i].min);
+	    g_assert_cmpfloat (d, <=, settings[i].max);
+	}
+    }
+    g_assert_cmpuint (numeric, ==, 7);
+}
+
+/* A huge or binary value is not repeated whole in the message. */
+static void
+test_bad_number_shown (void)
+{
+    g_autofree char *digits = g_strnfill (100000, '9');
+    g_autofree char *lines = g_strdup_printf ("lock_timeout=%s", digits);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (_kith_config_t) config = NULL;
+
+    write_config (NULL, NULL, lines);
+    config = load (&error);
+    g_assert_null (config);
+    g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
+    if (error) {
+	g_assert_cmpuint (strlen (error->message), <, 200);
+	g_assert_nonnull (strstr (error->message, "(100000 bytes)"));
+	g_assert_nonnull (strstr (error->message, "kith.lock_timeout"));
+    }
+}
+
+static void
+test_good_numbers (void)
+{
+    g_autoptr (_kith_config_t) top = load_ok (NULL, NULL, "lock_timeout=3600\nreply_window_days=3650\ntier.close=1e6");
+    g_autoptr (_kith_config_t) zero = load_ok (NULL, NULL, "lock_timeout=0\nreply_window_days=0");
+
+    g_assert_cmpint (top->lock_timeout, ==, 3600);
+    g_assert_cmpint (top->reply_window, ==, (gint64) 3650 * 86400);
+    g_assert_cmpfloat (top->tier_threshold[KITH_TIER_CLOSE], ==, 1e6);
+    g_assert_cmpint (zero->lock_timeout, ==, 0);
+    g_assert_cmpint (zero->reply_window, ==, 0);
 }
 
 static void
@@ -258,6 +332,52 @@ test_alias (void)
     g_assert_cmpuint (ann->len, ==, 3);
     g_assert_null (g_hash_table_lookup (config->alias, "Bob@Home.example"));
     g_assert_null (g_hash_table_lookup (config->alias, "carol@example.org"));
+}
+
+/* An address in two groups, or an entry that is not an address, is an
+ * error naming the keys or the entry. */
+static void
+test_alias_errors (void)
+{
+    g_autofree char *long_local = g_strnfill (1000, 'a');
+    g_autofree char *too_long = g_strdup_printf ("alias.long=%s@x.example", long_local);
+    struct {
+	const char *lines;
+	const char *names[3];
+    } bad[] = {
+	{ "alias.bob=bob@home.example;bob@work.example\nalias.robert=Bob@Work.example",
+	  { "kith.alias.bob", "kith.alias.robert", "bob@work.example" } },
+	{ "alias.bob=bob@home.example;@@", { "kith.alias.bob", "'@@'", NULL } },
+	{ "alias.bob=<>;bob@home.example", { "kith.alias.bob", "'<>'", NULL } },
+	{ "alias.bob=bob@home.example;no-at-sign", { "kith.alias.bob", "'no-at-sign'", NULL } },
+	{ "alias.bob=bob@home.example;a@b@c.example", { "kith.alias.bob", "'a@b@c.example'", NULL } },
+	{ too_long, { "kith.alias.long", "(1010 bytes)", "longer than 998" } },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+	g_autoptr (GError) error = NULL;
+	g_autoptr (_kith_config_t) config = NULL;
+
+	write_config (NULL, NULL, bad[i].lines);
+	config = load (&error);
+	g_assert_null (config);
+	g_assert_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT);
+	for (guint k = 0; error && k < G_N_ELEMENTS (bad[i].names) && bad[i].names[k]; k++)
+	    if (strstr (error->message, bad[i].names[k]) == NULL)
+		g_test_fail_printf ("'%s' does not name %s", error->message, bad[i].names[k]);
+	/* a 1000-byte entry is not repeated whole */
+	if (error)
+	    g_assert_cmpuint (strlen (error->message), <, 300);
+    }
+
+    /* the same address twice in one group is one address */
+    {
+	g_autoptr (_kith_config_t) config = load_ok (NULL, NULL, "alias.bob=bob@home.example;Bob@Home.example;bob@work.example");
+	GPtrArray *bob = g_hash_table_lookup (config->alias, "bob@home.example");
+	g_assert_nonnull (bob);
+	if (bob)
+	    g_assert_cmpuint (bob->len, ==, 2);
+    }
 }
 
 static void
@@ -371,8 +491,12 @@ main (int argc, char **argv)
     g_test_add_func ("/config/defaults", test_defaults);
     g_test_add_func ("/config/tiers", test_tiers);
     g_test_add_func ("/config/bad-numbers", test_bad_numbers);
+    g_test_add_func ("/config/bad-numbers/shown", test_bad_number_shown);
+    g_test_add_func ("/config/good-numbers", test_good_numbers);
+    g_test_add_func ("/config/settings-table", test_settings_table);
     g_test_add_func ("/config/reply-window", test_reply_window);
     g_test_add_func ("/config/alias", test_alias);
+    g_test_add_func ("/config/alias/errors", test_alias_errors);
     g_test_add_func ("/config/store-path", test_store_path);
     g_test_add_func ("/config/fingerprint", test_fingerprint);
 
