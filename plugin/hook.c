@@ -17,6 +17,10 @@
  *               guessed).  A rule marked strangers_only (calendar
  *               invitations) makes a request only of a no-history
  *               sender.
+ *   message     a rule of kind message matched (a LinkedIn InMail): a
+ *               person writing through a platform, judged by name as a
+ *               request is (verdict, no-history tag), without the
+ *               request tag.
  *   no-history  otherwise, for mail that is not mine, not automated and
  *               not list mail: the sender had no shared history with
  *               me, did not reply to my mail (nor does this message),
@@ -473,10 +477,13 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 
     if (req) {
 	g_autoptr (GPtrArray) matches = NULL;
-	j->request = TRUE;
+	/* A message (LinkedIn InMail) is judged by its person like a
+	 * request, but is none. */
+	j->request = ! req->message;
 	j->platform = g_strdup (req->platform);
 	j->person = g_strdup (req->person ? req->person : req->login);
-	add_tag (j, config->tag_request);
+	if (j->request)
+	    add_tag (j, config->tag_request);
 	if (req->strangers_only) {
 	    j->verdict = g_strdup ("no-history");
 	    j->no_history = TRUE;

@@ -69,6 +69,9 @@ new "request no-history" from="XING <invitations@mail.xing.com>" subject="Karl F
 new "request" from="Facebook <notification@facebookmail.com>" subject="Alice Liddell wants to be friends on Facebook" date=2024-01-12
 new "request no-history" from="Meetup <info@email.meetup.com>" subject="Mia Meet invited you to Hiking Club" date=2024-01-12
 new "request" from="Octavia Butler <noreply@github.com>" subject="[GitHub] @obutler has invited you to join the acme organization" date=2024-01-13 header="X-GitHub-Sender: obutler"
+# LinkedIn InMail: a person writing, judged by name, never a request.
+new "no-history" from="Rahul Mehta via LinkedIn <inmail-hit-reply@linkedin.com>" subject="A role at Example Robotics" date=2024-01-13 header="X-LinkedIn-Class: INMAIL"
+new "" from="Alice Liddell via LinkedIn <inmail-hit-reply@linkedin.com>" subject="Quick question about Lisbon" date=2024-01-13 header="X-LinkedIn-Class: INMAIL"
 # calendar_invite ID NAME ADDRESS: a text/calendar METHOD:REQUEST message.
 calendar_invite () {
     cat >"$MAIL_DIR/cur/cal-$1:2,S" <<CAL
@@ -184,6 +187,14 @@ test_expect_equal "no-history Bob Stranger" "$(prop "$id" kith.verdict) $(prop "
 test_begin "GitHub: the person is the display name, matched"
 id=$(id_of from:noreply@github.com)
 test_expect_equal "GitHub known dev@octo.example" "$(prop "$id" kith.platform) $(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
+test_begin "an InMail from a stranger: no-history, kith.person set, no request"
+id=$(id_of subject:"A role at Example Robotics")
+test_expect_equal "no-history Rahul Mehta LinkedIn -" "$(prop "$id" kith.verdict) $(prop "$id" kith.person) $(prop "$id" kith.platform) $(notmuch search --output=tags "id:$id" | grep -x request || echo -)"
+
+test_begin "an InMail from a friend: known, matched by name, not no-history"
+id=$(id_of subject:"Quick question about Lisbon")
+test_expect_equal "known alice@wonder.example Alice Liddell -" "$(prop "$id" kith.verdict) $(prop "$id" kith.match) $(prop "$id" kith.person) $(notmuch search --output=tags "id:$id" | grep -xE 'request|no-history' || echo -)"
 
 test_begin "introduced: kith.introducer names the person I know"
 id=$(id_of from:newbie1@x.example)

@@ -118,6 +118,7 @@ typedef struct {
     const char *login;
     const char *address;
     gboolean strangers_only;
+    gboolean message; /* kind=message: a person writing, not a request */
 } fixture_t;
 
 static const fixture_t fixtures[] = {
@@ -201,6 +202,13 @@ static const fixture_t fixtures[] = {
       "Aiko Tanaka", NULL, NULL, FALSE },
     { "github-repo-collaborate.eml", "github-invitation", "GitHub",
       "Ngozi Eze", "ngozi-eze", NULL, FALSE },
+    /* LinkedIn InMail and messages: a person writing, no request. */
+    { "linkedin-inmail.eml", "linkedin-inmail", "LinkedIn", "Rahul Mehta", NULL, NULL,
+      FALSE, TRUE },
+    { "linkedin-message-notification.eml", "linkedin-message", "LinkedIn", "Sofía Herrera",
+      NULL, NULL, FALSE, TRUE },
+    /* Nobody behind it: the platform's own mail. */
+    { "linkedin-messaging-digest.eml", NULL, NULL, NULL, NULL, NULL, FALSE },
 };
 
 static void
@@ -217,6 +225,7 @@ assert_request (const _kith_request_t *request, const fixture_t *f)
     g_assert_cmpstr (request->login, ==, f->login);
     g_assert_cmpstr (request->person_address, ==, f->address);
     g_assert_cmpint (request->strangers_only, ==, f->strangers_only);
+    g_assert_cmpint (request->message, ==, f->message);
 }
 
 static void
@@ -346,6 +355,15 @@ static const form_t forms[] = {
       NULL, NULL, "xing-contact-request", "Anna Schmidt", NULL },
     { "XING <mailrobot@mail.xing.com>", "Anna Schmidt hat deine Kontaktanfrage angenommen",
       NULL, NULL, NULL, NULL, NULL },
+    /* LinkedIn messages (kind=message). */
+    { "LinkedIn <messages-noreply@linkedin.com>", "New message from Jane Doe", NULL, NULL,
+      "linkedin-message", "Jane Doe", NULL },
+    { "\"Jane Doe via LinkedIn\" <messages-noreply@linkedin.com>", "Quick question",
+      "X-LinkedIn-Class: INMAIL\n", NULL, "linkedin-message", "Jane Doe", NULL },
+    { "Jane Doe <inmail-hit-reply@linkedin.com>", "Quick question", NULL, NULL,
+      "linkedin-inmail", "Jane Doe", NULL },
+    { "LinkedIn <inmail-hit-reply@linkedin.com>", "Quick question", NULL, NULL, NULL, NULL,
+      NULL },
     /* Not requests. */
     { "Jane Doe <invitations@linkedin.com>", "Jane Doe accepted your invitation",
       "X-LinkedIn-Class: INVITATION\n", NULL, NULL, NULL, NULL },
@@ -685,6 +703,9 @@ test_load_errors (void)
 		       NULL);
     expect_load_error ("[broken]\nplatform=Broken\nheader=X-Foo:[z-a]\n",
 		       KITH_STATUS_BAD_ARGUMENT, "my-rules.conf", "[broken]", "'header'", NULL);
+    /* kind is request or message. */
+    expect_load_error ("[kind]\nplatform=Kind\nsubject=x\nkind=invitation\n",
+		       KITH_STATUS_BAD_ARGUMENT, "[kind]", "'kind'", "invitation", NULL);
     /* A missing platform. */
     expect_load_error ("[noplatform]\nsubject=wants to connect\n",
 		       KITH_STATUS_BAD_ARGUMENT, "my-rules.conf", "[noplatform]",
