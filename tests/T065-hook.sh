@@ -253,6 +253,24 @@ kith requests --format=json >"$TMP/req2.json"
 kith requests --all --format=json >"$TMP/req3.json"
 test_expect_equal "12 13" "$(json_eval "$TMP/req2.json" "len(j)") $(json_eval "$TMP/req3.json" "len(j)")"
 
+test_begin "an invitation from someone I do not know yet: no-history"
+add_message from="Pat Later via LinkedIn <invitations@linkedin.com>" subject="Pat Later wants to connect" date=2024-01-20 "$LI" >/dev/null
+notmuch new --quiet
+id=$(id_of subject:"Pat Later wants to connect")
+test_expect_equal "no-history Pat Later" "$(prop "$id" kith.verdict) $(prop "$id" kith.person)"
+
+test_begin "judged again after Pat became known: still no-history (history before the invitation)"
+known_with pat@later.example "Pat Later" 2024-03-01
+notmuch new --quiet
+kith tag subject:"Pat Later wants to connect" >"$TMP/retro-pat.out"
+test_expect_equal "no-history - no-history request" "$(prop "$id" kith.verdict) $(prop "$id" kith.match) $(notmuch search --output=tags "id:$id" | grep -xE 'request|no-history' | sort | tr '\n' ' ' | sed 's/ $//')"
+
+test_begin "a later invitation from Pat is known"
+add_message from="Pat Later via LinkedIn <invitations@linkedin.com>" subject="Reminder: Pat Later invited you to connect" date=2024-04-01 "$LI" >/dev/null
+notmuch new --quiet
+id=$(id_of subject:"Reminder: Pat Later invited you to connect")
+test_expect_equal "known pat@later.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
 test_begin "notmuch insert runs the post-insert hook"
 {
     printf 'From: Insert Cold <insert@cold.example>\nTo: %s\nSubject: Inserted\nDate: %s\nMessage-ID: <inserted@test.example>\n\nHi\n' "$ME" "$(date -u -R -d 2024-02-01)"
