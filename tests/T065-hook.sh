@@ -196,6 +196,10 @@ test_begin "an InMail from a friend: known, matched by name, not no-history"
 id=$(id_of subject:"Quick question about Lisbon")
 test_expect_equal "known alice@wonder.example Alice Liddell -" "$(prop "$id" kith.verdict) $(prop "$id" kith.match) $(prop "$id" kith.person) $(notmuch search --output=tags "id:$id" | grep -xE 'request|no-history' || echo -)"
 
+test_begin "tag --dry-run --verbose shows the person behind an InMail"
+kith tag --dry-run --verbose subject:"Quick question about Lisbon" >"$TMP/inmail-dry.out"
+test_expect_equal "1" "$(grep -c '\[LinkedIn: Alice Liddell, known\]' "$TMP/inmail-dry.out")"
+
 test_begin "introduced: kith.introducer names the person I know"
 id=$(id_of from:newbie1@x.example)
 id2=$(id_of from:newbie2@x.example)
