@@ -1142,8 +1142,10 @@ print_judgement (const kith_judgement_t *j, void *data)
 	if (! changes)
 	    g_string_append (line, "(no change) ");
 	g_string_append_printf (line, "-- id:%s  %s %s", j->message_id, date, j->sender ? j->sender : "");
-	if (j->request)
-	    g_string_append_printf (line, "  [%s: %s, %s]", j->platform, j->person ? j->person : "?", j->verdict);
+	/* A request, or a message relayed for a person (LinkedIn InMail). */
+	if (j->request || j->platform)
+	    g_string_append_printf (line, "  [%s: %s, %s]", j->platform ? j->platform : "?",
+				    j->person ? j->person : "?", j->verdict ? j->verdict : "?");
 	if (j->introducer)
 	    g_string_append_printf (line, "  [introduced by %s]", j->introducer);
 	puts (line->str);

@@ -11,12 +11,17 @@
  *
  *   request     a rule of rules.c matched (a LinkedIn invitation, ...).
  *               The person behind it is matched by name against the
- *               people I share history with (tier weak or better):
+ *               people I shared history with before the message
+ *               (tier weak or better at its date):
  *               one match: verdict "known"; none: "no-history" (and the
  *               no-history tag); several: "ambiguous" (reported, not
  *               guessed).  A rule marked strangers_only (calendar
  *               invitations) makes a request only of a no-history
  *               sender.
+ *   message     a rule of kind message matched (a LinkedIn InMail): a
+ *               person writing through a platform, judged by name as a
+ *               request is (verdict, no-history tag), without the
+ *               request tag.
  *   no-history  otherwise, for mail that is not mine, not automated and
  *               not list mail (unless it names me in To or Cc, as a bug
  *               report to a maintainer does): the sender had no shared history with
@@ -273,6 +278,8 @@ names_compatible (char **a, char **b)
     return any_exact;
 }
 
+/* Every contact with a name, an alias group as one person, whatever
+ * the history: who was known is decided per request, at its date. */
 static gboolean
 build_known (judge_t *ctx, GError **error)
 {
@@ -283,7 +290,7 @@ build_known (judge_t *ctx, GError **error)
     int rc;
 
     ctx->known = g_ptr_array_new_with_free_func ((GDestroyNotify) known_free);
-    stmt = _kith_store_prepare (kith->store, "SELECT address, " KITH_CONTACT_COLUMNS " FROM contact", error);
+    stmt = _kith_store_prepare (kith->store, "SELECT address FROM contact", error);
     names = _kith_store_prepare (kith->store, "SELECT name FROM contact_name WHERE address = ?", error);
     if (stmt == NULL || names == NULL)
 	return FALSE;
@@ -292,23 +299,14 @@ build_known (judge_t *ctx, GError **error)
 	GPtrArray *group = g_hash_table_lookup (kith->config->alias, address);
 	g_autoptr (GPtrArray) members = NULL;
 	known_t *k;
-	_kith_stats_t s;
 
 	if (group) {
 	    /* an alias group is judged as one person */
 	    if (g_hash_table_contains (groups_done, group))
 		continue;
 	    g_hash_table_add (groups_done, group);
-	    if (! is_known_now (ctx, address, NULL, NULL, error)) {
-		if (error && *error)
-		    return FALSE;
-		continue;
-	    }
 	    members = g_ptr_array_ref (group);
 	} else {
-	    _kith_store_stats_from_row (stmt, 1, &s);
-	    if (_kith_contact_tier (kith->config, &s, ctx->now, NULL, NULL) < KITH_TIER_WEAK)
-		continue;
 	    members = g_ptr_array_new ();
 	    g_ptr_array_add (members, (gpointer) address);
 	}
@@ -323,6 +321,10 @@ build_known (judge_t *ctx, GError **error)
 	    }
 	    sqlite3_reset (names);
 	}
+	if (k->names->len == 0) {
+	    known_free (k);
+	    continue;
+	}
 	g_ptr_array_add (ctx->known, k);
     }
     if (rc != SQLITE_DONE) {
@@ -332,28 +334,33 @@ build_known (judge_t *ctx, GError **error)
     return TRUE;
 }
 
-/* The known people whose names match PERSON (known_t*, borrowed). */
+/* The people whose names match PERSON and with whom I shared history
+ * before BEFORE (known_t*, borrowed): who becomes known only after a
+ * request does not make it known, even judged afterwards. */
 static GPtrArray *
-match_person (judge_t *ctx, const char *person, GError **error)
+match_person (judge_t *ctx, const char *person, gint64 before, GError **error)
 {
     g_autofree char *folded = _kith_name_fold (person);
     g_auto (GStrv) words = _kith_name_words (folded);
-    GPtrArray *matches = g_ptr_array_new ();
+    g_autoptr (GPtrArray) matches = g_ptr_array_new ();
 
-    if (ctx->known == NULL && ! build_known (ctx, error)) {
-	g_ptr_array_unref (matches);
+    if (ctx->known == NULL && ! build_known (ctx, error))
 	return NULL;
-    }
     for (guint i = 0; i < ctx->known->len; i++) {
 	known_t *k = ctx->known->pdata[i];
 	for (guint n = 0; n < k->names->len; n++) {
-	    if (names_compatible (words, k->names->pdata[n])) {
+	    _kith_stats_t s;
+
+	    if (! names_compatible (words, k->names->pdata[n]))
+		continue;
+	    if (! stats_before (ctx, k->address, before, &s, error))
+		return NULL;
+	    if (has_history (ctx, &s, before))
 		g_ptr_array_add (matches, k);
-		break;
-	    }
+	    break;
 	}
     }
-    return matches;
+    return g_steal_pointer (&matches);
 }
 
 /* ------------------------------------------------------------------ */
@@ -486,15 +493,18 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 
     if (req) {
 	g_autoptr (GPtrArray) matches = NULL;
-	j->request = TRUE;
+	/* A message (LinkedIn InMail) is judged by its person like a
+	 * request, but is none. */
+	j->request = ! req->message;
 	j->platform = g_strdup (req->platform);
 	j->person = g_strdup (req->person ? req->person : req->login);
-	add_tag (j, config->tag_request);
+	if (j->request)
+	    add_tag (j, config->tag_request);
 	if (req->strangers_only) {
 	    j->verdict = g_strdup ("no-history");
 	    j->no_history = TRUE;
 	} else if (j->person) {
-	    matches = match_person (ctx, j->person, error);
+	    matches = match_person (ctx, j->person, j->date, error);
 	    if (matches == NULL)
 		return NULL;
 	    if (matches->len == 1) {
@@ -502,7 +512,7 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 		known_t *k = matches->pdata[0];
 		j->verdict = g_strdup ("known");
 		j->match = g_strdup (k->address);
-		if (! stats_before (ctx, k->address, 0, &s, error))
+		if (! stats_before (ctx, k->address, j->date, &s, error))
 		    return NULL;
 		j->evidence = evidence_of (&s);
 	    } else if (matches->len > 1) {

@@ -514,6 +514,8 @@ typedef struct {
     char *login;    /* a platform user name (X-GitHub-Sender), or NULL */
     char *person_address; /* an address given for the person (calendar ORGANIZER), or NULL */
     gboolean strangers_only; /* a request only when the sender has no history (calendar) */
+    gboolean message;        /* kind=message: a person writing through the platform
+			      * (LinkedIn InMail), judged by name but no request */
 } _kith_request_t;
 
 void _kith_request_free (_kith_request_t *request);

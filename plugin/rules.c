@@ -5,6 +5,9 @@
  *
  * A request is mail asking the user to accept someone: a LinkedIn
  * invitation, a GitHub organisation invitation, a calendar invitation.
+ * A rule of kind "message" recognises the other mail a platform relays
+ * for a person (a LinkedIn InMail): the person is found the same way,
+ * but the message is no request.
  * Such mail comes from the platform, not from the person, so kith's
  * history of the sender says nothing; what matters is the person
  * behind it.  This module decides, from rules kept in GKeyFile files
@@ -94,6 +97,7 @@ typedef struct {
     char *platform;
     gboolean enabled;
     gboolean strangers_only;
+    gboolean message;  /* kind=message: a person writing, not a request */
     GPtrArray *from;   /* GPatternSpec*: lower-case address globs */
     GPtrArray *tests;  /* matcher_t*: any one makes a request */
     GPtrArray *vetoes; /* matcher_t*: any one makes it not */
@@ -459,6 +463,19 @@ parse_rule (GKeyFile *keyfile, const char *group, const char *origin, GError **e
 	    if (! parse_bool (raw, value)) {
 		set_rule_error (error, origin, group, key,
 				"'%s' is not true or false", raw ? raw : "");
+		return NULL;
+	    }
+	    continue;
+	}
+	if (strcmp (key, "kind") == 0) {
+	    g_autofree char *kind = g_strstrip (g_strdup (raw ? raw : ""));
+
+	    if (g_ascii_strcasecmp (kind, "request") == 0) {
+		rule->message = FALSE;
+	    } else if (g_ascii_strcasecmp (kind, "message") == 0) {
+		rule->message = TRUE;
+	    } else {
+		set_rule_error (error, origin, group, key, "'%s' is not request or message", kind);
 		return NULL;
 	    }
 	    continue;
@@ -1522,6 +1539,7 @@ make_request (const rule_t *rule, msg_ctx_t *ctx)
     request->login = found.login;
     request->person_address = found.address;
     request->strangers_only = rule->strangers_only;
+    request->message = rule->message;
     g_free (found.first_only);
     return request;
 }
@@ -1556,6 +1574,10 @@ _kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len)
 
 	if (rule->enabled && rule_matches (rule, &ctx))
 	    request = make_request (rule, &ctx);
+	/* A message rule is about the person writing: without one, it
+	 * does not match. */
+	if (request && request->message && request->person == NULL && request->login == NULL)
+	    g_clear_pointer (&request, _kith_request_free);
     }
     ctx_clear (&ctx);
     return request;

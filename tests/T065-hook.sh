@@ -70,6 +70,9 @@ new "request no-history" from="XING <invitations@mail.xing.com>" subject="Karl F
 new "request" from="Facebook <notification@facebookmail.com>" subject="Alice Liddell wants to be friends on Facebook" date=2024-01-12
 new "request no-history" from="Meetup <info@email.meetup.com>" subject="Mia Meet invited you to Hiking Club" date=2024-01-12
 new "request" from="Octavia Butler <noreply@github.com>" subject="[GitHub] @obutler has invited you to join the acme organization" date=2024-01-13 header="X-GitHub-Sender: obutler"
+# LinkedIn InMail: a person writing, judged by name, never a request.
+new "no-history" from="Rahul Mehta via LinkedIn <inmail-hit-reply@linkedin.com>" subject="A role at Example Robotics" date=2024-01-13 header="X-LinkedIn-Class: INMAIL"
+new "" from="Alice Liddell via LinkedIn <inmail-hit-reply@linkedin.com>" subject="Quick question about Lisbon" date=2024-01-13 header="X-LinkedIn-Class: INMAIL"
 # calendar_invite ID NAME ADDRESS: a text/calendar METHOD:REQUEST message.
 calendar_invite () {
     cat >"$MAIL_DIR/cur/cal-$1:2,S" <<CAL
@@ -186,6 +189,18 @@ test_begin "GitHub: the person is the display name, matched"
 id=$(id_of from:noreply@github.com)
 test_expect_equal "GitHub known dev@octo.example" "$(prop "$id" kith.platform) $(prop "$id" kith.verdict) $(prop "$id" kith.match)"
 
+test_begin "an InMail from a stranger: no-history, kith.person set, no request"
+id=$(id_of subject:"A role at Example Robotics")
+test_expect_equal "no-history Rahul Mehta LinkedIn -" "$(prop "$id" kith.verdict) $(prop "$id" kith.person) $(prop "$id" kith.platform) $(notmuch search --output=tags "id:$id" | grep -x request || echo -)"
+
+test_begin "an InMail from a friend: known, matched by name, not no-history"
+id=$(id_of subject:"Quick question about Lisbon")
+test_expect_equal "known alice@wonder.example Alice Liddell -" "$(prop "$id" kith.verdict) $(prop "$id" kith.match) $(prop "$id" kith.person) $(notmuch search --output=tags "id:$id" | grep -xE 'request|no-history' || echo -)"
+
+test_begin "tag --dry-run --verbose shows the person behind an InMail"
+kith tag --dry-run --verbose subject:"Quick question about Lisbon" >"$TMP/inmail-dry.out"
+test_expect_equal "1" "$(grep -c '\[LinkedIn: Alice Liddell, known\]' "$TMP/inmail-dry.out")"
+
 test_begin "introduced: kith.introducer names the person I know"
 id=$(id_of from:newbie1@x.example)
 id2=$(id_of from:newbie2@x.example)
@@ -242,6 +257,24 @@ notmuch tag -inbox -- subject:"Bob Stranger"
 kith requests --format=json >"$TMP/req2.json"
 kith requests --all --format=json >"$TMP/req3.json"
 test_expect_equal "12 13" "$(json_eval "$TMP/req2.json" "len(j)") $(json_eval "$TMP/req3.json" "len(j)")"
+
+test_begin "an invitation from someone I do not know yet: no-history"
+add_message from="Pat Later via LinkedIn <invitations@linkedin.com>" subject="Pat Later wants to connect" date=2024-01-20 "$LI" >/dev/null
+notmuch new --quiet
+id=$(id_of subject:"Pat Later wants to connect")
+test_expect_equal "no-history Pat Later" "$(prop "$id" kith.verdict) $(prop "$id" kith.person)"
+
+test_begin "judged again after Pat became known: still no-history (history before the invitation)"
+known_with pat@later.example "Pat Later" 2024-03-01
+notmuch new --quiet
+kith tag subject:"Pat Later wants to connect" >"$TMP/retro-pat.out"
+test_expect_equal "no-history - no-history request" "$(prop "$id" kith.verdict) $(prop "$id" kith.match) $(notmuch search --output=tags "id:$id" | grep -xE 'request|no-history' | sort | tr '\n' ' ' | sed 's/ $//')"
+
+test_begin "a later invitation from Pat is known"
+add_message from="Pat Later via LinkedIn <invitations@linkedin.com>" subject="Reminder: Pat Later invited you to connect" date=2024-04-01 "$LI" >/dev/null
+notmuch new --quiet
+id=$(id_of subject:"Reminder: Pat Later invited you to connect")
+test_expect_equal "known pat@later.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
 
 test_begin "notmuch insert runs the post-insert hook"
 {

@@ -118,6 +118,7 @@ typedef struct {
     const char *login;
     const char *address;
     gboolean strangers_only;
+    gboolean message; /* kind=message: a person writing, not a request */
 } fixture_t;
 
 static const fixture_t fixtures[] = {
@@ -156,6 +157,58 @@ static const fixture_t fixtures[] = {
       NULL, NULL, "kim@example.net", TRUE },
     { "calendar-reply.eml", NULL, NULL, NULL, NULL, NULL, FALSE },
     { "personal-wants-to-connect.eml", NULL, NULL, NULL, NULL, NULL, FALSE },
+    /* Issue 26: the formats of 2008 to 2026, one fixture each. */
+    { "linkedin-join-network-2008.eml", "linkedin-invitation", "LinkedIn",
+      "Kwame Mensah", NULL, NULL, FALSE },
+    { "linkedin-invite-guest-2009.eml", "linkedin-invitation", "LinkedIn",
+      "Tomás Ruiz", NULL, NULL, FALSE },
+    { "linkedin-reminder-invited-you.eml", "linkedin-invitation", "LinkedIn",
+      "Şebnem Yılmaz", NULL, NULL, FALSE },
+    { "linkedin-i-want-to-connect.eml", "linkedin-invitation", "LinkedIn",
+      "Aiyana Redcloud", NULL, NULL, FALSE },
+    { "linkedin-connection-request-via.eml", "linkedin-invitation", "LinkedIn",
+      "Nguyễn Thị Mai", NULL, NULL, FALSE },
+    /* From "LinkedIn": the person is in the body, accents stripped. */
+    { "linkedin-you-have-an-invitation.eml", "linkedin-invitation", "LinkedIn",
+      "Francois Lefevre", NULL, NULL, FALSE },
+    { "facebook-added-you-2008.eml", "facebook-friend-request", "Facebook",
+      "Wei Zhang", NULL, NULL, FALSE },
+    { "facebook-friend-request-de.eml", "facebook-friend-request", "Facebook",
+      "Jürgen Weiß", NULL, NULL, FALSE },
+    { "facebook-friend-request-fr.eml", "facebook-friend-request", "Facebook",
+      "Amélie Dubois", NULL, NULL, FALSE },
+    { "facebook-friend-request-es.eml", "facebook-friend-request", "Facebook",
+      "José Núñez", NULL, NULL, FALSE },
+    { "facebook-friend-request-pt.eml", "facebook-friend-request", "Facebook",
+      "João Conceição", NULL, NULL, FALSE },
+    { "facebook-friend-request-it.eml", "facebook-friend-request", "Facebook",
+      "Giulia Ricci", NULL, NULL, FALSE },
+    { "facebook-friend-request-ru.eml", "facebook-friend-request", "Facebook",
+      "Ольга Смирнова", NULL, NULL, FALSE },
+    { "facebook-friend-request-pl.eml", "facebook-friend-request", "Facebook",
+      "Małgorzata Wójcik", NULL, NULL, FALSE },
+    { "facebook-friend-request-tr.eml", "facebook-friend-request", "Facebook",
+      "Çağlar Öztürk", NULL, NULL, FALSE },
+    /* A subject no rule knows (Dutch): the header decides, the display
+     * name is the person. */
+    { "facebook-notify-friend-header.eml", "facebook-friend-request", "Facebook",
+      "Pieter de Vries", NULL, NULL, FALSE },
+    { "facebook-request-accepted-de.eml", NULL, NULL, NULL, NULL, NULL, FALSE },
+    { "xing-contact-request-en.eml", "xing-contact-request", "XING",
+      "Ingrid Bjørnstad", NULL, NULL, FALSE },
+    { "xing-contact-request-vernetzen.eml", "xing-contact-request", "XING",
+      "Stefan Koenig", NULL, NULL, FALSE },
+    { "meetup-wants-to-connect.eml", "meetup-invitation", "Meetup",
+      "Aiko Tanaka", NULL, NULL, FALSE },
+    { "github-repo-collaborate.eml", "github-invitation", "GitHub",
+      "Ngozi Eze", "ngozi-eze", NULL, FALSE },
+    /* LinkedIn InMail and messages: a person writing, no request. */
+    { "linkedin-inmail.eml", "linkedin-inmail", "LinkedIn", "Rahul Mehta", NULL, NULL,
+      FALSE, TRUE },
+    { "linkedin-message-notification.eml", "linkedin-message", "LinkedIn", "Sofía Herrera",
+      NULL, NULL, FALSE, TRUE },
+    /* Nobody behind it: the platform's own mail. */
+    { "linkedin-messaging-digest.eml", NULL, NULL, NULL, NULL, NULL, FALSE },
 };
 
 static void
@@ -172,6 +225,7 @@ assert_request (const _kith_request_t *request, const fixture_t *f)
     g_assert_cmpstr (request->login, ==, f->login);
     g_assert_cmpstr (request->person_address, ==, f->address);
     g_assert_cmpint (request->strangers_only, ==, f->strangers_only);
+    g_assert_cmpint (request->message, ==, f->message);
 }
 
 static void
@@ -250,6 +304,66 @@ static const form_t forms[] = {
     /* A header alone makes a request. */
     { "Jane Doe <invitations@linkedin.com>", "Jane Doe sent you a message",
       "X-LinkedIn-Class: INVITATION\n", NULL, "linkedin-invitation", "Jane Doe", NULL },
+    /* Issue 26: subjects of every era, with and without a display name. */
+    { "LinkedIn <invitations@linkedin.com>", "Reminder: Jane Doe invited you to connect",
+      NULL, NULL, "linkedin-invitation", "Jane Doe", NULL },
+    { "LinkedIn <invitations@linkedin.com>", "You have an invitation", NULL,
+      "Jane Doe is waiting for your response\n", "linkedin-invitation", "Jane Doe", NULL },
+    { "LinkedIn <invitations@linkedin.com>", "Jane Doe is waiting for your response",
+      NULL, NULL, "linkedin-invitation", "Jane Doe", NULL },
+    { "\"Jane Doe (via LinkedIn)\" <messages-noreply@linkedin.com>", "I want to connect",
+      NULL, NULL, "linkedin-invitation", "Jane Doe", NULL },
+    { "Jane Doe <invitations@linkedin.com>", "I’ve sent you a connection request",
+      NULL, NULL, "linkedin-invitation", "Jane Doe", NULL },
+    { "Jane Doe <member@linkedin.com>", "Hello", "X-LinkedIn-Template: invite_guest_59\n",
+      NULL, "linkedin-invitation", "Jane Doe", NULL },
+    { "Jane Doe <member@linkedin.com>", "Hello", "X-LinkedIn-Class: INVITE-GUEST\n",
+      NULL, "linkedin-invitation", "Jane Doe", NULL },
+    { "Jane Doe <invitations@linkedin.com>", "Hello",
+      "X-LinkedIn-Template: email_m2m_invite_single_01\n", NULL, "linkedin-invitation",
+      "Jane Doe", NULL },
+    { "Jane Doe <member@linkedin.com>", "Hello", NULL,
+      "Carol,\n\nI'd like to add you to my professional network on LinkedIn.\n\n- Jane\n",
+      "linkedin-invitation", "Jane Doe", NULL },
+    { "LinkedIn <invitations@linkedin.com>", "Hello", "X-LinkedIn-Template: email_m2m_invite_accepted_01\n",
+      NULL, NULL, NULL, NULL },
+    { "LinkedIn <invitations@linkedin.com>", "Hello", "X-LinkedIn-Template: email_reinvite_digest\n",
+      NULL, NULL, NULL, NULL },
+    /* Facebook's other phrasings, per language. */
+    { "Facebook <notification@facebookmail.com>", "Jürgen möchte mit dir befreundet sein",
+      NULL, NULL, "facebook-friend-request", "Jürgen", NULL },
+    { "Facebook <notification@facebookmail.com>", "Amélie Dubois veut être votre ami(e) sur Facebook",
+      NULL, NULL, "facebook-friend-request", "Amélie Dubois", NULL },
+    { "Facebook <notification@facebookmail.com>", "José Núñez quiere ser tu amigo en Facebook",
+      NULL, NULL, "facebook-friend-request", "José Núñez", NULL },
+    { "Facebook <notification@facebookmail.com>", "Joao Conceicao te enviou uma solicitação de amizade",
+      NULL, NULL, "facebook-friend-request", "Joao Conceicao", NULL },
+    { "Facebook <notification@facebookmail.com>", "Giulia Ricci vuole essere tua amica su Facebook",
+      NULL, NULL, "facebook-friend-request", "Giulia Ricci", NULL },
+    { "Facebook <notification@facebookmail.com>", "Иван Петров хочет добавить вас в друзья на Facebook",
+      NULL, NULL, "facebook-friend-request", "Иван Петров", NULL },
+    { "Facebook <notification@facebookmail.com>", "Malgorzata Wojcik zaprasza Cię do grona znajomych",
+      NULL, NULL, "facebook-friend-request", "Malgorzata Wojcik", NULL },
+    { "Facebook <notification@facebookmail.com>", "Çağlar Öztürk, Facebook'ta seninle arkadaş olmak istiyor",
+      NULL, NULL, "facebook-friend-request", "Çağlar Öztürk", NULL },
+    { "Facebook <notification@facebookmail.com>", "Ольга Смирнова приняла ваш запрос на добавление в друзья",
+      "X-Facebook-Notify: friend_confirmation; mailid=x\n", NULL, NULL, NULL, NULL },
+    /* XING's other phrasings. */
+    { "XING <mailrobot@mail.xing.com>", "Anna Schmidt möchte Sie zu ihren Kontakten hinzufügen",
+      NULL, NULL, "xing-contact-request", "Anna Schmidt", NULL },
+    { "XING <mailrobot@mail.xing.com>", "Neue Kontaktanfrage von Anna Schmidt",
+      NULL, NULL, "xing-contact-request", "Anna Schmidt", NULL },
+    { "XING <mailrobot@mail.xing.com>", "Anna Schmidt hat deine Kontaktanfrage angenommen",
+      NULL, NULL, NULL, NULL, NULL },
+    /* LinkedIn messages (kind=message). */
+    { "LinkedIn <messages-noreply@linkedin.com>", "New message from Jane Doe", NULL, NULL,
+      "linkedin-message", "Jane Doe", NULL },
+    { "\"Jane Doe via LinkedIn\" <messages-noreply@linkedin.com>", "Quick question",
+      "X-LinkedIn-Class: INMAIL\n", NULL, "linkedin-message", "Jane Doe", NULL },
+    { "Jane Doe <inmail-hit-reply@linkedin.com>", "Quick question", NULL, NULL,
+      "linkedin-inmail", "Jane Doe", NULL },
+    { "LinkedIn <inmail-hit-reply@linkedin.com>", "Quick question", NULL, NULL, NULL, NULL,
+      NULL },
     /* Not requests. */
     { "Jane Doe <invitations@linkedin.com>", "Jane Doe accepted your invitation",
       "X-LinkedIn-Class: INVITATION\n", NULL, NULL, NULL, NULL },
@@ -589,6 +703,9 @@ test_load_errors (void)
 		       NULL);
     expect_load_error ("[broken]\nplatform=Broken\nheader=X-Foo:[z-a]\n",
 		       KITH_STATUS_BAD_ARGUMENT, "my-rules.conf", "[broken]", "'header'", NULL);
+    /* kind is request or message. */
+    expect_load_error ("[kind]\nplatform=Kind\nsubject=x\nkind=invitation\n",
+		       KITH_STATUS_BAD_ARGUMENT, "[kind]", "'kind'", "invitation", NULL);
     /* A missing platform. */
     expect_load_error ("[noplatform]\nsubject=wants to connect\n",
 		       KITH_STATUS_BAD_ARGUMENT, "my-rules.conf", "[noplatform]",
