@@ -1044,6 +1044,8 @@ typedef struct {
     gboolean requests_view;
     gboolean quiet; /* the hook: nothing on stdout unless asked */
     unsigned long count;
+    unsigned long changed;  /* messages whose tags changed (would change) */
+    GHashTable *tally;      /* "+TAG" / "-TAG" -> messages, for tag's summary */
 } judged_out_t;
 
 /* Append S to LINE, padded with spaces to WIDTH terminal columns (wide
@@ -1079,6 +1081,20 @@ print_judgement (const kith_judgement_t *j, void *data)
     g_autofree char *date = short_date (j->date);
 
     out->count++;
+    if (out->tally) {
+	const char *const *lists[] = { j->tags_added, j->tags_removed };
+	gboolean changed = FALSE;
+
+	for (int l = 0; l < 2; l++)
+	    for (const char *const *t = lists[l]; t && *t; t++) {
+		g_autofree char *key = g_strdup_printf ("%c%s", l ? '-' : '+', *t);
+		gpointer n = g_hash_table_lookup (out->tally, key);
+		g_hash_table_insert (out->tally, g_steal_pointer (&key),
+				     GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+		changed = TRUE;
+	    }
+	out->changed += changed;
+    }
     if (out->sp) {
 	sprinter_t *sp = out->sp;
 	sprinter_begin_map (sp);
@@ -1226,6 +1242,24 @@ verb_hook (const kith_cli_globals_t *globals, int argc, char **argv)
     return status ? hook_report (status, message) : KITH_EXIT_OK;
 }
 
+/* tag's last line: how many of the judged messages gain or lose (or,
+ * with --dry-run, would gain or lose) each tag, e.g.
+ * "would change 3 of 40 messages: +no-history 2, +request 1, -no-history 1". */
+static void
+print_tally (const judged_out_t *out)
+{
+    g_autoptr (GList) keys = g_hash_table_get_keys (out->tally);
+    g_autoptr (GString) line = g_string_new (NULL);
+
+    keys = g_list_sort (keys, (GCompareFunc) strcmp);
+    g_string_append_printf (line, "%s %lu of %lu message%s", out->dry_run ? "would change" : "changed",
+			    out->changed, out->count, out->count == 1 ? "" : "s");
+    for (GList *k = keys; k; k = k->next)
+	g_string_append_printf (line, "%s %s %u", k == keys ? ":" : ",", (const char *) k->data,
+				GPOINTER_TO_UINT (g_hash_table_lookup (out->tally, k->data)));
+    puts (line->str);
+}
+
 static int
 verb_tag (const kith_cli_globals_t *globals, int argc, char **argv)
 {
@@ -1254,10 +1288,14 @@ verb_tag (const kith_cli_globals_t *globals, int argc, char **argv)
     out.verbose = verbose;
     if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
 	return code;
+    out.tally = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     judged_out_begin (&out);
     status = kith_tag (kith, query, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out, &message);
     judged_out_end (&out);
     kith_destroy (kith);
+    if (status == KITH_STATUS_SUCCESS && out.format == FORMAT_TEXT)
+	print_tally (&out);
+    g_hash_table_unref (out.tally);
     return status ? report (status, message) : KITH_EXIT_OK;
 }
 

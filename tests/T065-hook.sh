@@ -241,6 +241,16 @@ test_expect_equal_file "$TMP/d1" "$TMP/d2"
 test_begin "retro tag --dry-run says what it would do (Dora's first mail, before I answered)"
 test_expect_equal "1" "$(grep -c "would tag +no-history -- id:$dora " "$TMP/dry.out")"
 
+test_begin "retro tag --dry-run ends with how many messages would gain or lose each tag"
+# The count of each "+TAG" / "-TAG" in the summary equals the number of
+# "would tag" lines that name it, and the messages the number of lines.
+expect_tally=$(grep '^would tag ' "$TMP/dry.out" | sed 's/ -- id:.*//; s/^would tag //' | tr ' ' '\n' |
+    grep . | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ": "), $2, $1 }')
+last=$(tail -1 "$TMP/dry.out")
+total=$(echo "$last" | sed -n 's/^would change [0-9]* of \([0-9]*\) messages.*/\1/p')
+test_expect_equal "would change $(grep -c '^would tag ' "$TMP/dry.out") of $total messages$expect_tally 1" \
+    "$last $(( total >= 40 && total <= $(notmuch count not from:$ME) ))"
+
 test_begin "requests lists pending invitations with person, verdict and evidence"
 kith requests --format=json >"$TMP/req.json"
 test_expect_equal "13" "$(json_eval "$TMP/req.json" "len(j)")"
