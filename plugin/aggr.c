@@ -64,6 +64,7 @@ enum {
     Q_BY_SUBJECT_AFTER,
     Q_APPEARS,
     Q_NAMES,
+    Q_LIST_ADDRESS,
     Q_DELETE_CONTACT,
     Q_DELETE_NAMES,
     Q_INSERT_NAME,
@@ -95,31 +96,34 @@ static const char *const queries[Q_LAST] = {
 			    "AND (date < ?2 OR (date = ?2 AND id < ?4)) ORDER BY date DESC, id DESC LIMIT "
 			    G_STRINGIFY (KITH_SUBJECT_NEIGHBOURS) ") "
 			    "WHERE date < ?2 AND date >= ?3 AND " NOT_EXCLUDED " ORDER BY date DESC, id DESC",
-    [Q_RCPTS] = "SELECT address, kind FROM recipient WHERE message = ? ORDER BY rowid",
+    [Q_RCPTS] = "SELECT address, kind FROM recipient WHERE message = ? AND kind < 4 ORDER BY rowid",
     [Q_AUTHORED] = "SELECT " ROW_COLUMNS " FROM message WHERE author = ? AND " NOT_EXCLUDED,
     [Q_ADDRESSED] = "SELECT " ROW_COLUMNS_M " FROM recipient r JOIN message m ON m.id = r.message "
-		    "WHERE r.address = ? AND (m.flags & 1024) = 0 AND (m.flags & 256) != 0",
+		    "WHERE r.address = ? AND r.kind < 4 AND (m.flags & 1024) = 0 AND (m.flags & 256) != 0",
     [Q_CHILDREN_PARENT] = "SELECT " ROW_COLUMNS " FROM message WHERE parent = ?",
     [Q_CHILDREN_TI] = "SELECT " ROW_COLUMNS " FROM message WHERE ti_parent = ?",
     [Q_BY_SUBJECT_AFTER] = "SELECT id FROM (SELECT id, date, has_reply_headers FROM message WHERE subject_base = ?1 "
 			   "AND (date > ?2 OR (date = ?2 AND id > ?4)) ORDER BY date, id LIMIT "
 			   G_STRINGIFY (KITH_SUBJECT_NEIGHBOURS) ") "
 			   "WHERE date > ?2 AND date <= ?3 AND has_reply_headers = 0",
-    [Q_APPEARS] = "SELECT EXISTS (SELECT 1 FROM message WHERE author = ?1 AND " NOT_EXCLUDED ") "
+    /* A list's own address (a KITH_RCPT_LIST row) is never a contact. */
+    [Q_APPEARS] = "SELECT (EXISTS (SELECT 1 FROM message WHERE author = ?1 AND " NOT_EXCLUDED ") "
 		  "OR EXISTS (SELECT 1 FROM recipient r JOIN message m ON m.id = r.message "
-		  "WHERE r.address = ?1 AND (m.flags & 1024) = 0)",
+		  "WHERE r.address = ?1 AND r.kind < 4 AND (m.flags & 1024) = 0)) "
+		  "AND NOT EXISTS (SELECT 1 FROM recipient WHERE address = ?1 AND kind = 4)",
     [Q_NAMES] = "SELECT name, sum(n) FROM ("
 		" SELECT author_name AS name, count(*) AS n FROM message WHERE author = ?1"
 		"  AND author_name IS NOT NULL AND " NOT_EXCLUDED " GROUP BY author_name"
 		" UNION ALL"
 		" SELECT r.name AS name, count(*) AS n FROM recipient r JOIN message m ON m.id = r.message"
-		"  WHERE r.address = ?1 AND r.name IS NOT NULL AND (m.flags & 1024) = 0 GROUP BY r.name)"
+		"  WHERE r.address = ?1 AND r.kind < 4 AND r.name IS NOT NULL AND (m.flags & 1024) = 0 GROUP BY r.name)"
 		" GROUP BY name ORDER BY sum(n) DESC, name",
     [Q_DELETE_CONTACT] = "DELETE FROM contact WHERE address = ?",
     [Q_DELETE_NAMES] = "DELETE FROM contact_name WHERE address = ?",
     [Q_INSERT_NAME] = "INSERT INTO contact_name (address, name, count) VALUES (?, ?, ?)",
     [Q_DELETE_WORDS] = "DELETE FROM contact_word WHERE address = ?",
     [Q_INSERT_WORD] = "INSERT OR IGNORE INTO contact_word (word, address) VALUES (?, ?)",
+    [Q_LIST_ADDRESS] = "SELECT address FROM recipient WHERE message = ? AND kind = 4",
 };
 
 struct _kith_aggr {
@@ -879,6 +883,7 @@ _kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid, GHashTable *set, GError
     g_autoptr (GArray) kids = g_array_new (FALSE, FALSE, sizeof (gint64));
     gboolean failed = FALSE;
     row_t *row, *parent;
+    int rc;
 
     g_hash_table_remove_all (aggr->rows);
     row = get_row (aggr, rowid, error);
@@ -886,6 +891,15 @@ _kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid, GHashTable *set, GError
 	return FALSE;
     if (! add_row_addresses (aggr, row, set, error))
 	return FALSE;
+    /* The list the message names: whether it is a contact depends on it. */
+    sqlite3_bind_int64 (aggr->q[Q_LIST_ADDRESS], 1, rowid);
+    while ((rc = sqlite3_step (aggr->q[Q_LIST_ADDRESS])) == SQLITE_ROW)
+	add_dependent (aggr, set, (const char *) sqlite3_column_text (aggr->q[Q_LIST_ADDRESS], 0));
+    sqlite3_reset (aggr->q[Q_LIST_ADDRESS]);
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	return FALSE;
+    }
     parent = resolve_parent (aggr, row, &failed, error);
     if (failed)
 	return FALSE;

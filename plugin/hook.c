@@ -148,7 +148,7 @@ judge_init (judge_t *ctx, kith_t *kith, gboolean lenient, GError **error)
 				    "SELECT id, author, flags, date, thread_id, filename, parent "
 				    "FROM message WHERE message_id = ?", error);
     ctx->rcpts = ctx->row ? _kith_store_prepare (kith->store,
-						 "SELECT address, kind FROM recipient WHERE message = ? "
+						 "SELECT address, kind FROM recipient WHERE message = ? AND kind < 4 "
 						 "ORDER BY rowid", error)
 			  : NULL;
     /* The first message of a thread written to me by someone else. */

@@ -304,6 +304,15 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	if (! step_done (run, stmt, error))
 	    return FALSE;
     }
+    if (msg->list_address) {
+	stmt = run->insert_rcpt;
+	sqlite3_bind_int64 (stmt, 1, *rowid);
+	sqlite3_bind_text (stmt, 2, msg->list_address, -1, SQLITE_STATIC);
+	sqlite3_bind_null (stmt, 3);
+	sqlite3_bind_int (stmt, 4, KITH_RCPT_LIST);
+	if (! step_done (run, stmt, error))
+	    return FALSE;
+    }
     run->stats->mined++;
     return TRUE;
 }
@@ -629,7 +638,8 @@ collect_all_addresses (run_t *run, GError **error)
 {
     g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
 	run->kith->store,
-	"SELECT author FROM message WHERE author IS NOT NULL UNION SELECT address FROM recipient", error);
+	"SELECT author FROM message WHERE author IS NOT NULL UNION SELECT address FROM recipient "
+	"WHERE kind < 4", error);
     int rc;
 
     if (stmt == NULL)

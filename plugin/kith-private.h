@@ -109,6 +109,10 @@ typedef enum {
     KITH_RCPT_TO = 1,
     KITH_RCPT_CC = 2,
     KITH_RCPT_BCC = 3,
+    /* Not a recipient: the list's own address (List-Post, or the From a
+     * list rewrote), stored with its message so that a list is never a
+     * contact (aggr.c) and the store stays a function of the mail. */
+    KITH_RCPT_LIST = 4,
 } _kith_rcpt_kind_t;
 
 typedef struct {
@@ -228,8 +232,8 @@ char *_kith_subject_base (const char *subject);
  * mail differently mines the store again.  2: addresses GMime drops,
  * lists that rewrite From, client-written mail, robots.  3: directness
  * (one-to-few and crowd messages).  4: span and months of the two-way
- * part only.  5: kith.max_recipients. */
-#define KITH_MINER_VERSION 5
+ * part only.  5: kith.max_recipients.  6: the lists' own addresses. */
+#define KITH_MINER_VERSION 6
 
 typedef struct {
     GPtrArray *me;            /* char*: my normalised addresses */

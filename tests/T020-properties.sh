@@ -182,8 +182,8 @@ test_expect_equal "none 0.0 30 0" "$(get z@list.example tier score seen conversa
 test_begin "list co-presence: my list replies to Z2, no answer from Z2 -> none"
 test_expect_equal "none 0.0 5" "$(get z2@list.example tier score replies_to)"
 
-test_begin "list co-presence: the list address itself is not a correspondent"
-test_expect_equal "none" "$(get $L tier)"
+test_begin "list co-presence: the list address itself is no contact at all"
+test_expect_equal "absent" "$(get $L tier)"
 
 # ------------------------------------------------------------------
 # c. Automated senders stay none, even in an exchange.

@@ -74,6 +74,12 @@ test_expect_equal "absent" "$(tier "$DOTTED_ME")"
 test_begin "Mailman rewrote From: the person in Reply-To is the correspondent, the list is not"
 test_expect_equal "yes no" "$(listed pat@strict.example) $(listed foo-dev@lists.example)"
 
+test_begin "a list's own address is no contact in any verb: who --all, complete, show"
+kith complete --all foo-dev >"$TMP/complete-list.out" 2>&1
+kith show foo-dev@lists.example >"$TMP/show-list.out" 2>&1
+show_rc=$?
+test_expect_equal "absent 0 1" "$(tier foo-dev@lists.example) $(grep -c foo-dev@lists.example "$TMP/complete-list.out") $show_rc"
+
 test_begin "Google Groups: the person in X-Original-From is the correspondent, the group is not"
 test_expect_equal "yes no" "$(listed gus@strict2.example) $(listed bar@googlegroups.example)"
 
