@@ -161,6 +161,16 @@ _kith_msg_t *_kith_mime_parse_file (const char *filename, GError **error);
 /* Parse a header block held in memory (the body, if any, is ignored). */
 _kith_msg_t *_kith_mime_parse_headers (const char *buf, gsize len);
 
+/* TEXT (a header value, unfolded) with each run of adjacent base64
+ * encoded-words of one charset joined into one word, which GMime 3.2
+ * decodes whole (it stops at the padding of the first otherwise).  Free
+ * with g_free. */
+char *_kith_rfc2047_join (const char *text);
+
+/* RAW (a header value as written) unfolded, joined as above, and
+ * decoded: what g_mime_header_get_value should give. */
+char *_kith_header_decode_text (const char *raw);
+
 /* One raw address-list header value read as the indexer reads it
  * (mime.c, "Addresses GMime drops"): GMime's reading appended to GMIME,
  * the one kith uses to USED, as _kith_addr_t* (arrays freeing with

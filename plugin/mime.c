@@ -897,19 +897,123 @@ field_raw (const headers_t *h, int i)
     return g_strndup (h->field[i].value, h->field[i].len);
 }
 
+/* ---- Adjacent base64 encoded-words ----
+ *
+ * GMime 3.2 decodes adjacent "B" encoded-words of one charset as one
+ * base64 stream (so that a character split between them survives), but
+ * the '=' padding at the end of the first stops the decoder: of
+ * "=?UTF-8?B?...aW56dWY=?= =?UTF-8?B?w7xnZW4=?=" only "...hinzuf" is
+ * left.  Python's email package encodes long headers exactly so.  Such
+ * runs are joined here first: each payload decoded, the bytes put
+ * together, and encoded again as one word. */
+
+/* Length of the encoded-word at P ("=?charset?B?payload?="), 0 if there
+ * is none; its charset and payload are returned. */
+static gsize
+b_word (const char *p, const char **charset, gsize *charset_len, const char **payload,
+	gsize *payload_len)
+{
+    const char *q, *end;
+
+    if (p[0] != '=' || p[1] != '?')
+	return 0;
+    q = p + 2;
+    *charset = q;
+    while (*q && *q != '?' && ! g_ascii_isspace (*q))
+	q++;
+    if (*q != '?' || q == *charset || (q[1] != 'B' && q[1] != 'b') || q[2] != '?')
+	return 0;
+    *charset_len = q - *charset;
+    *payload = q + 3;
+    /* Linear: a payload is a run of base64 characters, and no other
+     * encoded-word can start inside it. */
+    for (end = *payload; g_ascii_isalnum (*end) || *end == '+' || *end == '/' || *end == '='; end++)
+	;
+    if (end[0] != '?' || end[1] != '=')
+	return 0;
+    *payload_len = end - *payload;
+    return end + 2 - p;
+}
+
+/* Append the bytes of base64 PAYLOAD (LEN) to OUT. */
+static void
+append_base64 (GByteArray *out, const char *payload, gsize len)
+{
+    g_autofree char *copy = g_strndup (payload, len);
+    gsize n = 0;
+    g_autofree guchar *bytes = NULL;
+
+    /* g_base64_decode wants whole quanta. */
+    while (strlen (copy) % 4 != 0)
+	copy[strlen (copy) - 1] = '\0';
+    bytes = g_base64_decode (copy, &n);
+    g_byte_array_append (out, bytes, n);
+}
+
+char *
+_kith_rfc2047_join (const char *text)
+{
+    GString *out = g_string_new (NULL);
+    const char *p = text;
+
+    while (*p) {
+	const char *cs, *pl, *next, *cs2, *pl2;
+	gsize cs_len, pl_len, cs2_len, pl2_len, n = b_word (p, &cs, &cs_len, &pl, &pl_len), n2 = 0;
+	g_autoptr (GByteArray) bytes = NULL;
+	g_autofree char *encoded = NULL;
+	guint words = 1;
+
+	if (n == 0) {
+	    g_string_append_c (out, *p++);
+	    continue;
+	}
+	bytes = g_byte_array_new ();
+	append_base64 (bytes, pl, pl_len);
+	next = p + n;
+	for (;;) {
+	    const char *q = next;
+	    while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+		q++;
+	    if ((n2 = b_word (q, &cs2, &cs2_len, &pl2, &pl2_len)) == 0 ||
+		cs2_len != cs_len || g_ascii_strncasecmp (cs, cs2, cs_len) != 0)
+		break;
+	    append_base64 (bytes, pl2, pl2_len);
+	    next = q + n2;
+	    words++;
+	}
+	if (words == 1) {
+	    g_string_append_len (out, p, n);
+	} else {
+	    encoded = g_base64_encode (bytes->data, bytes->len);
+	    g_string_append (out, "=?");
+	    g_string_append_len (out, cs, cs_len);
+	    g_string_append_printf (out, "?B?%s?=", encoded);
+	}
+	p = next;
+    }
+    return g_string_free (out, FALSE);
+}
+
+char *
+_kith_header_decode_text (const char *raw)
+{
+    g_autofree char *unfolded = raw ? g_mime_utils_header_unfold (raw) : NULL;
+    g_autofree char *joined = unfolded ? _kith_rfc2047_join (unfolded) : NULL;
+
+    return joined ? g_mime_utils_header_decode_text (NULL, joined) : NULL;
+}
+
 /* The value of field I (-1: NULL) as GMime's g_mime_header_get_value
  * gives it: unfolded, encoded words decoded, valid UTF-8. */
 static char *
 field_value (const headers_t *h, int i)
 {
     g_autofree char *raw = NULL;
-    g_autofree char *unfolded = NULL;
 
     if (i < 0)
 	return NULL;
     raw = field_raw (h, i);
-    unfolded = g_mime_utils_header_unfold (raw);
-    return unfolded ? g_mime_utils_header_decode_text (NULL, unfolded) : NULL;
+    return _kith_header_decode_text (raw);
 }
 
 /* ---- Addresses GMime drops ----
@@ -941,7 +1045,8 @@ addr_new (const char *raw_address, const char *raw_name, int kind)
     addr->name = NULL;
     addr->kind = kind;
     if (raw_name) {
-	g_autofree char *decoded = g_mime_utils_header_decode_phrase (NULL, raw_name);
+	g_autofree char *joined = _kith_rfc2047_join (raw_name);
+	g_autofree char *decoded = g_mime_utils_header_decode_phrase (NULL, joined);
 	g_autofree char *clean = clean_text (decoded);
 
 	/* What decode_phrase leaves of quoting: one pair of quotes
@@ -1126,7 +1231,8 @@ choose_reading (GPtrArray *gmime, GPtrArray *tolerant, char **example)
 void
 _kith_mime_read_address_list (const char *raw, GPtrArray *gmime, GPtrArray *used)
 {
-    g_autoptr (InternetAddressList) list = internet_address_list_parse (NULL, raw);
+    g_autofree char *joined = _kith_rfc2047_join (raw);
+    g_autoptr (InternetAddressList) list = internet_address_list_parse (NULL, joined);
     g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
     g_autoptr (GPtrArray) g = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
     g_autoptr (GPtrArray) t = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
@@ -1155,6 +1261,7 @@ field_addrs (const headers_t *h, int id, int kind, _kith_msg_t *msg)
 	return addrs;
     for (int i = h->first[id]; i <= h->last[id]; i++) {
 	g_autofree char *raw = NULL;
+	g_autofree char *joined = NULL;
 	g_autofree char *unfolded = NULL;
 	g_autoptr (InternetAddressList) list = NULL;
 	g_autoptr (GPtrArray) gmime = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
@@ -1165,7 +1272,8 @@ field_addrs (const headers_t *h, int id, int kind, _kith_msg_t *msg)
 	if (h->field[i].id != id)
 	    continue;
 	raw = field_raw (h, i);
-	list = internet_address_list_parse (NULL, raw);
+	joined = _kith_rfc2047_join (raw);
+	list = internet_address_list_parse (NULL, joined);
 	gmime_mailboxes (list, kind, 0, gmime);
 	unfolded = g_mime_utils_header_unfold (raw);
 	if (unfolded)

@@ -1127,10 +1127,26 @@ ctx_calendar (msg_ctx_t *ctx)
     return ctx->calendar;
 }
 
+/* The raw value of MESSAGE's first header NAME, or NULL. */
+static const char *
+raw_header (GMimeMessage *message, const char *name)
+{
+    GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+    GMimeHeader *header = headers ? g_mime_header_list_get_header (headers, name) : NULL;
+
+    return header ? g_mime_header_get_raw_value (header) : NULL;
+}
+
 static void
 ctx_init (msg_ctx_t *ctx, GMimeMessage *message)
 {
-    InternetAddressList *list = g_mime_message_get_from (message);
+    /* From and Subject from their raw values: GMime's own decoding
+     * loses the text after a padded base64 encoded-word
+     * (_kith_rfc2047_join). */
+    const char *raw_from = raw_header (message, "From");
+    const char *raw_subject = raw_header (message, "Subject");
+    g_autofree char *joined = raw_from ? _kith_rfc2047_join (raw_from) : NULL;
+    g_autoptr (InternetAddressList) list = joined ? internet_address_list_parse (NULL, joined) : NULL;
     int n = list ? internet_address_list_length (list) : 0;
 
     memset (ctx, 0, sizeof (*ctx));
@@ -1145,7 +1161,10 @@ ctx_init (msg_ctx_t *ctx, GMimeMessage *message)
 	    break;
 	}
     }
-    ctx->subject = line_text (g_mime_message_get_subject (message));
+    if (raw_subject) {
+	g_autofree char *subject = _kith_header_decode_text (raw_subject);
+	ctx->subject = line_text (subject);
+    }
 }
 
 /* The text of SOURCE (not SRC_HEADER), or NULL. */
@@ -1193,7 +1212,10 @@ for_each_text (msg_ctx_t *ctx, const matcher_t *m, text_fn fn, gpointer data)
 
 	if (name == NULL || g_ascii_strcasecmp (name, m->header) != 0)
 	    continue;
-	value = line_text (g_mime_header_get_value (header));
+	{
+	    g_autofree char *decoded = _kith_header_decode_text (g_mime_header_get_raw_value (header));
+	    value = line_text (decoded);
+	}
 	if (fn (m, value ? value : "", data))
 	    return TRUE;
     }
