@@ -339,14 +339,10 @@ parse_matchers (GPtrArray *list, source_t source, gboolean person, const char *r
 
 	    /* Compiled as written first, for errors in the user's terms. */
 	    regex = g_regex_new (pattern, REGEX_FLAGS, 0, &local);
-	    if (regex == NULL) {
-		set_rule_error (error, origin, group, key,
-				"invalid regular expression '%s': %s",
-				pattern, local->message);
-		return FALSE;
+	    if (regex) {
+		g_regex_unref (regex);
+		regex = g_regex_new (limited, REGEX_FLAGS, 0, &local);
 	    }
-	    g_regex_unref (regex);
-	    regex = g_regex_new (limited, REGEX_FLAGS, 0, &local);
 	    if (regex == NULL) {
 		set_rule_error (error, origin, group, key,
 				"invalid regular expression '%s': %s",

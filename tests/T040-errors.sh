@@ -35,16 +35,6 @@ err () {
     head -1 "$TMP/$1.err"
 }
 
-# has NAME TEXT...: "yes" if the stderr of run NAME contains every TEXT
-# (fixed strings), else the stderr itself.
-has () {
-    local name=$1 t
-    shift
-    for t in "$@"; do
-	grep -q -F -- "$t" "$TMP/$name.err" || { echo "stderr: $(cat "$TMP/$name.err")"; return; }
-    done
-    echo yes
-}
 
 sum () {
     md5sum <"$1" | cut -d' ' -f1

@@ -18,15 +18,6 @@ run () {
     rc=$?
 }
 
-# has NAME TEXT...: "yes" if the stderr of run NAME contains every TEXT.
-has () {
-    local name=$1 t
-    shift
-    for t in "$@"; do
-	grep -q -F -- "$t" "$TMP/$name.err" || { echo "stderr: $(cat "$TMP/$name.err")"; return; }
-    done
-    echo yes
-}
 
 write_config
 a=$(add_message from="Alice Liddell <alice@wonder.example>" subject="Tea?" date=2024-04-01)

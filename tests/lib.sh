@@ -181,6 +181,18 @@ add_message () {
     printf '%s\n' "$id"
 }
 
+# has NAME TEXT...: "yes" if $TMP/NAME.err (the stderr a test kept of a
+# command it called NAME) contains every TEXT (fixed strings), else
+# that stderr itself, for the test's report.
+has () {
+    local name=$1 t
+    shift
+    for t in "$@"; do
+	grep -q -F -- "$t" "$TMP/$name.err" || { echo "stderr: $(cat "$TMP/$name.err")"; return; }
+    done
+    echo yes
+}
+
 # generated_mailbox ARGS...: tests/gen-mailbox ARGS into $TMP/gen,
 # indexed by notmuch; sets GEN, TRUTH and NOTMUCH_CONFIG, and PYTHON to
 # the real interpreter (not a slow pyenv-style shim, for many calls).
