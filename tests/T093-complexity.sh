@@ -13,6 +13,10 @@
 #                  once cost a recomputation reading every recipient)
 #   thread         FLOOD messages in one thread, each from someone new
 #                  (who started it was a sort of the whole thread)
+#   one sender     FLOOD messages from one sender, subjects all different:
+#                  others' mail costs the same; the sender's own next
+#                  message stays linear in their history (bounded per
+#                  message)
 #
 # And the bound on subject matching keeps "incremental == rebuild": a
 # subject thread larger than the bound, delivered in shuffled batches,
@@ -201,6 +205,40 @@ base=$(hook_work "$TMP/base")
 thread_reply "$TMP/thread" late1@thread.example "$FLOOD"
 long=$(hook_work "$TMP/thread")
 at_most "$long" "$base" && test_ok || test_fail "work $long in the long thread, $base in a short one"
+
+# one_sender DIR N: N messages from one sender, each its own subject,
+# 5 minutes apart, none answered.
+one_sender () {
+    "$PYTHON" - "$1/mail" "$2" "$ME" <<'EOF'
+import sys, email.utils
+mail, n, me = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    h = ["From: Pest <pest@spam.example>", "To: %s" % me, "Subject: offer %d" % i,
+         "Date: %s" % email.utils.formatdate(1680000000 + i * 300),
+         "Message-ID: <o%d@pest.example>" % i]
+    open("%s/cur/o%06d:2,S" % (mail, i), "w").write("\n".join(h) + "\n\nbuy\n")
+EOF
+}
+mailbox "$TMP/sender"
+one_sender "$TMP/sender" "$FLOOD"
+NOTMUCH_CONFIG=$TMP/sender/config notmuch new --quiet --no-hooks >/dev/null 2>&1
+NOTMUCH_CONFIG=$TMP/sender/config "$BUILD_DIR/notmuch-kith" index >/dev/null 2>&1
+
+test_begin "one sender's $FLOOD messages: a friend's next message costs what it costs without them"
+one_more "$TMP/base" "Friend <friend@pals.example>" "Re: plan 1"
+base=$(hook_work "$TMP/base")
+one_more "$TMP/sender" "Friend <friend@pals.example>" "Re: plan 1"
+flood=$(hook_work "$TMP/sender")
+at_most "$flood" "$base" && test_ok || test_fail "work $flood with the flood, $base without"
+
+# What stays linear (README, Reliability): the sender's own next message
+# recomputes the sender's history.  Bounded per message of it, so that
+# a return of the old quadratic look-ups shows.
+test_begin "one sender's $FLOOD messages: their next one costs at most 500 steps per message of theirs"
+one_more "$TMP/sender" "Pest <pest@spam.example>" "offer again"
+own=$(hook_work "$TMP/sender")
+[ "$own" -le $(( 500 * FLOOD + 20000 )) ] && test_ok || test_fail "work $own for $FLOOD messages"
+echo "# the sender's next message: $own steps for $FLOOD messages of theirs"
 
 # Incremental == rebuild across the subject bound: 120 messages of one
 # subject between me and two people (mine and theirs interleaved, some
