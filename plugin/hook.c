@@ -817,7 +817,6 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
     for (int round = 0; added->len > 0 && round < 5; round++) {
 	kith_index_stats_t again;
 	g_autoptr (GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
-	g_autofree char *pending = NULL;
 
 	if (! judge_and_apply (kith, added, flags, judged, user_data, deadline, left, error_message,
 			       &status))
@@ -830,10 +829,7 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 	    break;
 	/* notmuch has their tags: they no longer await judgement; those
 	 * past the budget still do (the next run judges them first). */
-	g_ptr_array_add (left, NULL);
-	pending = g_strjoinv ("\n", (char **) left->pdata);
-	g_ptr_array_remove_index (left, left->len - 1);
-	if (! _kith_store_set_meta (kith->store, "hook_pending", pending, &error))
+	if (! _kith_index_set_pending (kith->store, left, &error))
 	    return _kith_status_from_error (error, error_message);
 	if (left->len > 0)
 	    break; /* the store catches up with the new tags next run */

@@ -800,6 +800,16 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     return TRUE;
 }
 
+gboolean
+_kith_index_set_pending (_kith_store_t *store, GPtrArray *ids, GError **error)
+{
+    g_autoptr (GString) text = g_string_new (NULL);
+
+    for (guint i = 0; i < ids->len; i++)
+	g_string_append_printf (text, "%s%s", i ? "\n" : "", (const char *) ids->pdata[i]);
+    return _kith_store_set_meta (store, "hook_pending", text->str, error);
+}
+
 /* The hook's messages awaiting judgement (meta hook_pending, one id a
  * line): this run's new messages, plus those of an earlier hook run
  * that ended (killed, say) after its store commit and before notmuch
@@ -812,7 +822,6 @@ keep_pending (run_t *run, GPtrArray *added, GError **error)
     _kith_store_t *store = run->kith->store;
     g_autofree char *old = _kith_store_get_meta (store, "hook_pending");
     g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-    g_autoptr (GString) text = g_string_new (NULL);
     g_auto (GStrv) ids = NULL;
     guint n = added->len;
 
@@ -826,11 +835,9 @@ keep_pending (run_t *run, GPtrArray *added, GError **error)
 	    g_hash_table_add (seen, *id);
 	    g_ptr_array_add (added, g_strdup (*id));
 	}
-    for (guint i = 0; i < added->len; i++)
-	g_string_append_printf (text, "%s%s", i ? "\n" : "", (const char *) added->pdata[i]);
     if (added->len == 0 && (old == NULL || *old == '\0'))
 	return TRUE; /* nothing to write */
-    return _kith_store_set_meta (store, "hook_pending", text->str, error);
+    return _kith_index_set_pending (store, added, error);
 }
 
 gboolean

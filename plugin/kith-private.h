@@ -604,6 +604,10 @@ gboolean _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn pro
 			  void *user_data, kith_index_stats_t *stats, GPtrArray *added,
 			  GError **error);
 
+/* Replace the ids awaiting the hook's judgement (meta hook_pending) by
+ * IDS (char*; empty: none). */
+gboolean _kith_index_set_pending (_kith_store_t *store, GPtrArray *ids, GError **error);
+
 G_END_DECLS
 
 #endif /* KITH_PRIVATE_H */

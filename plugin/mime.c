@@ -939,14 +939,11 @@ b_word (const char *p, const char **charset, gsize *charset_len, const char **pa
 static void
 append_base64 (GByteArray *out, const char *payload, gsize len)
 {
-    g_autofree char *copy = g_strndup (payload, len);
-    gsize n = 0;
-    g_autofree guchar *bytes = NULL;
-
     /* g_base64_decode wants whole quanta. */
-    while (strlen (copy) % 4 != 0)
-	copy[strlen (copy) - 1] = '\0';
-    bytes = g_base64_decode (copy, &n);
+    g_autofree char *copy = g_strndup (payload, len - len % 4);
+    gsize n = 0;
+    g_autofree guchar *bytes = g_base64_decode (copy, &n);
+
     g_byte_array_append (out, bytes, n);
 }
 
@@ -1228,23 +1225,35 @@ choose_reading (GPtrArray *gmime, GPtrArray *tolerant, char **example)
     return use;
 }
 
+/* One address field (RAW, as written) read both ways, as KIND: the
+ * reading to use (choose_reading), GMime's count in *N_GMIME, and a
+ * copy of GMime's reading appended to GMIME_COPY unless that is NULL. */
+static GPtrArray *
+read_address_field (const char *raw, int kind, guint *n_gmime, GPtrArray *gmime_copy,
+		    char **example)
+{
+    g_autofree char *joined = _kith_rfc2047_join (raw);
+    g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
+    g_autoptr (InternetAddressList) list = internet_address_list_parse (NULL, joined);
+    g_autoptr (GPtrArray) gmime = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+    g_autoptr (GPtrArray) tolerant = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
+
+    gmime_mailboxes (list, kind, 0, gmime);
+    if (unfolded)
+	tolerant_mailboxes (unfolded, kind, tolerant);
+    *n_gmime = gmime->len;
+    for (guint i = 0; gmime_copy && i < gmime->len; i++)
+	g_ptr_array_add (gmime_copy, addr_copy (gmime->pdata[i]));
+    return choose_reading (gmime, tolerant, example);
+}
+
 void
 _kith_mime_read_address_list (const char *raw, GPtrArray *gmime, GPtrArray *used)
 {
-    g_autofree char *joined = _kith_rfc2047_join (raw);
-    g_autoptr (InternetAddressList) list = internet_address_list_parse (NULL, joined);
-    g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
-    g_autoptr (GPtrArray) g = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
-    g_autoptr (GPtrArray) t = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
-    g_autoptr (GPtrArray) use = NULL;
     g_autofree char *example = NULL;
+    guint n_gmime;
+    g_autoptr (GPtrArray) use = read_address_field (raw, KITH_RCPT_TO, &n_gmime, gmime, &example);
 
-    gmime_mailboxes (list, KITH_RCPT_TO, 0, g);
-    if (unfolded)
-	tolerant_mailboxes (unfolded, KITH_RCPT_TO, t);
-    for (guint i = 0; i < g->len; i++)
-	g_ptr_array_add (gmime, addr_copy (g->pdata[i]));
-    use = choose_reading (g, t, &example);
     for (guint i = 0; i < use->len; i++)
 	g_ptr_array_add (used, g_steal_pointer (&use->pdata[i]));
 }
@@ -1261,25 +1270,13 @@ field_addrs (const headers_t *h, int id, int kind, _kith_msg_t *msg)
 	return addrs;
     for (int i = h->first[id]; i <= h->last[id]; i++) {
 	g_autofree char *raw = NULL;
-	g_autofree char *joined = NULL;
-	g_autofree char *unfolded = NULL;
-	g_autoptr (InternetAddressList) list = NULL;
-	g_autoptr (GPtrArray) gmime = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
-	g_autoptr (GPtrArray) tolerant = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
 	g_autoptr (GPtrArray) use = NULL;
 	guint n_gmime;
 
 	if (h->field[i].id != id)
 	    continue;
 	raw = field_raw (h, i);
-	joined = _kith_rfc2047_join (raw);
-	list = internet_address_list_parse (NULL, joined);
-	gmime_mailboxes (list, kind, 0, gmime);
-	unfolded = g_mime_utils_header_unfold (raw);
-	if (unfolded)
-	    tolerant_mailboxes (unfolded, kind, tolerant);
-	n_gmime = gmime->len;
-	use = choose_reading (gmime, tolerant, &msg->recovered_example);
+	use = read_address_field (raw, kind, &n_gmime, NULL, &msg->recovered_example);
 	msg->recovered += use->len - n_gmime;
 	for (guint j = 0; j < use->len; j++)
 	    g_ptr_array_add (addrs, g_steal_pointer (&use->pdata[j]));

@@ -289,6 +289,7 @@ secure_file (const char *path, GError **error)
 {
     struct stat st;
     int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    gboolean ok = FALSE;
     int rc;
 
     if (fd < 0 && errno == ENOENT)
@@ -296,49 +297,31 @@ secure_file (const char *path, GError **error)
     /* Unreadable (mode 0200, say): by its path, as well as can be done. */
     rc = fd >= 0 ? fstat (fd, &st) : stat (path, &st);
     if (rc != 0) {
-	int saved = errno;
-	if (fd >= 0)
-	    close (fd);
-	if (saved == ENOENT)
-	    return TRUE;
-	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
-		     "cannot check the kith store file '%s': %s", path, g_strerror (saved));
-	return FALSE;
-    }
-    if (! S_ISREG (st.st_mode)) {
-	if (fd >= 0)
-	    close (fd);
+	ok = errno == ENOENT;
+	if (! ok)
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+			 "cannot check the kith store file '%s': %s", path, g_strerror (errno));
+    } else if (! S_ISREG (st.st_mode)) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
 		     "the kith store file '%s' is not a regular file; move it away "
 		     "or set kith.store to another path",
 		     path);
-	return FALSE;
-    }
-    if (st.st_uid != geteuid ()) {
-	if (fd >= 0)
-	    close (fd);
+    } else if (st.st_uid != geteuid ()) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
 		     "the kith store file '%s' belongs to another user (uid %u, not %u): "
 		     "kith writes only a store of its own user",
 		     path, (unsigned) st.st_uid, (unsigned) geteuid ());
-	return FALSE;
-    }
-    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-	mode_t mode = st.st_mode & S_IRWXU;
-	rc = fd >= 0 ? fchmod (fd, mode) : chmod (path, mode);
-	if (rc != 0) {
-	    int saved = errno;
-	    if (fd >= 0)
-		close (fd);
-	    g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
-			 "cannot make the kith store file '%s' private (mode %04o): %s",
-			 path, (unsigned) (st.st_mode & 07777), g_strerror (saved));
-	    return FALSE;
-	}
+    } else if ((st.st_mode & (S_IRWXG | S_IRWXO)) &&
+	       (fd >= 0 ? fchmod (fd, st.st_mode & S_IRWXU) : chmod (path, st.st_mode & S_IRWXU)) != 0) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_ERROR,
+		     "cannot make the kith store file '%s' private (mode %04o): %s",
+		     path, (unsigned) (st.st_mode & 07777), g_strerror (errno));
+    } else {
+	ok = TRUE;
     }
     if (fd >= 0)
 	close (fd);
-    return TRUE;
+    return ok;
 }
 
 /* The store and its -wal and -shm files, made private (secure_file). */

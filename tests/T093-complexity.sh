@@ -31,19 +31,7 @@ PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 mailbox () {
     local dir=$1
     mkdir -p "$dir/mail/cur" "$dir/mail/new" "$dir/mail/tmp"
-    cat >"$dir/config" <<CONF
-[database]
-path=$dir/mail
-[user]
-name=Me Myself
-primary_email=$ME
-[new]
-tags=inbox;unread;
-[search]
-exclude_tags=deleted;spam;
-[maildir]
-synchronize_flags=false
-CONF
+    NOTMUCH_CONFIG=$dir/config MAIL_DIR=$dir/mail write_config
     "$PYTHON" - "$dir/mail" "$ME" <<'EOF'
 import sys, email.utils
 mail, me = sys.argv[1], sys.argv[2]
