@@ -294,6 +294,10 @@ kith_get_hook_dir (kith_t *kith);
 typedef enum {
     /** Forget the store's content and mine every message again. */
     KITH_INDEX_REBUILD = 1 << 0,
+    /** Name on stderr every message holding addresses that GMime's
+     *  parser drops and kith read (by default: the first ten, then a
+     *  count of the rest). */
+    KITH_INDEX_VERBOSE = 1 << 1,
 } kith_index_flags_t;
 
 /**
@@ -327,6 +331,10 @@ typedef struct {
     unsigned long contacts_updated;
     /** The notmuch revision the store now reflects. */
     unsigned long revision;
+    /** Messages holding addresses that GMime's parser drops and kith
+     *  read with its tolerant reader (each named on stderr, see
+     *  KITH_INDEX_VERBOSE). */
+    unsigned long recovered;
 } kith_index_stats_t;
 
 /**

@@ -194,10 +194,12 @@ print_progress (unsigned long done, unsigned long total, void *data)
 static int
 verb_index (const kith_cli_globals_t *globals, int argc, char **argv)
 {
-    gboolean rebuild = FALSE, quiet = FALSE;
+    gboolean rebuild = FALSE, quiet = FALSE, verbose = FALSE;
     GOptionEntry entries[] = {
 	{ "rebuild", 0, 0, G_OPTION_ARG_NONE, &rebuild, "Forget the store and mine every message again", NULL },
 	{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, even on a terminal", NULL },
+	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+	  "Name every message with addresses GMime's parser drops (not only the first ten)", NULL },
 	{ NULL }
     };
     kith_index_stats_t stats;
@@ -218,7 +220,8 @@ verb_index (const kith_cli_globals_t *globals, int argc, char **argv)
     }
     if (open_session (globals, KITH_OPEN_WRITE | (rebuild ? KITH_OPEN_RECREATE : 0), &kith, &code))
 	return code;
-    status = kith_index (kith, rebuild ? KITH_INDEX_REBUILD : 0, tty ? print_progress : NULL,
+    status = kith_index (kith, (rebuild ? KITH_INDEX_REBUILD : 0) | (verbose ? KITH_INDEX_VERBOSE : 0),
+			 tty ? print_progress : NULL,
 			 &progress, &stats, &message);
     if (tty)
 	g_printerr ("\n");
@@ -239,6 +242,8 @@ verb_index (const kith_cli_globals_t *globals, int argc, char **argv)
 	sprinter_integer (sp, stats.removed);
 	sprinter_key (sp, "broken");
 	sprinter_integer (sp, stats.broken);
+	sprinter_key (sp, "recovered");
+	sprinter_integer (sp, stats.recovered);
 	sprinter_key (sp, "contacts_updated");
 	sprinter_integer (sp, stats.contacts_updated);
 	sprinter_key (sp, "revision");

@@ -51,27 +51,53 @@ typedef struct {
     gboolean full;
     kith_index_stats_t *stats;
     gint64 now;           /* when the run started: the future of _kith_msg_date */
-    guint recovered;      /* messages with addresses GMime could not read */
+    guint recovered_named; /* of stats->recovered, named one by one */
     guint recovered_addresses;
     char *recovered_first; /* "'FILE' (ADDRESS)" of the first of them */
+    gboolean verbose;     /* KITH_INDEX_VERBOSE */
     guint many;           /* messages with more than kith.max_recipients */
     char *many_first;     /* "<ID>" of the first of them */
 } run_t;
 
-/* Addresses GMime's parser drops and kith read (mime.c) are not
- * silent: `notmuch kith index` ends with one line counting them and
- * naming the first message.  One line, not one per message: an
- * Exchange export has them in thousands.  The hook's run (run->added)
- * keeps notmuch new quiet about mail kith read well. */
+/* Addresses GMime's parser drops and kith read (mime.c) are never
+ * silent, and each such message is named once, when kith first reads
+ * it: `notmuch kith index` names the first KITH_RECOVERED_NAMED and
+ * ends with a line counting the rest (an Exchange export has them in
+ * thousands; --verbose names them all); the hook, whose stderr notmuch
+ * new shows, names the first and counts the others in one line. */
+#define KITH_RECOVERED_NAMED 10
+
+static void
+note_recovered (run_t *run, const char *filename, const _kith_msg_t *msg)
+{
+    g_autofree char *display = g_filename_display_name (filename);
+
+    run->stats->recovered++;
+    run->recovered_addresses += msg->recovered;
+    if (run->added == NULL && (run->verbose || run->recovered_named < KITH_RECOVERED_NAMED)) {
+	run->recovered_named++;
+	g_printerr ("Note: kith: '%s': read %u address%s that GMime's address parser drops (%s)\n",
+		    display, msg->recovered, msg->recovered == 1 ? "" : "es",
+		    msg->recovered_example ? msg->recovered_example : "?");
+    } else if (run->recovered_first == NULL) {
+	run->recovered_first = g_strdup_printf ("'%s' (%s)", display,
+						msg->recovered_example ? msg->recovered_example : "?");
+    }
+}
 
 static void
 run_clear (run_t *run)
 {
-    if (run->recovered > 0)
-	g_printerr ("kith: read %u address%s in %u message%s that GMime's address parser drops, "
-		    "first %s\n",
+    if (run->recovered_first && run->added)
+	g_printerr ("Note: kith: read %u address%s in %lu new message%s that GMime's address parser "
+		    "drops, first %s\n",
 		    run->recovered_addresses, run->recovered_addresses == 1 ? "" : "es",
-		    run->recovered, run->recovered == 1 ? "" : "s", run->recovered_first);
+		    run->stats->recovered, run->stats->recovered == 1 ? "" : "s", run->recovered_first);
+    else if (run->recovered_first)
+	g_printerr ("Note: kith: and %lu more message%s with addresses that GMime's address parser "
+		    "drops, first %s (notmuch kith index --verbose names each)\n",
+		    run->stats->recovered - run->recovered_named,
+		    run->stats->recovered - run->recovered_named == 1 ? "" : "s", run->recovered_first);
     g_clear_pointer (&run->recovered_first, g_free);
     if (run->many > 0)
 	g_printerr ("kith: %u message%s had more than kith.max_recipients (%u) recipients, counted "
@@ -232,14 +258,8 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	msg->flags |= KITH_MSG_BROKEN;
 	run->stats->broken++;
     }
-    if (msg->recovered > 0 && ! quiet && filename && run->added == NULL) {
-	if (run->recovered++ == 0) {
-	    g_autofree char *display = g_filename_display_name (filename);
-	    run->recovered_first = g_strdup_printf ("'%s' (%s)", display,
-						    msg->recovered_example ? msg->recovered_example : "?");
-	}
-	run->recovered_addresses += msg->recovered;
-    }
+    if (msg->recovered > 0 && ! quiet && filename)
+	note_recovered (run, filename, msg);
     mine = msg->from && _kith_config_is_me (config, msg->from->address);
     flags = msg->flags;
     if (mine)
@@ -853,6 +873,7 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
     run.kith = kith;
     run.stats = stats;
     run.added = added;
+    run.verbose = (flags & KITH_INDEX_VERBOSE) != 0;
     run.now = g_get_real_time () / G_USEC_PER_SEC;
     run.affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     /* SQLite's default page cache (2 MB) is much smaller than the

@@ -49,9 +49,9 @@ q=$(add_message from="\"j.doe\"@quoted.example" to="$ME" subject="Hi" date=2024-
 add_message from="Me Myself <$ME>" to="j.doe@quoted.example" subject="Re: Hi" reply="$q" date=2024-06-02 >/dev/null
 
 notmuch_new
-test_begin "kith index reads it all and counts the addresses GMime drops in one line"
+test_begin "kith index reads it all and names each message with addresses GMime drops"
 kith index >"$TMP/index.out" 2>"$TMP/index.err"
-test_expect_equal "0 1" "$? $(grep -c "^kith: read [0-9]* address.* that GMime's address parser drops" "$TMP/index.err")"
+test_expect_equal "0 2 000001 000002 0" "$? $(grep -c "^Note: kith: '.*': read 2 addresses that GMime's address parser drops (.*\.\..*@corp.example)\$" "$TMP/index.err") $(sed -n "s|^Note: kith: '.*/\(0*[0-9]*\)\.test:2,S'.*|\1|p" "$TMP/index.err" | sort | tr '\n' ' ')$(grep -v -c "^Note: kith: " "$TMP/index.err")"
 kith who --all --format=json >"$TMP/all.json"
 
 # tier ADDRESS: the contact's tier, or "absent".
@@ -95,6 +95,28 @@ test_expect_equal "no" "$(listed ivy@vite.example)"
 
 test_begin "a quoted local part (\"j.doe\"@quoted.example) is the bare address, a correspondent"
 test_expect_equal "yes absent" "$(listed j.doe@quoted.example) $(tier '"j.doe"@quoted.example')"
+
+# Past ten messages, one line counts the rest; --verbose names them all;
+# the hook counts them in one line.
+for n in $(seq 1 11); do
+    add_message from="Dot $n <dot..$n@corp.example>" to="$ME" subject="Note $n" date=2024-07-0$((n % 9 + 1)) >/dev/null
+done
+notmuch_new --no-hooks
+test_begin "kith index names the first ten such messages and counts the rest in one line"
+kith index --format=json >"$TMP/many.json" 2>"$TMP/many.err"
+test_expect_equal "10 1 11" "$(grep -c "^Note: kith: '.*': read 1 address that" "$TMP/many.err") $(grep -c "^Note: kith: and 1 more message with addresses that GMime's address parser drops, first '.*' (dot\.\.[0-9]*@corp.example) (notmuch kith index --verbose names each)\$" "$TMP/many.err") $(json_eval "$TMP/many.json" "j['recovered']")"
+
+test_begin "kith index --verbose names every one of them"
+kith index --rebuild --verbose >/dev/null 2>"$TMP/verbose.err"
+test_expect_equal "13 0" "$(grep -c "^Note: kith: '.*': read [0-9]* address.* that GMime" "$TMP/verbose.err") $(grep -c "more message" "$TMP/verbose.err")"
+
+test_begin "the hook counts the new ones in one line naming the first"
+add_message from="Dot Hook <dot..hook@corp.example>" to="$ME" subject="Hooked" date=2024-08-01 >/dev/null
+add_message from="Dot Hook2 <dot..hook2@corp.example>" to="$ME" subject="Hooked" date=2024-08-02 >/dev/null
+notmuch_new --no-hooks
+kith hook >/dev/null 2>"$TMP/hook.err"
+test_expect_equal "0 1 1" "$? $(grep -c . "$TMP/hook.err") $(grep -c "^Note: kith: read 2 addresses in 2 new messages that GMime's address parser drops, first '.*' (dot\.\.hook2*@corp.example)\$" "$TMP/hook.err")"
+[ "$(grep -c . "$TMP/hook.err")" = 1 ] || cat "$TMP/hook.err"
 
 test_begin "incremental equals rebuild"
 kith who --all --format=json >"$TMP/incremental.json"

@@ -18,9 +18,11 @@ notmuch tag +user-kept -- '*'   # a user tag on every old message
 notmuch dump >"$TMP/dump-before"
 mv "$gen/new-mail" "$gen/mail/incoming"
 
-test_begin "notmuch new with the new batch succeeds, the hook printing nothing on stderr"
+# The batch has Exchange-style addresses (k..allen@corp.example): the
+# one line the hook prints counts them.
+test_begin "notmuch new with the new batch succeeds, the hook printing only its note on addresses GMime drops"
 notmuch new --quiet 2>"$TMP/new.err"
-test_expect_equal "0 " "$? $(head -c 300 "$TMP/new.err")"
+test_expect_equal "0 " "$? $(grep -v "^Note: kith: read [0-9]* address.* in [0-9]* new messages* that GMime's address parser drops, first '.*' (.*)\$" "$TMP/new.err" | head -c 300)"
 
 notmuch dump --include=tags --include=properties >"$TMP/dump-after"
 python3 "$TESTS_DIR/hook-accuracy.py" "$gen" "$TMP/dump-after" >"$TMP/acc"
