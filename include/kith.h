@@ -890,6 +890,40 @@ kith_requests (kith_t *kith,
 	       void *user_data,
 	       char **error_message);
 
+/**
+ * The platform whose address @a address is ("LinkedIn", "Facebook"), as
+ * kith's rules say (an enabled rule's @c from names it, by a glob of one
+ * domain), or NULL.  A platform's address is never a person: it is no
+ * contact in any verb and collects no names; the people behind its mail
+ * are found by kith_platform_mail().
+ *
+ * @return a string owned by the session, or NULL (also when @a kith or
+ *         @a address is NULL or no address).
+ * @since libkith 0.1
+ */
+const char *
+kith_platform_of (kith_t *kith, const char *address);
+
+/**
+ * The messages from the platform address @a address that kith judged
+ * (requests, and people writing through the platform), newest first,
+ * with the person behind each, the verdict and fresh evidence, as
+ * recorded in their properties.
+ *
+ * @retval KITH_STATUS_SUCCESS done.
+ * @retval KITH_STATUS_NULL_POINTER kith or address is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT @a address is no platform's.
+ * @retval KITH_STATUS_NOTMUCH_ERROR the query failed.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_platform_mail (kith_t *kith,
+		    const char *address,
+		    kith_judgement_fn judged,
+		    void *user_data,
+		    char **error_message);
+
 #ifdef __cplusplus
 }
 #endif

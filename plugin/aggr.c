@@ -132,7 +132,14 @@ struct _kith_aggr {
     sqlite3_stmt *q[Q_LAST];
     GHashTable *rows; /* id -> row_t*, valid during one computation */
     gint64 cutoff;    /* ignore messages dated at or after this, 0: none */
+    const _kith_rules_t *rules; /* platforms' addresses, or NULL */
 };
+
+void
+_kith_aggr_set_rules (_kith_aggr_t *aggr, const _kith_rules_t *rules)
+{
+    aggr->rules = rules;
+}
 
 void
 _kith_aggr_set_cutoff (_kith_aggr_t *aggr, gint64 before)
@@ -961,6 +968,9 @@ _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GError **err
 	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
 	return FALSE;
     }
+    /* A platform's address is no person, whatever its mail says. */
+    if (_kith_rules_platform_of (aggr->rules, address))
+	appears = FALSE;
     if (! appears) {
 	stmt = aggr->q[Q_DELETE_CONTACT];
 	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);

@@ -913,13 +913,15 @@ message_addresses_from_stdin (void)
     return out;
 }
 
+static int show_platform (kith_t *kith, const char *address, const char *platform, format_t format);
+
 static int
 verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
 {
     kith_contact_t *contact = NULL;
     kith_t *kith = NULL;
     char *message = NULL;
-    kith_status_t status;
+    kith_status_t status = KITH_STATUS_SUCCESS;
     format_t format;
     g_autofree char *query = NULL;
     gboolean from_message = FALSE;
@@ -949,11 +951,22 @@ verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
 	for (guint i = 0; i < addresses->len && (i == 0 || status == KITH_STATUS_BAD_ARGUMENT); i++) {
 	    free (message);
 	    message = NULL;
+	    if (kith_platform_of (kith, addresses->pdata[i])) {
+		query = g_strdup (addresses->pdata[i]);
+		break;
+	    }
 	    status = kith_find (kith, addresses->pdata[i], &contact, &message);
 	}
     } else {
 	query = g_strjoinv (" ", argv + 1);
-	status = kith_find (kith, query, &contact, &message);
+	if (! strchr (query, '@') || ! kith_platform_of (kith, query))
+	    status = kith_find (kith, query, &contact, &message);
+    }
+    /* A platform's address is no person: who is behind its mail. */
+    if (query && strchr (query, '@') && kith_platform_of (kith, query)) {
+	code = show_platform (kith, query, kith_platform_of (kith, query), format);
+	kith_destroy (kith);
+	return code;
     }
     if (status) {
 	kith_destroy (kith);
@@ -1328,6 +1341,43 @@ verb_requests (const kith_cli_globals_t *globals, int argc, char **argv)
     status = kith_requests (kith, all, print_judgement, &out, &message);
     judged_out_end (&out);
     kith_destroy (kith);
+    return status ? report (status, message) : KITH_EXIT_OK;
+}
+
+/* show of a platform's address: what it is, and the people behind its
+ * mail as the requests view shows them. */
+static int
+show_platform (kith_t *kith, const char *address, const char *platform, format_t format)
+{
+    judged_out_t out = { 0 };
+    char *message = NULL;
+    kith_status_t status;
+
+    out.requests_view = TRUE;
+    out.format = format;
+    if (format == FORMAT_TEXT) {
+	printf ("%s is %s's address: a platform, not a person.\n", address, platform);
+	printf ("Its mail is from the people behind it, judged by their own history:\n");
+    } else {
+	out.sp = sprinter_new (stdout, format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_map (out.sp);
+	sprinter_key (out.sp, "address");
+	sprinter_string (out.sp, address);
+	sprinter_key (out.sp, "platform");
+	sprinter_string (out.sp, platform);
+	sprinter_key (out.sp, "person");
+	sprinter_boolean (out.sp, FALSE);
+	sprinter_key (out.sp, "mail");
+	sprinter_begin_list (out.sp);
+    }
+    status = kith_platform_mail (kith, address, print_judgement, &out, &message);
+    if (out.sp) {
+	sprinter_end (out.sp);
+	sprinter_end (out.sp);
+	sprinter_free (out.sp);
+    } else if (status == KITH_STATUS_SUCCESS && out.count == 0) {
+	printf ("  (none judged yet: the hook judges new mail, 'notmuch kith tag' older mail)\n");
+    }
     return status ? report (status, message) : KITH_EXIT_OK;
 }
 

@@ -100,7 +100,7 @@ known_free (known_t *k)
 typedef struct {
     kith_t *kith;
     _kith_aggr_t *aggr;
-    _kith_rules_t *rules;
+    _kith_rules_t *rules; /* the session's */
     GPtrArray *known;  /* known_t*, built on first need */
     sqlite3_stmt *row; /* one message row by message id */
     sqlite3_stmt *rcpts;
@@ -112,7 +112,6 @@ static void
 judge_clear (judge_t *ctx)
 {
     _kith_aggr_free (ctx->aggr);
-    _kith_rules_free (ctx->rules);
     if (ctx->known)
 	g_ptr_array_unref (ctx->known);
     sqlite3_finalize (ctx->row);
@@ -126,21 +125,12 @@ judge_clear (judge_t *ctx)
 static gboolean
 judge_init (judge_t *ctx, kith_t *kith, gboolean lenient, GError **error)
 {
-    g_autoptr (GError) rules_error = NULL;
-
     memset (ctx, 0, sizeof (*ctx));
     ctx->kith = kith;
     ctx->now = g_get_real_time () / G_USEC_PER_SEC;
-    ctx->rules = _kith_rules_load (kith->config->rules_path, &rules_error);
-    if (ctx->rules == NULL && ! lenient) {
-	g_propagate_error (error, g_steal_pointer (&rules_error));
+    ctx->rules = _kith_session_rules (kith, lenient, error);
+    if (ctx->rules == NULL)
 	return FALSE;
-    }
-    if (ctx->rules == NULL) {
-	g_printerr ("Warning: kith: %s; judging with the built-in rules until it is fixed\n",
-		    rules_error->message);
-	ctx->rules = _kith_rules_load_fallback ();
-    }
     ctx->aggr = _kith_aggr_new (kith->store, kith->config, error);
     if (ctx->aggr == NULL)
 	return FALSE;
@@ -862,7 +852,9 @@ kith_tag (kith_t *kith, const char *query_string, unsigned int flags, kith_judge
 	    *error_message = g_strdup ("kith_tag needs a session opened with KITH_OPEN_WRITE");
 	return KITH_STATUS_BAD_ARGUMENT;
     }
-    if (! _kith_index_run (kith, 0, NULL, NULL, &stats, NULL, &error))
+    /* Run by hand, a broken rules file is an error, before anything. */
+    if (_kith_session_rules (kith, FALSE, &error) == NULL ||
+	! _kith_index_run (kith, 0, NULL, NULL, &stats, NULL, &error))
 	return _kith_status_from_error (error, error_message);
     st = notmuch_query_create_with_syntax (kith->db, query_string, NOTMUCH_QUERY_SYNTAX_XAPIAN, &query);
     if (st == NOTMUCH_STATUS_SUCCESS) {
@@ -886,32 +878,24 @@ kith_tag (kith_t *kith, const char *query_string, unsigned int flags, kith_judge
     return (flags & KITH_JUDGE_DRY_RUN) ? KITH_STATUS_SUCCESS : catch_up (kith, error_message);
 }
 
-KITH_EXPORT kith_status_t
-kith_requests (kith_t *kith, bool all, kith_judgement_fn fn, void *user_data, char **error_message)
+/* The judgements recorded (properties) on the messages of QUERY_STRING,
+ * newest first, with fresh evidence. */
+static kith_status_t
+recorded_judgements (kith_t *kith, const char *query_string, kith_judgement_fn fn, void *user_data,
+		     char **error_message)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (notmuch_query_t) query = NULL;
     g_autoptr (notmuch_messages_t) messages = NULL;
-    g_autofree char *query_string = NULL;
-    g_autofree char *quoted = NULL;
     judge_t ctx;
     notmuch_status_t st;
 
-    if (kith == NULL)
-	return KITH_STATUS_NULL_POINTER;
     if (kith->store == NULL) {
 	if (error_message)
 	    *error_message = g_strdup_printf ("there is no kith store at '%s' yet: run 'notmuch kith index'",
 					      kith->store_path);
 	return KITH_STATUS_NOT_INDEXED;
     }
-    /* Only what kith judged: a user's own tag of the same name is not a
-     * request kith knows anything about. */
-    quoted = _kith_quote_term (kith->config->tag_request);
-    query_string = g_strdup_printf ("tag:%s and (property:kith.verdict=known or "
-				    "property:kith.verdict=no-history or "
-				    "property:kith.verdict=ambiguous)%s",
-				    quoted, all ? "" : " and tag:inbox");
     st = notmuch_query_create_with_syntax (kith->db, query_string, NOTMUCH_QUERY_SYNTAX_XAPIAN, &query);
     if (st == NOTMUCH_STATUS_SUCCESS) {
 	notmuch_query_set_sort (query, NOTMUCH_SORT_NEWEST_FIRST);
@@ -939,7 +923,7 @@ kith_requests (kith_t *kith, bool all, kith_judgement_fn fn, void *user_data, ch
 	j->remove = g_ptr_array_new ();
 	j->message_id = g_strdup (notmuch_message_get_message_id (m));
 	j->date = notmuch_message_get_date (m);
-	j->request = TRUE;
+	j->request = has_tag (m, kith->config->tag_request);
 	if (list && internet_address_list_length (list) > 0) {
 	    InternetAddress *a = internet_address_list_get_address (list, 0);
 	    if (INTERNET_ADDRESS_IS_MAILBOX (a))
@@ -979,4 +963,56 @@ kith_requests (kith_t *kith, bool all, kith_judgement_fn fn, void *user_data, ch
     }
     judge_clear (&ctx);
     return KITH_STATUS_SUCCESS;
+}
+
+KITH_EXPORT kith_status_t
+kith_requests (kith_t *kith, bool all, kith_judgement_fn fn, void *user_data, char **error_message)
+{
+    g_autofree char *query_string = NULL;
+    g_autofree char *quoted = NULL;
+
+    if (kith == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    /* Only what kith judged: a user's own tag of the same name is not a
+     * request kith knows anything about. */
+    quoted = _kith_quote_term (kith->config->tag_request);
+    query_string = g_strdup_printf ("tag:%s and (property:kith.verdict=known or "
+				    "property:kith.verdict=no-history or "
+				    "property:kith.verdict=ambiguous)%s",
+				    quoted, all ? "" : " and tag:inbox");
+    return recorded_judgements (kith, query_string, fn, user_data, error_message);
+}
+
+KITH_EXPORT const char *
+kith_platform_of (kith_t *kith, const char *address)
+{
+    g_autofree char *normal = address ? _kith_address_normalise (address) : NULL;
+
+    if (kith == NULL || normal == NULL)
+	return NULL;
+    return _kith_rules_platform_of (_kith_session_rules (kith, TRUE, NULL), normal);
+}
+
+KITH_EXPORT kith_status_t
+kith_platform_mail (kith_t *kith, const char *address, kith_judgement_fn fn, void *user_data,
+		    char **error_message)
+{
+    g_autofree char *normal = NULL;
+    g_autofree char *quoted = NULL;
+    g_autofree char *query_string = NULL;
+
+    if (kith == NULL || address == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    normal = _kith_address_normalise (address);
+    if (normal == NULL || _kith_rules_platform_of (_kith_session_rules (kith, TRUE, NULL), normal) == NULL) {
+	if (error_message)
+	    *error_message = g_strdup_printf ("'%s' is no platform's address", address);
+	return KITH_STATUS_BAD_ARGUMENT;
+    }
+    quoted = _kith_quote_term (normal);
+    query_string = g_strdup_printf ("from:%s and (property:kith.verdict=known or "
+				    "property:kith.verdict=no-history or "
+				    "property:kith.verdict=ambiguous)",
+				    quoted);
+    return recorded_judgements (kith, query_string, fn, user_data, error_message);
 }

@@ -653,8 +653,10 @@ store_count (_kith_store_t *store, const char *sql, gint64 *count, GError **erro
     return TRUE;
 }
 
+/* Every contact address of the store, or with GLOBS (GPatternSpec*)
+ * those matching one of them, to be recomputed. */
 static gboolean
-collect_all_addresses (run_t *run, GError **error)
+collect_addresses (run_t *run, GPtrArray *globs, GError **error)
 {
     g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
 	run->kith->store,
@@ -666,7 +668,17 @@ collect_all_addresses (run_t *run, GError **error)
 	return FALSE;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
 	const char *a = (const char *) sqlite3_column_text (stmt, 0);
-	if (a && ! _kith_config_is_me (run->kith->config, a))
+	guint i = 0;
+
+	if (a == NULL || _kith_config_is_me (run->kith->config, a))
+	    continue;
+	if (globs) {
+	    g_autofree char *lower = g_utf8_strdown (a, -1);
+	    for (i = 0; i < globs->len; i++)
+		if (g_pattern_spec_match_string (globs->pdata[i], lower))
+		    break;
+	}
+	if (globs == NULL || i < globs->len)
 	    g_hash_table_add (run->affected, g_strdup (a));
     }
     if (rc != SQLITE_DONE) {
@@ -674,6 +686,33 @@ collect_all_addresses (run_t *run, GError **error)
 	return FALSE;
     }
     return TRUE;
+}
+
+/* Whose address is a platform's, and so no contact, follows the rules
+ * (_kith_rules_platform_of), which the user may edit between runs: the
+ * store keeps the platform senders it was computed with (meta
+ * platform_senders, "GLOB\tPLATFORM" lines), and when they change, the
+ * addresses matching an old or a new one are recomputed; no re-mining. */
+static gboolean
+follow_platform_senders (run_t *run, const char *senders, GError **error)
+{
+    g_autofree char *stored = _kith_store_get_meta (run->kith->store, "platform_senders");
+    g_autoptr (GPtrArray) globs = NULL;
+
+    if (run->full || g_strcmp0 (stored, senders) == 0)
+	return TRUE;
+    globs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
+    for (int which = 0; which < 2; which++) {
+	g_auto (GStrv) lines = g_strsplit (which ? senders : (stored ? stored : ""), "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+	    char *tab = strchr (lines[i], '\t');
+	    if (tab) {
+		*tab = '\0';
+		g_ptr_array_add (globs, g_pattern_spec_new (lines[i]));
+	    }
+	}
+    }
+    return collect_addresses (run, globs, error);
 }
 
 static int
@@ -699,6 +738,8 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     g_autofree char *rev_string = NULL;
     g_autofree char *now_string = NULL;
     g_autoptr (GPtrArray) addresses = NULL;
+    g_autofree char *senders = NULL;
+    _kith_rules_t *rules;
     reader_t reader;
     const char *uuid = NULL;
     unsigned long revision, done = 0;
@@ -774,7 +815,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 	progress (done, total, user_data);
 
     if (run->full) {
-	if (! _kith_store_create_indexes (store, error) || ! collect_all_addresses (run, error))
+	if (! _kith_store_create_indexes (store, error) || ! collect_addresses (run, NULL, error))
 	    return FALSE;
     } else if (! (flags & KITH_INDEX_NO_SWEEP) &&
 	       ! (state && g_strcmp0 (state, counted) == 0 &&
@@ -792,6 +833,12 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 	if ((gint64) nm_count != rows && ! sweep_removed (run, error))
 	    return FALSE;
     }
+
+    rules = _kith_session_rules (kith, TRUE, NULL);
+    _kith_aggr_set_rules (run->aggr, rules);
+    senders = _kith_rules_platform_senders (rules);
+    if (! follow_platform_senders (run, senders, error))
+	return FALSE;
 
     /* Recompute the touched contacts, in a stable order. */
     addresses = g_ptr_array_new ();
@@ -814,6 +861,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     if (! _kith_store_set_meta (store, "notmuch_uuid", uuid ? uuid : "", error) ||
 	! _kith_store_set_meta (store, "revision", rev_string, error) ||
 	! _kith_store_set_meta (store, "fingerprint", kith->config->fingerprint, error) ||
+	! _kith_store_set_meta (store, "platform_senders", senders, error) ||
 	! _kith_store_set_meta (store, "indexed_at", now_string, error))
 	return FALSE;
     run->stats->revision = revision;

@@ -408,6 +408,7 @@ gboolean _kith_store_write_words (_kith_store_t *store, const char *address,
 /* Aggregation (aggr.c) */
 
 /* Prepared lookups over the store's message rows. */
+typedef struct _kith_rules _kith_rules_t; /* rules.c, below */
 typedef struct _kith_aggr _kith_aggr_t;
 
 _kith_aggr_t *_kith_aggr_new (_kith_store_t *store, const _kith_config_t *config,
@@ -448,8 +449,12 @@ gboolean _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses,
 gboolean _kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid,
 				GHashTable *set, GError **error);
 
-/* Recompute and store (or delete, when it no longer appears anywhere)
- * the contact row and names of ADDRESS. */
+/* The rules telling a platform's address (never a contact) from a
+ * person's, for _kith_aggr_update_contact; NULL: none (borrowed). */
+void _kith_aggr_set_rules (_kith_aggr_t *aggr, const _kith_rules_t *rules);
+
+/* Recompute and store (or delete, when it no longer appears anywhere
+ * or is a platform's) the contact row and names of ADDRESS. */
 gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
 				    GError **error);
 
@@ -502,7 +507,6 @@ GPtrArray *_kith_completion_words (const char *address, GPtrArray *names);
  * compiled in), then the system file KITH_SYSCONF_RULES if it exists,
  * then the user's file; a later group with the same name replaces an
  * earlier one, and "enabled=false" switches a rule off. */
-typedef struct _kith_rules _kith_rules_t;
 
 /* Load the rules.  USER_PATH may be NULL (then
  * $XDG_CONFIG_HOME/kith/rules.conf is used if it exists).  An error in
@@ -520,6 +524,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_rules_t, _kith_rules_free)
  * broken: the built-in and system rules, or the built-in ones alone
  * when the system file is broken too. */
 _kith_rules_t *_kith_rules_load_fallback (void);
+
+/* A platform's address is never a person (no contact, no names, in
+ * no verb): it is an address an enabled rule's `from` names, with a
+ * glob of one domain (see rules.c).  The platform's name, or NULL. */
+const char *_kith_rules_platform_of (const _kith_rules_t *rules, const char *address);
+
+/* Every such glob, "GLOB\tPLATFORM\n", sorted: what the store keeps to
+ * notice a change of the rules. */
+char *_kith_rules_platform_senders (const _kith_rules_t *rules);
 
 typedef struct {
     char *rule;     /* the rule's group name, e.g. "linkedin-invitation" */
@@ -559,7 +572,17 @@ struct _kith {
     /* The committed state of the notmuch database as read just before
      * db was opened (see _kith_read_notmuch_state), or NULL. */
     char *notmuch_state;
+    _kith_rules_t *rules;   /* _kith_session_rules: loaded on first need */
+    GError *rules_error;    /* why the user's rules did not load */
+    gboolean rules_warned;
 };
+
+/* The session's rules (built-in, system, the user's), loaded on first
+ * need.  When the user's file is broken: with LENIENT, a warning (once
+ * a session) and the rules without that file (the hook, and the index
+ * telling platforms' addresses from people's, must not fail over a
+ * typo); without, NULL and the error naming the file and key. */
+_kith_rules_t *_kith_session_rules (kith_t *kith, gboolean lenient, GError **error);
 
 /* Open the notmuch database read-write for tagging, waiting for another
  * writer's lock up to kith.lock_timeout. */

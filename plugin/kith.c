@@ -338,10 +338,32 @@ kith_destroy (kith_t *kith)
 	notmuch_database_destroy (kith->db);
     _kith_config_free (kith->config);
     g_free (kith->notmuch_state);
+    _kith_rules_free (kith->rules);
+    g_clear_error (&kith->rules_error);
     g_free (kith->store_path);
     g_free (kith->config_path);
     g_free (kith->profile);
     g_free (kith);
+}
+
+_kith_rules_t *
+_kith_session_rules (kith_t *kith, gboolean lenient, GError **error)
+{
+    if (kith->rules == NULL) {
+	kith->rules = _kith_rules_load (kith->config->rules_path, &kith->rules_error);
+	if (kith->rules == NULL)
+	    kith->rules = _kith_rules_load_fallback ();
+    }
+    if (kith->rules_error && ! lenient) {
+	g_propagate_error (error, g_error_copy (kith->rules_error));
+	return NULL;
+    }
+    if (kith->rules_error && ! kith->rules_warned) {
+	g_printerr ("Warning: kith: %s; judging with the built-in rules until it is fixed\n",
+		    kith->rules_error->message);
+	kith->rules_warned = TRUE;
+    }
+    return kith->rules;
 }
 
 KITH_EXPORT const char *

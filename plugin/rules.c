@@ -99,6 +99,7 @@ typedef struct {
     gboolean strangers_only;
     gboolean message;  /* kind=message: a person writing, not a request */
     GPtrArray *from;   /* GPatternSpec*: lower-case address globs */
+    GPtrArray *from_text; /* char*: the same globs as written (lower-case) */
     GPtrArray *tests;  /* matcher_t*: any one makes a request */
     GPtrArray *vetoes; /* matcher_t*: any one makes it not */
     GPtrArray *person; /* matcher_t*: where the person is, in order */
@@ -128,6 +129,7 @@ rule_free (rule_t *rule)
     g_free (rule->name);
     g_free (rule->platform);
     g_ptr_array_unref (rule->from);
+    g_ptr_array_unref (rule->from_text);
     g_ptr_array_unref (rule->tests);
     g_ptr_array_unref (rule->vetoes);
     g_ptr_array_unref (rule->person);
@@ -143,6 +145,7 @@ rule_new (const char *name)
     rule->name = g_strdup (name);
     rule->enabled = TRUE;
     rule->from = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
+    rule->from_text = g_ptr_array_new_with_free_func (g_free);
     rule->tests = g_ptr_array_new_with_free_func ((GDestroyNotify) matcher_free);
     rule->vetoes = g_ptr_array_new_with_free_func ((GDestroyNotify) matcher_free);
     rule->person = g_ptr_array_new_with_free_func ((GDestroyNotify) matcher_free);
@@ -387,6 +390,7 @@ parse_from (rule_t *rule, const char *raw, const char *origin, GError **error)
 	    return FALSE;
 	}
 	g_ptr_array_add (rule->from, g_pattern_spec_new (lower));
+	g_ptr_array_add (rule->from_text, g_steal_pointer (&lower));
     }
     return TRUE;
 }
@@ -691,6 +695,76 @@ _kith_rules_load_fallback (void)
 			&error))
 	g_error ("kith: the built-in rules do not load: %s", error->message);
     return g_steal_pointer (&rules);
+}
+
+/* ------------------------------------------------------------------ */
+/* Platform senders */
+
+/* Does the glob G name one domain's senders (a platform's), rather than
+ * everyone?  Its domain, past a leading "*." for subdomains, must be
+ * literal and hold a dot: "*@linkedinmail.com" and
+ * "invitations@*.linkedin.com" do, "*", "*@*" and "*@*.com" do not. */
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static gboolean
+is_sender_glob (const char *g)
+{
+    const char *at = strrchr (g, '@');
+    const char *domain = at ? at + 1 : NULL;
+
+    if (domain == NULL)
+	return FALSE;
+    if (g_str_has_prefix (domain, "*."))
+	domain += 2;
+    return strpbrk (domain, "*?") == NULL && strchr (domain, '.') != NULL && domain[0] != '.';
+}
+
+const char *
+_kith_rules_platform_of (const _kith_rules_t *rules, const char *address)
+{
+    g_autofree char *lower = NULL;
+
+    if (rules == NULL || address == NULL)
+	return NULL;
+    lower = g_utf8_strdown (address, -1);
+    for (guint i = 0; i < rules->rules->len; i++) {
+	const rule_t *rule = rules->rules->pdata[i];
+
+	if (! rule->enabled || rule->platform == NULL)
+	    continue;
+	for (guint k = 0; k < rule->from->len; k++)
+	    if (is_sender_glob (rule->from_text->pdata[k]) &&
+		g_pattern_spec_match_string (rule->from->pdata[k], lower))
+		return rule->platform;
+    }
+    return NULL;
+}
+
+char *
+_kith_rules_platform_senders (const _kith_rules_t *rules)
+{
+    g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+    GString *out = g_string_new (NULL);
+
+    for (guint i = 0; rules && i < rules->rules->len; i++) {
+	const rule_t *rule = rules->rules->pdata[i];
+
+	if (! rule->enabled || rule->platform == NULL)
+	    continue;
+	for (guint k = 0; k < rule->from_text->len; k++)
+	    if (is_sender_glob (rule->from_text->pdata[k]))
+		g_ptr_array_add (lines, g_strdup_printf ("%s\t%s", (const char *) rule->from_text->pdata[k],
+							 rule->platform));
+    }
+    g_ptr_array_sort (lines, (GCompareFunc) compare_lines);
+    for (guint i = 0; i < lines->len; i++)
+	if (i == 0 || strcmp (lines->pdata[i], lines->pdata[i - 1]) != 0)
+	    g_string_append_printf (out, "%s\n", (const char *) lines->pdata[i]);
+    return g_string_free (out, FALSE);
 }
 
 /* ------------------------------------------------------------------ */

@@ -268,6 +268,50 @@ kith requests --format=json >"$TMP/req2.json"
 kith requests --all --format=json >"$TMP/req3.json"
 test_expect_equal "12 13" "$(json_eval "$TMP/req2.json" "len(j)") $(json_eval "$TMP/req3.json" "len(j)")"
 
+# A platform's address is never a person: no contact, no names, in no
+# verb; show says what it is and who is behind its mail.
+platform_listed () { # the @linkedin.com addresses who --all and complete list
+    kith who --all --format=json >"$TMP/pl-who.json"
+    { json_eval "$TMP/pl-who.json" "' '.join(c['address'] for c in j)"; echo
+      for p in a al inv lin mem Alice Bob Jurgen; do kith complete "$p"; done; } |
+	tr ' ' '\n' | grep -c '@linkedin\.com' || true
+}
+test_begin "a platform's address is in neither who --all nor complete"
+test_expect_equal "0" "$(platform_listed)"
+
+test_begin "no platform address is 'likely also' someone (it collects no names)"
+add_message from="Alice Liddell <messages-noreply@linkedin.com>" subject="Alice Liddell sent you a message" date=2024-01-14 header="X-LinkedIn-Class: MESSAGE" >/dev/null
+notmuch_new --no-hooks
+kith index >/dev/null
+kith show alice@wonder.example >"$TMP/alice-show.txt"
+test_expect_equal "0 0" "$? $(grep -c 'linkedin' "$TMP/alice-show.txt")"
+
+test_begin "show of a platform's address says it is one and lists the people behind its mail"
+kith show invitations@linkedin.com >"$TMP/pl-show.txt"
+test_expect_equal "0 1 1 1" "$? $(grep -c "^invitations@linkedin.com is LinkedIn's address: a platform, not a person\.\$" "$TMP/pl-show.txt") $(grep -c 'LinkedIn  *Bob Stranger  *no-history' "$TMP/pl-show.txt") $(grep -c 'LinkedIn  *Alice Liddell  *known .*conversation' "$TMP/pl-show.txt")"
+
+test_begin "show --format=json of a platform's address: person false, its judged mail"
+kith show --format=json inmail-hit-reply@linkedin.com >"$TMP/pl-show.json"
+test_expect_equal "LinkedIn False Alice Liddell:known Rahul Mehta:no-history" \
+    "$(json_eval "$TMP/pl-show.json" "j['platform'], j['person'], ' '.join(sorted(m['person'] + ':' + m['verdict'] for m in j['mail']))" | tr -d "(),'")"
+
+# The rules decide what a platform is: with LinkedIn's rules switched
+# off, its addresses are contacts again (no re-mining), and back.
+printf '[linkedin-invitation]\nenabled=false\n[linkedin-message]\nenabled=false\n[linkedin-inmail]\nenabled=false\n' >"$TMP/no-li.conf"
+test_begin "a rules change makes an address a platform's, or a person's, at the next index"
+notmuch config set kith.rules "$TMP/no-li.conf"
+kith index --format=json >"$TMP/pl-idx1.json"
+off=$(platform_listed)
+notmuch config set kith.rules
+kith index --format=json >"$TMP/pl-idx2.json"
+test_expect_equal "yes False 0 False" "$([ "$off" -gt 0 ] && echo yes || echo "no ($off)") $(json_eval "$TMP/pl-idx1.json" "j['rebuilt']") $(platform_listed) $(json_eval "$TMP/pl-idx2.json" "j['rebuilt']")"
+
+test_begin "after the rules changed twice, the store is the one a rebuild makes"
+kith who --all --format=json >"$TMP/pl-inc.json"
+kith index --rebuild >/dev/null 2>&1
+kith who --all --format=json >"$TMP/pl-reb.json"
+test_expect_equal_file "$TMP/pl-inc.json" "$TMP/pl-reb.json"
+
 test_begin "an invitation from someone I do not know yet: no-history"
 add_message from="Pat Later via LinkedIn <invitations@linkedin.com>" subject="Pat Later wants to connect" date=2024-01-20 "$LI" >/dev/null
 notmuch new --quiet

@@ -1187,6 +1187,30 @@ test_load_unclean (void)
     }
 }
 
+/* A platform's address: an enabled rule's from glob of one domain. */
+static void
+test_platform_of (void)
+{
+    g_autoptr (_kith_rules_t) rules = rules_from ("[a]\nplatform=Linky\n"
+						  "from=invitations@linky.example;*@*.mail.linky.example;*;*@*;*@*.com;x@*\n"
+						  "subject=wants\n"
+						  "[b]\nplatform=Off\nenabled=false\nfrom=*@off.example\nsubject=x\n"
+						  "[c]\nplatform=Cal\ncalendar=^METHOD:REQUEST\n");
+    g_autofree char *senders = _kith_rules_platform_senders (rules);
+
+    g_assert_cmpstr (_kith_rules_platform_of (rules, "invitations@linky.example"), ==, "Linky");
+    g_assert_cmpstr (_kith_rules_platform_of (rules, "Invitations@Linky.example"), ==, "Linky");
+    g_assert_cmpstr (_kith_rules_platform_of (rules, "robot@eu.mail.linky.example"), ==, "Linky");
+    /* "*", "*@*", "*@*.com" and "x@*" name everyone: no platform */
+    g_assert_null (_kith_rules_platform_of (rules, "pat@people.com"));
+    g_assert_null (_kith_rules_platform_of (rules, "x@people.example"));
+    g_assert_null (_kith_rules_platform_of (rules, "pat@linky.example"));
+    /* a disabled rule names none */
+    g_assert_null (_kith_rules_platform_of (rules, "a@off.example"));
+    g_assert_null (_kith_rules_platform_of (NULL, "invitations@linky.example"));
+    g_assert_cmpstr (senders, ==, "*@*.mail.linky.example\tLinky\ninvitations@linky.example\tLinky\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1212,6 +1236,7 @@ main (int argc, char **argv)
 	g_test_add_data_func (path, &fixtures[i], test_fixture);
     }
     g_test_add_func ("/rules/forms", test_forms);
+    g_test_add_func ("/rules/platform-of", test_platform_of);
     g_test_add_func ("/rules/person/first-name", test_person_first_name);
     g_test_add_func ("/rules/person/repeated-key", test_person_repeated_key);
     g_test_add_func ("/rules/person/first-last", test_person_first_last_groups);
