@@ -611,6 +611,47 @@ const char *
 kith_contact_get_cap_reason (kith_contact_t *contact);
 
 /**
+ * The named terms of a score (README: "The score"); a contact's terms
+ * add up to its score.
+ *
+ * @since libkith 0.1
+ */
+typedef enum {
+    /** 10 per conversation, 5 if it happened only on a mailing list. */
+    KITH_SCORE_CONVERSATIONS,
+    /** 2 per reciprocated message (min of mine and theirs). */
+    KITH_SCORE_RECIPROCATED,
+    /** 1 per reciprocated one-to-one message. */
+    KITH_SCORE_ONE_TO_ONE,
+    /** 3 per month with an exchange. */
+    KITH_SCORE_MONTHS,
+    /** 4 × log2 (1 + duration in months). */
+    KITH_SCORE_DURATION,
+    /** 5 / (1 + idle / H), H following the contact's own rhythm. */
+    KITH_SCORE_RECENCY,
+    KITH_SCORE_N_TERMS
+} kith_score_term_t;
+
+/**
+ * The term's name as JSON and `show` write it ("conversations",
+ * "reciprocated", "one_to_one", "months", "duration", "recency"), or
+ * NULL when out of range.
+ * @since libkith 0.1
+ */
+const char *
+kith_score_term_to_string (kith_score_term_t term);
+
+/**
+ * The value of one term of the contact's score; all are 0 when the gate
+ * is closed (no mail both ways, or an automated sender).  @a amount, if
+ * not NULL, receives what the term counts: conversations, messages,
+ * months, the duration in months, or for recency the idle time in days.
+ * @since libkith 0.1
+ */
+double
+kith_contact_get_score_term (kith_contact_t *contact, kith_score_term_t term, double *amount);
+
+/**
  * The counts kept per contact; their exact definitions are in the
  * README ("What kith counts").
  *

@@ -741,6 +741,56 @@ duration (gint64 secs)
     return g_strdup_printf ("%" G_GINT64_FORMAT "d", secs / 86400);
 }
 
+/* The score as the sum of its named terms (README: "The score"), the
+ * conversations with their thread: ids. */
+#define SCORE_THREADS_SHOWN 5
+
+static void
+show_score_terms (kith_contact_t *c)
+{
+    static const char *const what[KITH_SCORE_N_TERMS] = {
+	[KITH_SCORE_CONVERSATIONS] = "conversations: %.0f (10 each, 5 on a list only)",
+	[KITH_SCORE_RECIPROCATED] = "reciprocated: %.0f messages each way (2 each)",
+	[KITH_SCORE_ONE_TO_ONE] = "one-to-one: %.0f messages each way (1 each)",
+	[KITH_SCORE_MONTHS] = "months: %.0f with an exchange (3 each)",
+	[KITH_SCORE_DURATION] = "duration: %.1f months, first to last (4 x log2 (1 + months))",
+	[KITH_SCORE_RECENCY] = "recency: last exchange %.0f days ago (5 / (1 + idle / rhythm))",
+    };
+    const char *label = "  score terms    ";
+    double amount;
+    gboolean any = FALSE;
+
+    for (int t = 0; t < KITH_SCORE_N_TERMS; t++)
+	any = any || kith_contact_get_score_term (c, t, NULL) != 0.0;
+    if (! any) {
+	printf ("%s0: %s\n", label,
+		kith_contact_get_automated (c) ? "an automated sender"
+					       : "mail did not go both ways (one of us never wrote or replied to the other)");
+	return;
+    }
+    for (int t = 0; t < KITH_SCORE_N_TERMS; t++) {
+	double value = kith_contact_get_score_term (c, t, &amount);
+	g_autofree char *text = NULL;
+	g_autoptr (GString) threads = g_string_new (NULL);
+
+	if (value == 0.0 && t != KITH_SCORE_RECENCY)
+	    continue;
+	text = g_strdup_printf (what[t], amount);
+	if (t == KITH_SCORE_CONVERSATIONS) {
+	    unsigned n = kith_contact_count_conversations (c);
+	    for (unsigned i = 0; i < n && i < SCORE_THREADS_SHOWN; i++) {
+		kith_conversation_t conv;
+		kith_contact_get_conversation (c, i, &conv);
+		g_string_append_printf (threads, "%sthread:%s", i ? " " : ": ", conv.thread_id);
+	    }
+	    if (n > SCORE_THREADS_SHOWN)
+		g_string_append_printf (threads, " and %u more below", n - SCORE_THREADS_SHOWN);
+	}
+	printf ("%s%6.1f  %s%s\n", label, value, text, threads->str);
+	label = "                 ";
+    }
+}
+
 static void
 show_text (kith_contact_t *c)
 {
@@ -759,6 +809,7 @@ show_text (kith_contact_t *c)
 	    kith_contact_get_score (c), kith_contact_get_automated (c) ? ", automated sender" : "");
     if (kith_contact_get_cap_reason (c))
 	printf ("  capped         %s\n", kith_contact_get_cap_reason (c));
+    show_score_terms (c);
     if (kith_contact_count_names (c) > 0) {
 	g_string_truncate (line, 0);
 	for (unsigned i = 0; i < kith_contact_count_names (c); i++) {
@@ -858,6 +909,29 @@ show_structured (kith_contact_t *c, format_t format)
 	g_snprintf (year, sizeof (year), "%d", first_year + (int) i);
 	sprinter_key (sp, year);
 	sprinter_integer (sp, years[i]);
+    }
+    sprinter_end (sp);
+    sprinter_key (sp, "score_terms");
+    sprinter_begin_map (sp);
+    for (int t = 0; t < KITH_SCORE_N_TERMS; t++) {
+	double amount, value = kith_contact_get_score_term (c, t, &amount);
+	sprinter_key (sp, kith_score_term_to_string (t));
+	sprinter_begin_map (sp);
+	sprinter_key (sp, "value");
+	sprinter_double (sp, value);
+	sprinter_key (sp, "amount");
+	sprinter_double (sp, amount);
+	if (t == KITH_SCORE_CONVERSATIONS) {
+	    sprinter_key (sp, "threads");
+	    sprinter_begin_list (sp);
+	    for (unsigned i = 0; i < kith_contact_count_conversations (c); i++) {
+		kith_conversation_t conv;
+		kith_contact_get_conversation (c, i, &conv);
+		sprinter_string (sp, conv.thread_id);
+	    }
+	    sprinter_end (sp);
+	}
+	sprinter_end (sp);
     }
     sprinter_end (sp);
     sprinter_key (sp, "conversation_list");

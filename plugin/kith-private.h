@@ -319,8 +319,15 @@ typedef struct {
  * sender repeating one subject cannot make it cost more. */
 #define KITH_SUBJECT_NEIGHBOURS 32
 
-/* Score of STATS at time NOW (README: "The score"). */
+/* Score of STATS at time NOW (README: "The score"): the sum of its
+ * terms. */
 double _kith_score (const _kith_stats_t *stats, gint64 now);
+
+/* The terms of that score (VALUE) and what each counts (AMOUNT, may be
+ * NULL; see kith_contact_get_score_term).  FALSE, every value 0, when
+ * the gate is closed. */
+gboolean _kith_score_terms (const _kith_stats_t *stats, gint64 now,
+			    double value[KITH_SCORE_N_TERMS], double amount[KITH_SCORE_N_TERMS]);
 
 /* Tier of SCORE under the thresholds of CONFIG (NULL: defaults), with no
  * cap: for a contact use _kith_contact_tier. */

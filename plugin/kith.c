@@ -20,6 +20,8 @@ struct _kith_contact {
     GPtrArray *similar;    /* char* */
     _kith_stats_t stats;
     double score;
+    double term[KITH_SCORE_N_TERMS];   /* the score's terms, adding up to it */
+    double amount[KITH_SCORE_N_TERMS]; /* what each term counts */
     kith_tier_t tier;
     kith_cap_t cap;        /* what lowered the tier, if anything did */
     _kith_evidence_t evidence;
@@ -547,6 +549,7 @@ static void
 contact_finish (kith_t *kith, kith_contact_t *c, gint64 now)
 {
     c->tier = _kith_contact_tier (kith->config, &c->stats, now, &c->score, &c->cap);
+    _kith_score_terms (&c->stats, now, c->term, c->amount);
 }
 
 /* The contact for the alias group GROUP: its counts are computed from
@@ -1151,6 +1154,34 @@ KITH_EXPORT double
 kith_contact_get_score (kith_contact_t *c)
 {
     return c ? c->score : 0.0;
+}
+
+KITH_EXPORT const char *
+kith_score_term_to_string (kith_score_term_t term)
+{
+    static const char *const names[KITH_SCORE_N_TERMS] = {
+	[KITH_SCORE_CONVERSATIONS] = "conversations",
+	[KITH_SCORE_RECIPROCATED] = "reciprocated",
+	[KITH_SCORE_ONE_TO_ONE] = "one_to_one",
+	[KITH_SCORE_MONTHS] = "months",
+	[KITH_SCORE_DURATION] = "duration",
+	[KITH_SCORE_RECENCY] = "recency",
+    };
+
+    return (guint) term < KITH_SCORE_N_TERMS ? names[term] : NULL;
+}
+
+KITH_EXPORT double
+kith_contact_get_score_term (kith_contact_t *c, kith_score_term_t term, double *amount)
+{
+    if (c == NULL || (guint) term >= KITH_SCORE_N_TERMS) {
+	if (amount)
+	    *amount = 0.0;
+	return 0.0;
+    }
+    if (amount)
+	*amount = c->amount[term];
+    return c->term[term];
 }
 
 KITH_EXPORT kith_tier_t

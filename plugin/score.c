@@ -55,30 +55,43 @@
 
 #define DAY 86400.0
 
-double
-_kith_score (const _kith_stats_t *s, gint64 now)
+gboolean
+_kith_score_terms (const _kith_stats_t *s, gint64 now, double value[KITH_SCORE_N_TERMS],
+		   double amount[KITH_SCORE_N_TERMS])
 {
     const unsigned long *c = s->count;
-    unsigned long conv, list_conv, months;
-    double history, rhythm, half_life, idle, span_months;
+    unsigned long conv, list_conv, months, recip, one_to_one;
+    double rhythm, half_life, idle, span_months;
+    double unused[KITH_SCORE_N_TERMS];
 
+    if (amount == NULL)
+	amount = unused;
+    for (int t = 0; t < KITH_SCORE_N_TERMS; t++)
+	value[t] = amount[t] = 0.0;
     if (s->automated)
-	return 0.0;
+	return FALSE;
     if (c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] + c[KITH_COUNT_REPLIES_TO] == 0)
-	return 0.0;
+	return FALSE;
     if (c[KITH_COUNT_RECEIVED] + c[KITH_COUNT_REPLIES_FROM] == 0)
-	return 0.0;
+	return FALSE;
 
     conv = c[KITH_COUNT_CONVERSATIONS];
     list_conv = MIN (c[KITH_COUNT_LIST_CONVERSATIONS], conv);
     months = c[KITH_COUNT_MONTHS];
+    recip = MIN (s->out_msgs, s->in_msgs);
+    one_to_one = MIN (c[KITH_COUNT_SENT_DIRECT], c[KITH_COUNT_RECEIVED]);
     span_months = s->last > s->first ? (double) (s->last - s->first) / (30.0 * DAY) : 0.0;
 
-    history = 10.0 * (double) (conv - list_conv) + 5.0 * (double) list_conv;
-    history += 2.0 * (double) MIN (s->out_msgs, s->in_msgs);
-    history += 1.0 * (double) MIN (c[KITH_COUNT_SENT_DIRECT], c[KITH_COUNT_RECEIVED]);
-    history += 3.0 * (double) months;
-    history += 4.0 * log2 (1.0 + span_months);
+    amount[KITH_SCORE_CONVERSATIONS] = (double) conv;
+    value[KITH_SCORE_CONVERSATIONS] = 10.0 * (double) (conv - list_conv) + 5.0 * (double) list_conv;
+    amount[KITH_SCORE_RECIPROCATED] = (double) recip;
+    value[KITH_SCORE_RECIPROCATED] = 2.0 * (double) recip;
+    amount[KITH_SCORE_ONE_TO_ONE] = (double) one_to_one;
+    value[KITH_SCORE_ONE_TO_ONE] = 1.0 * (double) one_to_one;
+    amount[KITH_SCORE_MONTHS] = (double) months;
+    value[KITH_SCORE_MONTHS] = 3.0 * (double) months;
+    amount[KITH_SCORE_DURATION] = span_months;
+    value[KITH_SCORE_DURATION] = 4.0 * log2 (1.0 + span_months);
 
     if (months >= 2)
 	rhythm = (double) (s->last - s->first) / (double) (months - 1);
@@ -86,8 +99,20 @@ _kith_score (const _kith_stats_t *s, gint64 now)
 	rhythm = 90.0 * DAY;
     half_life = CLAMP (4.0 * rhythm, 30.0 * DAY, 730.0 * DAY);
     idle = now > s->last ? (double) (now - s->last) : 0.0;
+    amount[KITH_SCORE_RECENCY] = idle / DAY;
+    value[KITH_SCORE_RECENCY] = 5.0 / (1.0 + idle / half_life);
+    return TRUE;
+}
 
-    return history + 5.0 / (1.0 + idle / half_life);
+double
+_kith_score (const _kith_stats_t *s, gint64 now)
+{
+    double value[KITH_SCORE_N_TERMS], score = 0.0;
+
+    _kith_score_terms (s, now, value, NULL);
+    for (int t = 0; t < KITH_SCORE_N_TERMS; t++)
+	score += value[t];
+    return score;
 }
 
 kith_tier_t

@@ -55,9 +55,18 @@ test_begin "show by name, case and accent insensitive"
 kith show "alíce" >"$TMP/show2.txt"
 test_expect_equal_file "$TMP/show.txt" "$TMP/show2.txt"
 
-test_begin "show lists the conversation with its thread id"
+test_begin "show lists the conversation with its thread id, in the score's terms and below"
 tid=$(notmuch search --output=threads "id:$a1")
-test_expect_equal "1" "$(grep -c "$tid" "$TMP/show.txt")"
+test_expect_equal "1 1" "$(grep -c "^  score terms .*conversations: 1 (10 each, 5 on a list only): $tid\$" "$TMP/show.txt") $(grep -c "^  2024-03-01..2024-03-03 .*$tid  Tea?\$" "$TMP/show.txt")"
+
+test_begin "show explains the score as named terms that add up to it (JSON)"
+kith show --format=json alice@wonder.example >"$TMP/terms.json"
+test_expect_equal "conversations duration months one_to_one recency reciprocated / True / 10.0 / ${tid#thread:}" \
+    "$(json_eval "$TMP/terms.json" "' / '.join((' '.join(sorted(j['score_terms'])), str(abs(sum(t['value'] for t in j['score_terms'].values()) - j['score']) < 0.02), str(j['score_terms']['conversations']['value']), ' '.join(j['score_terms']['conversations']['threads'])))")"
+
+test_begin "show of a one-way contact says why it has no score"
+kith show cold@sales.example >"$TMP/cold.txt"
+test_expect_equal "1" "$(grep -c '^  score terms    0: mail did not go both ways' "$TMP/cold.txt")"
 
 test_begin "show JSON has the conversation and per-year activity"
 kith show --format=json alice@wonder.example >"$TMP/show.json"

@@ -206,6 +206,39 @@ ten_years_earlier (const _kith_stats_t *s)
 }
 
 /* ------------------------------------------------------------------ */
+/* The terms */
+
+/* The named terms add up to the score, exactly, on any history; with
+ * the gate closed every term is 0. */
+static void
+test_terms_add_up (void)
+{
+    g_autoptr (GRand) rand = g_rand_new_with_seed (24);
+    _kith_stats_t closed = empty_stats ();
+    double value[KITH_SCORE_N_TERMS], amount[KITH_SCORE_N_TERMS];
+
+    for (int i = 0; i < 2000; i++) {
+	_kith_stats_t s = random_stats (rand, i % 4 != 0);
+	double sum = 0.0;
+	gboolean open = _kith_score_terms (&s, NOW, value, amount);
+
+	for (int t = 0; t < KITH_SCORE_N_TERMS; t++)
+	    sum += value[t];
+	g_assert_cmpfloat (sum, ==, _kith_score (&s, NOW));
+	g_assert_true (open == (_kith_score (&s, NOW) > 0.0));
+	if (open) {
+	    g_assert_cmpfloat (amount[KITH_SCORE_CONVERSATIONS], ==, (double) s.count[KITH_COUNT_CONVERSATIONS]);
+	    g_assert_cmpfloat (amount[KITH_SCORE_MONTHS], ==, (double) s.count[KITH_COUNT_MONTHS]);
+	    g_assert_cmpfloat (value[KITH_SCORE_MONTHS], ==, 3.0 * (double) s.count[KITH_COUNT_MONTHS]);
+	}
+    }
+    closed.count[KITH_COUNT_SENT_DIRECT] = 3;
+    g_assert_false (_kith_score_terms (&closed, NOW, value, amount));
+    for (int t = 0; t < KITH_SCORE_N_TERMS; t++)
+	g_assert_cmpfloat (value[t], ==, 0.0);
+}
+
+/* ------------------------------------------------------------------ */
 /* The gate */
 
 static void
@@ -882,6 +915,7 @@ main (int argc, char **argv)
     /* report every failing test, not only the first */
     g_test_set_nonfatal_assertions ();
 
+    g_test_add_func ("/score/terms/add-up", test_terms_add_up);
     g_test_add_func ("/score/gate/nothing", test_gate_nothing);
     g_test_add_func ("/score/gate/one-way-out", test_gate_one_way_out);
     g_test_add_func ("/score/gate/one-way-in", test_gate_one_way_in);
