@@ -597,7 +597,8 @@ kith_contact_get_tier (kith_contact_t *contact);
  * when nothing did: "crowd" (only mail with 8 or more people on it and
  * no reply each way: none), "list-only" (one of us wrote to the other
  * only through a list: at most weak), "not-direct" (no one-to-few
- * message or reply in each direction: at most weak).
+ * message or reply in each direction: at most weak), "not-repeated"
+ * (one of us wrote to the other directly only once: at most weak).
  * @since libkith 0.1
  */
 const char *

@@ -387,15 +387,15 @@ resolve_parent (_kith_aggr_t *aggr, row_t *row, gboolean *failed, GError **error
 	g_autofree char *prefix = g_strdup (row->ti_parent);
 	size_t len = strlen (prefix);
 
-	/* 22 bytes of root, 5 per reply, in hex. */
-	while (len >= 44) {
+	/* the nearest ancestor in the store, down to the thread's root */
+	while (len >= KITH_TI_ROOT_HEX) {
 	    g_array_set_size (ids, 0);
 	    if (! ids_by_text (aggr, Q_BY_THREAD_INDEX, prefix, ids, error))
 		goto FAIL;
 	    if (ids->len > 0 && (parent = get_row (aggr, g_array_index (ids, gint64, 0), error)) &&
 		parent->id != row->id)
 		return parent;
-	    len -= 10;
+	    len -= KITH_TI_REPLY_HEX;
 	    prefix[len] = '\0';
 	}
     }

@@ -284,12 +284,7 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	else if (! quiet && run->many++ == 0)
 	    run->many_first = g_strdup_printf ("<%s>", notmuch_message_get_message_id (message));
     }
-    if (msg->in_reply_to)
-	parent = msg->in_reply_to;
-    else if (msg->references && msg->references->len > 0)
-	parent = msg->references->pdata[msg->references->len - 1];
-    if (msg->thread_index && strlen (msg->thread_index) > 44)
-	ti_parent = g_strndup (msg->thread_index, strlen (msg->thread_index) - 10);
+    parent = _kith_msg_parent_keys (msg, &ti_parent);
 
     sqlite3_bind_text (stmt, i++, notmuch_message_get_message_id (message), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text (stmt, i++, notmuch_message_get_thread_id (message), -1, SQLITE_TRANSIENT);

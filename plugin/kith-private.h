@@ -161,6 +161,17 @@ _kith_msg_t *_kith_mime_parse_file (const char *filename, GError **error);
 /* Parse a header block held in memory (the body, if any, is ignored). */
 _kith_msg_t *_kith_mime_parse_headers (const char *buf, gsize len);
 
+/* Outlook's Thread-Index, in hex: the thread's root is 22 bytes, each
+ * reply adds 5 to its parent's. */
+#define KITH_TI_ROOT_HEX 44
+#define KITH_TI_REPLY_HEX 10
+
+/* What MSG names as its parent, for aggr.c's reply edges: the returned
+ * message-id (In-Reply-To, else the last of References; NULL: none,
+ * owned by MSG) and in *TI_PARENT its parent's Thread-Index (its own
+ * less one reply; NULL for a root or none; free with g_free). */
+const char *_kith_msg_parent_keys (const _kith_msg_t *msg, char **ti_parent);
+
 /* TEXT (a header value, unfolded) with each run of adjacent base64
  * encoded-words of one charset joined into one word, which GMime 3.2
  * decodes whole (it stops at the padding of the first otherwise).  Free
@@ -323,6 +334,18 @@ typedef struct {
  * terms. */
 double _kith_score (const _kith_stats_t *stats, gint64 now);
 
+/* The gate of the score: mail went both ways (I wrote to them or
+ * replied, and they wrote to me or replied) and the contact is not
+ * automated.  Closed: score 0, tier none. */
+gboolean _kith_score_gate (const _kith_stats_t *stats);
+
+/* The same gate over the contact table's columns, for a query that
+ * should not read rows that cannot pass it (kith_who).  test-score
+ * checks on random rows that the two agree. */
+#define KITH_GATE_SQL                                                          \
+    "(automated = 0 AND sent_direct + sent_group + replies_to > 0 "            \
+    "AND received + replies_from > 0)"
+
 /* The terms of that score (VALUE) and what each counts (AMOUNT, may be
  * NULL; see kith_contact_get_score_term).  FALSE, every value 0, when
  * the gate is closed. */
@@ -339,13 +362,15 @@ typedef enum {
     KITH_CAP_CROWD,      /* only crowd mail (8+ people), no reply each way: none */
     KITH_CAP_LIST_ONLY,  /* one of us never wrote to the other, only to a list: weak */
     KITH_CAP_NOT_DIRECT, /* no one-to-few message or reply in each direction: weak */
+    KITH_CAP_NOT_REPEATED, /* mail addressed to the other once at most, one way: weak */
 } kith_cap_t;
 
 /* The cap the evidence of STATS puts on the tier (pure; README: "The
  * score"), and the highest tier it allows in *MAX (may be NULL). */
 kith_cap_t _kith_cap (const _kith_stats_t *stats, kith_tier_t *max);
 
-/* The cap's word ("crowd", "list-only", "not-direct"), NULL for none. */
+/* The cap's word ("crowd", "list-only", "not-direct", "not-repeated"),
+ * NULL for none. */
 const char *_kith_cap_name (kith_cap_t cap);
 
 /* What the cap says, for show: "group mail only: at most weak"; NULL

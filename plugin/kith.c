@@ -678,14 +678,13 @@ kith_who (kith_t *kith, const kith_who_options_t *options, kith_contacts_t **out
 				     : (options->min_tier == KITH_TIER_NONE ? KITH_TIER_WEAK
 									    : options->min_tier);
 
-    /* Any tier above none needs a score above 0, which needs an
-     * exchange both ways and no automated sender (_kith_score): let
-     * SQLite skip the other rows, most of a large store. */
+    /* Any tier above none needs a score above 0, which needs the gate
+     * open (score.c): let SQLite skip the other rows, most of a large
+     * store. */
     stmt = _kith_store_prepare (kith->store,
 				min_tier > KITH_TIER_NONE
 				    ? "SELECT address, name, " KITH_CONTACT_COLUMNS " FROM contact "
-				      "WHERE automated = 0 AND sent_direct + sent_group + replies_to > 0 "
-				      "AND received + replies_from > 0 AND last >= ?"
+				      "WHERE " KITH_GATE_SQL " AND last >= ?"
 				    : "SELECT address, name, " KITH_CONTACT_COLUMNS " FROM contact "
 				      "WHERE last >= ?",
 				&error);

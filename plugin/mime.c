@@ -712,6 +712,19 @@ addr_from_mailbox (InternetAddressMailbox *mailbox, int kind)
     return addr;
 }
 
+const char *
+_kith_msg_parent_keys (const _kith_msg_t *msg, char **ti_parent)
+{
+    size_t len = msg->thread_index ? strlen (msg->thread_index) : 0;
+
+    *ti_parent = len > KITH_TI_ROOT_HEX ? g_strndup (msg->thread_index, len - KITH_TI_REPLY_HEX) : NULL;
+    if (msg->in_reply_to)
+	return msg->in_reply_to;
+    if (msg->references && msg->references->len > 0)
+	return msg->references->pdata[msg->references->len - 1];
+    return NULL;
+}
+
 /* Decode a base64 Thread-Index to lower-case hex; NULL unless it
  * decodes to a plausible length. */
 static char *

@@ -40,7 +40,11 @@
  *               neither a one-to-few message (3 people at most, the
  *               author included, or the addressee in To, one of at most
  *               5 in From and To) nor a reply: at most weak (group mail alone,
- *               however much of it).
+ *               however much of it);
+ *             - not repeated: in one direction or the other, mail
+ *               addressed to the other (To or Cc) came once at most (the
+ *               rest, if any, through a list): at most weak, as `known`
+ *               is repeated direct dialogue.
  *
  * Why recency is an added, bounded term and not a factor: adding a
  * conversation adds at least 5 to history and can lower recency by at
@@ -56,6 +60,16 @@
 #define DAY 86400.0
 
 gboolean
+_kith_score_gate (const _kith_stats_t *s)
+{
+    const unsigned long *c = s->count;
+
+    return ! s->automated &&
+	   c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] + c[KITH_COUNT_REPLIES_TO] > 0 &&
+	   c[KITH_COUNT_RECEIVED] + c[KITH_COUNT_REPLIES_FROM] > 0;
+}
+
+gboolean
 _kith_score_terms (const _kith_stats_t *s, gint64 now, double value[KITH_SCORE_N_TERMS],
 		   double amount[KITH_SCORE_N_TERMS])
 {
@@ -68,11 +82,7 @@ _kith_score_terms (const _kith_stats_t *s, gint64 now, double value[KITH_SCORE_N
 	amount = unused;
     for (int t = 0; t < KITH_SCORE_N_TERMS; t++)
 	value[t] = amount[t] = 0.0;
-    if (s->automated)
-	return FALSE;
-    if (c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] + c[KITH_COUNT_REPLIES_TO] == 0)
-	return FALSE;
-    if (c[KITH_COUNT_RECEIVED] + c[KITH_COUNT_REPLIES_FROM] == 0)
+    if (! _kith_score_gate (s))
 	return FALSE;
 
     conv = c[KITH_COUNT_CONVERSATIONS];
@@ -155,6 +165,9 @@ _kith_cap (const _kith_stats_t *s, kith_tier_t *max)
     } else if (! direct_in || ! direct_out) {
 	cap = KITH_CAP_NOT_DIRECT;
 	tier = KITH_TIER_WEAK;
+    } else if (c[KITH_COUNT_RECEIVED] < 2 || c[KITH_COUNT_SENT_DIRECT] + c[KITH_COUNT_SENT_GROUP] < 2) {
+	cap = KITH_CAP_NOT_REPEATED;
+	tier = KITH_TIER_WEAK;
     }
     if (max)
 	*max = tier;
@@ -171,6 +184,8 @@ static const struct {
 			     "one of us wrote to the other only through a list: at most weak" },
     [KITH_CAP_NOT_DIRECT] = { "not-direct", "group mail only, no one-to-few message or reply "
 					    "each way: at most weak" },
+    [KITH_CAP_NOT_REPEATED] = { "not-repeated", "one of us wrote to the other directly only once "
+						"(known needs repeated direct dialogue): at most weak" },
 };
 
 const char *

@@ -336,6 +336,12 @@ add_message from="Me Myself <$ME>" to="Kurt Sender <k@sig.example>" subject="Que
 # j. mail from my other address is mine.
 m=$(add_message from="Me at work <$ME2>" to="Jo Work <j@sig.example>" subject="Contract" date=2024-07-01)
 add_message from="Jo Work <j@sig.example>" to="$ME2" subject="Re: Contract" reply="$m" date=2024-07-02 >/dev/null
+# r. a short exchange, twice each way, one month: weak by its score
+# alone (no cap), for the thresholds below.
+m=$(add_message from="Me Myself <$ME>" to="Rae Twice <r@sig.example>" subject="Keys" date=2024-07-03)
+m=$(add_message from="Rae Twice <r@sig.example>" to="$ME" subject="Re: Keys" reply="$m" date=2024-07-04)
+m=$(add_message from="Me Myself <$ME>" to="Rae Twice <r@sig.example>" subject="Re: Keys" reply="$m" date=2024-07-05)
+add_message from="Rae Twice <r@sig.example>" to="$ME" subject="Re: Keys" reply="$m" date=2024-07-06 >/dev/null
 reindex
 who_all
 
@@ -386,10 +392,14 @@ test_expect_equal "False" "$(listed "$ME2")"
 # n. tier thresholds are read when queried: no re-index needed.
 test_begin "kith.tier.known=1 turns a weak contact into known without a re-index"
 rev_before=$(kith status --format=json | python3 -c "import json,sys; print(json.load(sys.stdin)['revision'])")
+r_before=$(get r@sig.example tier cap)
 notmuch config set kith.tier.known 1
 who_all
 rev_after=$(kith status --format=json | python3 -c "import json,sys; print(json.load(sys.stdin)['revision'])")
-test_expect_equal "known known $rev_before" "$(get f@sig.example tier) $(get j@sig.example tier) $rev_after"
+test_expect_equal "weak None known None $rev_before" "$r_before $(get r@sig.example tier cap) $rev_after"
+
+test_begin "... but one message each way is not repeated direct dialogue: weak, capped (not-repeated)"
+test_expect_equal "weak not-repeated weak not-repeated" "$(get f@sig.example tier cap) $(get j@sig.example tier cap)"
 
 test_begin "kith.tier.weak above a score turns that contact into none"
 score_f=$(get f@sig.example score)
@@ -402,7 +412,7 @@ notmuch config set kith.tier.weak
 test_begin "kith.tier.close=1 turns a weak contact into close"
 notmuch config set kith.tier.close 1
 who_all
-test_expect_equal "close" "$(get f@sig.example tier)"
+test_expect_equal "close" "$(get r@sig.example tier)"
 notmuch config set kith.tier.close
 
 # ------------------------------------------------------------------

@@ -22,7 +22,10 @@ run () {
 write_config
 a=$(add_message from="Alice Liddell <alice@wonder.example>" subject="Tea?" date=2024-04-01)
 m=$(add_message from="Me Myself <$ME>" to="alice@wonder.example" subject="Re: Tea?" reply="$a" date=2024-04-02)
-add_message from="Alice Liddell <alice@wonder.example>" subject="Re: Tea?" reply="$m" date=2024-04-03 >/dev/null
+a=$(add_message from="Alice Liddell <alice@wonder.example>" subject="Re: Tea?" reply="$m" date=2024-04-03)
+# a second message of mine: direct dialogue repeated each way (known
+# once its score allows it)
+add_message from="Me Myself <$ME>" to="alice@wonder.example" subject="Re: Tea?" reply="$a" date=2024-04-04 >/dev/null
 notmuch_new
 
 # ---------------------------------------------------------------------

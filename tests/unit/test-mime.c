@@ -1344,6 +1344,28 @@ test_rfc2047_padded_words (void)
     }
 }
 
+/* The parent a message names, for reply edges: In-Reply-To, else the
+ * last of References; its Thread-Index less one reply. */
+static void
+test_parent_keys (void)
+{
+    g_autoptr (_kith_msg_t) both = parse ("From: a@x.example\nIn-Reply-To: <p@x>\nReferences: <r1@x> <r2@x>\n"
+					  "Thread-Index: AQIDBAUGBwgJCgsMDQ4PEBESExQVFgkIBwYF\n\n");
+    g_autoptr (_kith_msg_t) refs = parse ("From: a@x.example\nReferences: <r1@x> <r2@x>\n"
+					  "Thread-Index: AQIDBAUGBwgJCgsMDQ4PEBESExQVFg==\n\n");
+    g_autoptr (_kith_msg_t) none = parse ("From: a@x.example\n\n");
+    g_autofree char *ti = NULL, *ti_root = NULL, *ti_none = NULL;
+
+    g_assert_cmpstr (_kith_msg_parent_keys (both, &ti), ==, "p@x");
+    g_assert_cmpstr (ti, ==, "0102030405060708090a0b0c0d0e0f10111213141516");
+    g_assert_cmpuint (strlen (ti), ==, KITH_TI_ROOT_HEX);
+    /* a root's Thread-Index names no parent */
+    g_assert_cmpstr (_kith_msg_parent_keys (refs, &ti_root), ==, "r2@x");
+    g_assert_null (ti_root);
+    g_assert_null (_kith_msg_parent_keys (none, &ti_none));
+    g_assert_null (ti_none);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1351,6 +1373,7 @@ main (int argc, char **argv)
     _kith_mime_init ();
     _kith_mime_init ();		/* idempotent */
 
+    g_test_add_func ("/mime/parent-keys", test_parent_keys);
     g_test_add_func ("/mime/address/normalise", test_address_normalise);
     g_test_add_func ("/mime/address/noreply", test_address_noreply);
     g_test_add_func ("/mime/subject/reply", test_subject_reply);

@@ -238,6 +238,55 @@ test_terms_add_up (void)
 	g_assert_cmpfloat (value[t], ==, 0.0);
 }
 
+/* The gate in SQL (kith_who's filter) is the gate in C, on random rows
+ * with each count 0 or not. */
+static void
+test_gate_sql (void)
+{
+    g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *insert = NULL, *select = NULL;
+    g_autoptr (GHashTable) open_c = g_hash_table_new (g_direct_hash, g_direct_equal);
+    guint n_open = 0;
+
+    g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE contact (id INTEGER PRIMARY KEY, automated, "
+				       "sent_direct, sent_group, replies_to, received, replies_from)",
+				   NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO contact VALUES (?,?,?,?,?,?,?)", -1, &insert, NULL),
+		     ==, SQLITE_OK);
+    for (int id = 1; id <= 640; id++) {
+	_kith_stats_t st = empty_stats ();
+	static const kith_count_t keys[] = { KITH_COUNT_SENT_DIRECT, KITH_COUNT_SENT_GROUP,
+					     KITH_COUNT_REPLIES_TO, KITH_COUNT_RECEIVED,
+					     KITH_COUNT_REPLIES_FROM };
+
+	st.automated = g_rand_int_range (rand, 0, 4) == 0;
+	sqlite3_bind_int (insert, 1, id);
+	sqlite3_bind_int (insert, 2, st.automated);
+	for (guint k = 0; k < G_N_ELEMENTS (keys); k++) {
+	    st.count[keys[k]] = g_rand_boolean (rand) ? 0 : (unsigned long) g_rand_int_range (rand, 1, 5);
+	    sqlite3_bind_int64 (insert, 3 + (int) k, (sqlite3_int64) st.count[keys[k]]);
+	}
+	g_assert_cmpint (sqlite3_step (insert), ==, SQLITE_DONE);
+	sqlite3_reset (insert);
+	if (_kith_score_gate (&st))
+	    g_hash_table_add (open_c, GINT_TO_POINTER (id));
+    }
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM contact WHERE " KITH_GATE_SQL, -1, &select, NULL),
+		     ==, SQLITE_OK);
+    while (sqlite3_step (select) == SQLITE_ROW) {
+	g_assert_true (g_hash_table_contains (open_c, GINT_TO_POINTER (sqlite3_column_int (select, 0))));
+	n_open++;
+    }
+    g_assert_cmpuint (n_open, ==, g_hash_table_size (open_c));
+    g_assert_cmpuint (n_open, >, 20); /* both outcomes were tried */
+    g_assert_cmpuint (n_open, <, 620);
+    sqlite3_finalize (insert);
+    sqlite3_finalize (select);
+    sqlite3_close (db);
+}
+
 /* ------------------------------------------------------------------ */
 /* The gate */
 
@@ -885,6 +934,33 @@ test_cap_list_only (void)
     check_cap (&s, KITH_CAP_LIST_ONLY, KITH_TIER_WEAK, KITH_TIER_WEAK);
 }
 
+/* A list conversant: three threads on a list over a year, each of us
+ * replying to the other, and one reply-all each way (To: me, To: them):
+ * a score of known, but direct only once each way. */
+static void
+test_cap_not_repeated (void)
+{
+    _kith_stats_t s = two_way (3, NOW - 30 * DAY);
+
+    s.first = NOW - YEAR;
+    s.count[KITH_COUNT_SENT_DIRECT] = 0;
+    s.count[KITH_COUNT_SENT_GROUP] = 1;
+    s.count[KITH_COUNT_RECEIVED] = 1;
+    s.count[KITH_COUNT_SEEN] = 2;
+    s.count[KITH_COUNT_REPLIES_TO] = 3;
+    s.count[KITH_COUNT_LIST_CONVERSATIONS] = 3;
+    s.direct_in = s.direct_out = 1;
+    g_assert_cmpint (_kith_tier (NULL, _kith_score (&s, NOW)), ==, KITH_TIER_KNOWN);
+    check_cap (&s, KITH_CAP_NOT_REPEATED, KITH_TIER_WEAK, KITH_TIER_WEAK);
+    /* a second message addressed to me: still once the other way */
+    s.count[KITH_COUNT_RECEIVED] = 2;
+    check_cap (&s, KITH_CAP_NOT_REPEATED, KITH_TIER_WEAK, KITH_TIER_WEAK);
+    /* and a second of mine to them: repeated direct dialogue */
+    s.count[KITH_COUNT_SENT_DIRECT] = 1;
+    check_cap (&s, KITH_CAP_NONE, KITH_TIER_CLOSE, KITH_TIER_KNOWN);
+    g_assert_cmpstr (_kith_cap_name (KITH_CAP_NOT_REPEATED), ==, "not-repeated");
+}
+
 static void
 test_cap_monotone (void)
 {
@@ -916,6 +992,7 @@ main (int argc, char **argv)
     g_test_set_nonfatal_assertions ();
 
     g_test_add_func ("/score/terms/add-up", test_terms_add_up);
+    g_test_add_func ("/score/gate/sql", test_gate_sql);
     g_test_add_func ("/score/gate/nothing", test_gate_nothing);
     g_test_add_func ("/score/gate/one-way-out", test_gate_one_way_out);
     g_test_add_func ("/score/gate/one-way-in", test_gate_one_way_in);
@@ -944,6 +1021,7 @@ main (int argc, char **argv)
     g_test_add_func ("/score/cap/group-only", test_cap_group_only);
     g_test_add_func ("/score/cap/crowd", test_cap_crowd);
     g_test_add_func ("/score/cap/list-only", test_cap_list_only);
+    g_test_add_func ("/score/cap/not-repeated", test_cap_not_repeated);
     g_test_add_func ("/score/cap/monotone", test_cap_monotone);
 
     return g_test_run ();
