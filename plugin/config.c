@@ -523,8 +523,13 @@ read_setting (_kith_config_t *config, GHashTable *alias_keys, GPtrArray *pattern
     return TRUE;
 }
 
+/* Load kith's settings from DB's configuration.  With LENIENT, for
+ * what needs no settings (install-hook and uninstall-hook, which must
+ * work whatever the settings say): an invalid value keeps its default,
+ * an unknown key goes unmentioned and user.primary_email may be
+ * missing. */
 _kith_config_t *
-_kith_config_load (notmuch_database_t *db, GError **error)
+_kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error)
 {
     g_autoptr (_kith_config_t) config = g_new0 (_kith_config_t, 1);
     g_autoptr (GPtrArray) pattern_strings = g_ptr_array_new_with_free_func (g_free);
@@ -553,14 +558,18 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     config->tier_tag_prefix = g_strdup ("kith/");
 
     primary = notmuch_config_get (db, NOTMUCH_CONFIG_PRIMARY_EMAIL);
-    if (primary == NULL || *primary == '\0' || ! primary_email_is_explicit (db, primary)) {
+    if (lenient) {
+	if (primary && *primary)
+	    add_address (config->me, primary);
+    } else if (primary == NULL || *primary == '\0' || ! primary_email_is_explicit (db, primary)) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_NO_IDENTITY,
 		     "kith needs to know your address: run "
 		     "'notmuch config set user.primary_email you@example.org' "
 		     "(and user.other_email for your other addresses)");
 	return NULL;
+    } else {
+	add_address (config->me, primary);
     }
-    add_address (config->me, primary);
     values = notmuch_config_get_values (db, NOTMUCH_CONFIG_OTHER_EMAIL);
     for (; notmuch_config_values_valid (values); notmuch_config_values_move_to_next (values))
 	add_address (config->me, notmuch_config_values_get (values));
@@ -579,10 +588,14 @@ _kith_config_load (notmuch_database_t *db, GError **error)
 
 	if (key == NULL || value == NULL)
 	    continue;
-	if (! is_known_key (key))
-	    warn_unknown_key (key);
-	else if (! read_setting (config, alias_keys, pattern_strings, key, value, error))
-	    return NULL;
+	if (! is_known_key (key)) {
+	    if (! lenient)
+		warn_unknown_key (key);
+	} else if (! read_setting (config, alias_keys, pattern_strings, key, value,
+				   lenient ? NULL : error)) {
+	    if (! lenient)
+		return NULL;
+	}
     }
     if (config->tier_threshold[KITH_TIER_WEAK] <= 0)
 	config->tier_threshold[KITH_TIER_WEAK] = 1e-9;

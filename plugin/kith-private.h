@@ -268,7 +268,7 @@ typedef struct {
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;
 
-_kith_config_t *_kith_config_load (notmuch_database_t *db, GError **error);
+_kith_config_t *_kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error);
 void _kith_config_free (_kith_config_t *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_config_t, _kith_config_free)
 

@@ -5,7 +5,8 @@
 # and the range), the rules file is a regular file of bounded size, the
 # store stays 0600 and its own user's, an unknown kith.* key is named in
 # a warning (with the key meant, when one is close) and changes nothing,
-# and `notmuch kith help config` lists every setting.
+# install-hook and uninstall-hook work whatever the settings say, and
+# `notmuch kith help config` lists every setting.
 . "$(dirname "$0")/lib.sh"
 
 STORE=$MAIL_DIR/.notmuch/kith.db
@@ -347,6 +348,35 @@ test_expect_equal "0 1 0 1" \
 	grep -c -F "did you mean kith.hook_budget?" "$TMP/hook-unknown.err")"
 notmuch config set kith.hook_budgte
 rm -f "$MAIL_DIR/.notmuch/hooks/post-new"
+
+# ---------------------------------------------------------------------
+# install-hook and uninstall-hook work whatever the settings say: a
+# user must always be able to remove the hook.
+
+test_begin "kith.lock_timeout=nan: install-hook exits 0 and installs the hooks, who still refuses"
+notmuch config set kith.lock_timeout nan
+run install-bad install-hook
+install_rc=$rc
+run who-bad who
+test_expect_equal "0 yes yes 1 yes" \
+    "$install_rc $(grep -q -F 'notmuch kith install-hook' "$MAIL_DIR/.notmuch/hooks/post-new" 2>/dev/null && echo yes) $(
+	[ -x "$MAIL_DIR/.notmuch/hooks/post-insert" ] && echo yes) $rc $(has who-bad "Error: config key kith.lock_timeout" "'nan'")"
+
+test_begin "kith.lock_timeout=nan: uninstall-hook exits 0 and removes the hooks"
+run uninstall-bad uninstall-hook
+test_expect_equal "0 none" "$rc $(ls "$MAIL_DIR/.notmuch/hooks" | grep -E '^post-(new|insert)' || echo none)"
+notmuch config set kith.lock_timeout
+
+test_begin "a bad alias and no user.primary_email: install-hook and uninstall-hook still exit 0"
+notmuch config set kith.alias.alice "not an address"
+primary=$(notmuch config get user.primary_email)
+notmuch config set user.primary_email
+run install-noid install-hook
+install_rc=$rc
+run uninstall-noid uninstall-hook
+test_expect_equal "0 0" "$install_rc $rc"
+notmuch config set user.primary_email "$primary"
+notmuch config set kith.alias.alice
 
 # ---------------------------------------------------------------------
 # help config
