@@ -545,6 +545,10 @@ _kith_request_t *_kith_rules_match_file (_kith_rules_t *rules, const char *filen
 /* The same on a message held in memory. */
 _kith_request_t *_kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len);
 
+/* The same on a message GMime has parsed (not changed: it can be
+ * matched again, against other rules). */
+_kith_request_t *_kith_rules_match_message (_kith_rules_t *rules, GMimeMessage *message);
+
 /* ------------------------------------------------------------------ */
 /* The session (kith.c) and the indexer (index.c) */
 

@@ -1571,8 +1571,6 @@ _kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len)
     g_autoptr (GMimeStream) stream = NULL;
     g_autoptr (GMimeParser) parser = NULL;
     g_autoptr (GMimeMessage) message = NULL;
-    _kith_request_t *request = NULL;
-    msg_ctx_t ctx;
 
     g_return_val_if_fail (rules != NULL, NULL);
     if (data == NULL || len == 0)
@@ -1585,6 +1583,17 @@ _kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len)
     message = g_mime_parser_construct_message (parser, NULL);
     if (message == NULL)
 	return NULL;
+    return _kith_rules_match_message (rules, message);
+}
+
+_kith_request_t *
+_kith_rules_match_message (_kith_rules_t *rules, GMimeMessage *message)
+{
+    _kith_request_t *request = NULL;
+    msg_ctx_t ctx;
+
+    g_return_val_if_fail (rules != NULL, NULL);
+    g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
 
     ctx_init (&ctx, message);
     for (guint i = 0; i < rules->rules->len && request == NULL; i++) {
