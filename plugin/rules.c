@@ -707,8 +707,16 @@ valid_text (const char *text, gssize len, gsize max)
 
     if (text == NULL)
 	return NULL;
-    n = len < 0 ? strlen (text) : (gsize) len;
-    valid = g_utf8_make_valid (text, MIN (n, max));
+    n = MIN (len < 0 ? strlen (text) : (gsize) len, max);
+    /* ASCII without NUL bytes (most mail) is valid and its own NFC:
+     * a copy, without a normalisation pass over up to 64 KiB. */
+    for (gsize i = 0;; i++) {
+	if (i == n)
+	    return g_strndup (text, n);
+	if (text[i] == '\0' || (guchar) text[i] >= 0x80)
+	    break;
+    }
+    valid = g_utf8_make_valid (text, n);
     return g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
 }
 
