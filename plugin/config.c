@@ -196,15 +196,19 @@ edit_distance (const char *a, const char *b)
 }
 
 /* The known key closest to the unknown KEY, if one is close enough to
- * be what was meant; NULL if none is. */
+ * be what was meant; NULL if none is (or KEY, long or holding control
+ * characters or invalid UTF-8, is no typing mistake to be shown). */
 static char *
 closest_key (const char *key)
 {
     g_autofree char *best = NULL;
     guint best_distance = MAX (2, strlen (key) / 6) + 1;
 
-    if (strlen (key) > 100)
+    if (strlen (key) > 100 || ! g_utf8_validate (key, -1, NULL))
 	return NULL;
+    for (const char *p = key; *p; p++)
+	if ((guchar) *p < ' ' || *p == 0x7f)
+	    return NULL;
     for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
 	g_autofree char *candidate = NULL;
 	guint d;
