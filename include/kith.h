@@ -218,7 +218,9 @@ typedef enum {
     /** Do not open the store at all, whatever state it is in (missing,
      *  damaged, locked, foreign): for what needs only the notmuch
      *  configuration, such as kith_get_hook_dir().  Queries then fail
-     *  with KITH_STATUS_NOT_INDEXED.  Not with KITH_OPEN_WRITE. */
+     *  with KITH_STATUS_NOT_INDEXED.  The kith.* settings are read
+     *  but not checked (an invalid one keeps its default), and
+     *  user.primary_email need not be set.  Not with KITH_OPEN_WRITE. */
     KITH_OPEN_NO_STORE = 1 << 2,
 } kith_open_flags_t;
 

@@ -166,6 +166,105 @@ entry_for_message (const char *entry)
     return g_string_free (out, FALSE);
 }
 
+/* The distance between A and B: the fewest insertions, deletions and
+ * substitutions of one byte, and swaps of two neighbours, that turn
+ * one into the other.  Only for short strings (setting keys). */
+static guint
+edit_distance (const char *a, const char *b)
+{
+    gsize la = strlen (a), lb = strlen (b);
+    g_autofree guint *rows = g_new (guint, 3 * (lb + 1));
+    guint *before = rows, *prev = rows + lb + 1, *cur = rows + 2 * (lb + 1);
+
+    for (gsize j = 0; j <= lb; j++)
+	prev[j] = j;
+    for (gsize i = 1; i <= la; i++) {
+	cur[0] = i;
+	for (gsize j = 1; j <= lb; j++) {
+	    guint cost = a[i - 1] != b[j - 1];
+
+	    cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
+	    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+		cur[j] = MIN (cur[j], before[j - 2] + 1);
+	}
+	{
+	    guint *t = before;
+	    before = prev, prev = cur, cur = t;
+	}
+    }
+    return prev[lb];
+}
+
+/* The known key closest to the unknown KEY, if one is close enough to
+ * be what was meant; NULL if none is (or KEY, long or holding control
+ * characters or invalid UTF-8, is no typing mistake to be shown). */
+static char *
+closest_key (const char *key)
+{
+    g_autofree char *best = NULL;
+    guint best_distance = MAX (2, strlen (key) / 6) + 1;
+
+    if (strlen (key) > 100 || ! g_utf8_validate (key, -1, NULL))
+	return NULL;
+    for (const char *p = key; *p; p++)
+	if ((guchar) *p < ' ' || *p == 0x7f)
+	    return NULL;
+    for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
+	g_autofree char *candidate = NULL;
+	guint d;
+
+	if (g_str_has_suffix (settings[i].key, ".NAME")) {
+	    /* kith.alias.NAME: offer the key with this key's NAME. */
+	    const char *dot = strchr (key + strlen ("kith."), '.');
+	    g_autofree char *stem = g_strndup (settings[i].key,
+					       strlen (settings[i].key) - strlen ("NAME"));
+
+	    if (dot == NULL || dot[1] == '\0')
+		continue;
+	    candidate = g_strconcat (stem, dot + 1, NULL);
+	} else {
+	    candidate = g_strdup (settings[i].key);
+	}
+	d = edit_distance (key, candidate);
+	if (d < best_distance) {
+	    best_distance = d;
+	    g_free (best);
+	    best = g_steal_pointer (&candidate);
+	}
+    }
+    return g_steal_pointer (&best);
+}
+
+/* KEY is none of kith's settings: a misspelling, most likely.  Say so
+ * on stderr, once per key and process (sessions may be opened more
+ * than once), and go on: an unknown key changes nothing. */
+static void
+warn_unknown_key (const char *key)
+{
+    G_LOCK_DEFINE_STATIC (warned);
+    static GHashTable *warned;
+    g_autofree char *shown = NULL;
+    g_autofree char *guess = NULL;
+    gboolean first;
+
+    G_LOCK (warned);
+    if (warned == NULL)
+	warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    first = g_hash_table_add (warned, g_strdup (key));
+    G_UNLOCK (warned);
+    if (! first)
+	return;
+    shown = entry_for_message (key);
+    guess = closest_key (key);
+    if (guess)
+	g_printerr ("kith: warning: unknown setting %s is ignored (did you mean %s?)\n",
+		    shown, guess);
+    else
+	g_printerr ("kith: warning: unknown setting %s is ignored "
+		    "(notmuch kith help config lists the settings)\n",
+		    shown);
+}
+
 /* Parse VALUE for the numeric setting KEY: a finite number (a whole
  * one for an integer) within the setting's range. */
 static gboolean
@@ -341,8 +440,100 @@ primary_email_is_explicit (notmuch_database_t *db, const char *primary)
     return value != NULL && *g_strstrip (value) != '\0';
 }
 
+/* KEY is one of kith's settings (kith.alias.NAME: with any NAME). */
+static gboolean
+is_known_key (const char *key)
+{
+    return find_setting (key) != NULL || g_str_has_prefix (key, "kith.alias.");
+}
+
+/* Read the setting KEY (a known key) with VALUE into CONFIG.
+ * PATTERN_STRINGS collects the kith.me_patterns for the fingerprint,
+ * ALIAS_KEYS the addresses named by kith.alias.* keys. */
+static gboolean
+read_setting (_kith_config_t *config, GHashTable *alias_keys, GPtrArray *pattern_strings,
+	      const char *key, const char *value, GError **error)
+{
+    double d;
+
+    if (strcmp (key, "kith.other_email") == 0) {
+	split_list (value, add_address, config->me);
+    } else if (strcmp (key, "kith.me_patterns") == 0) {
+	split_list (value, add_pattern, config->me_patterns);
+	split_list (value, add_string, pattern_strings);
+    } else if (strcmp (key, "kith.tier.weak") == 0 ||
+	       strcmp (key, "kith.tier.known") == 0 ||
+	       strcmp (key, "kith.tier.close") == 0) {
+	kith_tier_t tier;
+	if (! parse_number (key, value, &d, error))
+	    return FALSE;
+	kith_tier_from_string (key + strlen ("kith.tier."), &tier);
+	config->tier_threshold[tier] = d;
+    } else if (strcmp (key, "kith.reply_window_days") == 0) {
+	if (! parse_number (key, value, &d, error))
+	    return FALSE;
+	config->reply_window = (gint64) (d * 86400);
+    } else if (strcmp (key, "kith.max_recipients") == 0) {
+	if (! parse_number (key, value, &d, error))
+	    return FALSE;
+	config->max_recipients = (guint) d;
+    } else if (strcmp (key, "kith.hook_budget") == 0) {
+	if (! parse_number (key, value, &d, error))
+	    return FALSE;
+	config->hook_budget = d;
+    } else if (strcmp (key, "kith.lock_timeout") == 0) {
+	if (! parse_number (key, value, &d, error))
+	    return FALSE;
+	config->lock_timeout = (int) d;
+    } else if (strcmp (key, "kith.store") == 0) {
+	g_free (config->store_path);
+	config->store_path = *value ? g_strdup (value) : NULL;
+    } else if (strcmp (key, "kith.tag.no_history") == 0 || strcmp (key, "kith.tag.request") == 0 ||
+	       strcmp (key, "kith.tag.introduced") == 0 || strcmp (key, "kith.tier_tag_prefix") == 0) {
+	char **slot = strcmp (key, "kith.tag.no_history") == 0   ? &config->tag_no_history
+		      : strcmp (key, "kith.tag.request") == 0    ? &config->tag_request
+		      : strcmp (key, "kith.tag.introduced") == 0 ? &config->tag_introduced
+								 : &config->tier_tag_prefix;
+	if (*value == '\0' || strchr (value, ' ')) {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			 "config key %s: '%s' is not a usable tag", key, value);
+	    return FALSE;
+	}
+	g_free (*slot);
+	*slot = g_strdup (value);
+    } else if (strcmp (key, "kith.tier_tags") == 0) {
+	config->tier_tags = g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0 ||
+			    g_ascii_strcasecmp (value, "yes") == 0;
+    } else if (strcmp (key, "kith.complete.others") == 0) {
+	if (g_ascii_strcasecmp (value, "hide") == 0)
+	    config->complete_hide_others = TRUE;
+	else if (g_ascii_strcasecmp (value, "last") == 0 || *value == '\0')
+	    config->complete_hide_others = FALSE;
+	else {
+	    g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+			 "config key kith.complete.others: '%s' is neither 'last' nor 'hide'", value);
+	    return FALSE;
+	}
+    } else if (strcmp (key, "kith.robots") == 0) {
+	split_list (value, add_robot, config->robots);
+    } else if (strcmp (key, "kith.rules") == 0) {
+	g_free (config->rules_path);
+	config->rules_path = *value ? g_strdup (value) : NULL;
+    } else {
+	/* kith.alias.NAME: is_known_key lets no other key through. */
+	if (! add_alias_group (config, alias_keys, key, value, error))
+	    return FALSE;
+    }
+    return TRUE;
+}
+
+/* Load kith's settings from DB's configuration.  With LENIENT, for
+ * what needs no settings (install-hook and uninstall-hook, which must
+ * work whatever the settings say): an invalid value keeps its default,
+ * an unknown key goes unmentioned and user.primary_email may be
+ * missing. */
 _kith_config_t *
-_kith_config_load (notmuch_database_t *db, GError **error)
+_kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error)
 {
     g_autoptr (_kith_config_t) config = g_new0 (_kith_config_t, 1);
     g_autoptr (GPtrArray) pattern_strings = g_ptr_array_new_with_free_func (g_free);
@@ -371,14 +562,18 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     config->tier_tag_prefix = g_strdup ("kith/");
 
     primary = notmuch_config_get (db, NOTMUCH_CONFIG_PRIMARY_EMAIL);
-    if (primary == NULL || *primary == '\0' || ! primary_email_is_explicit (db, primary)) {
+    if (lenient) {
+	if (primary && *primary)
+	    add_address (config->me, primary);
+    } else if (primary == NULL || *primary == '\0' || ! primary_email_is_explicit (db, primary)) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_NO_IDENTITY,
 		     "kith needs to know your address: run "
 		     "'notmuch config set user.primary_email you@example.org' "
 		     "(and user.other_email for your other addresses)");
 	return NULL;
+    } else {
+	add_address (config->me, primary);
     }
-    add_address (config->me, primary);
     values = notmuch_config_get_values (db, NOTMUCH_CONFIG_OTHER_EMAIL);
     for (; notmuch_config_values_valid (values); notmuch_config_values_move_to_next (values))
 	add_address (config->me, notmuch_config_values_get (values));
@@ -394,75 +589,15 @@ _kith_config_load (notmuch_database_t *db, GError **error)
     for (; notmuch_config_pairs_valid (pairs); notmuch_config_pairs_move_to_next (pairs)) {
 	const char *key = notmuch_config_pairs_key (pairs);
 	const char *value = notmuch_config_pairs_value (pairs);
-	double d;
 
 	if (key == NULL || value == NULL)
 	    continue;
-	if (strcmp (key, "kith.other_email") == 0) {
-	    split_list (value, add_address, config->me);
-	} else if (strcmp (key, "kith.me_patterns") == 0) {
-	    split_list (value, add_pattern, config->me_patterns);
-	    split_list (value, add_string, pattern_strings);
-	} else if (strcmp (key, "kith.tier.weak") == 0 ||
-		   strcmp (key, "kith.tier.known") == 0 ||
-		   strcmp (key, "kith.tier.close") == 0) {
-	    kith_tier_t tier;
-	    if (! parse_number (key, value, &d, error))
-		return NULL;
-	    kith_tier_from_string (key + strlen ("kith.tier."), &tier);
-	    config->tier_threshold[tier] = d;
-	} else if (strcmp (key, "kith.reply_window_days") == 0) {
-	    if (! parse_number (key, value, &d, error))
-		return NULL;
-	    config->reply_window = (gint64) (d * 86400);
-	} else if (strcmp (key, "kith.max_recipients") == 0) {
-	    if (! parse_number (key, value, &d, error))
-		return NULL;
-	    config->max_recipients = (guint) d;
-	} else if (strcmp (key, "kith.hook_budget") == 0) {
-	    if (! parse_number (key, value, &d, error))
-		return NULL;
-	    config->hook_budget = d;
-	} else if (strcmp (key, "kith.lock_timeout") == 0) {
-	    if (! parse_number (key, value, &d, error))
-		return NULL;
-	    config->lock_timeout = (int) d;
-	} else if (strcmp (key, "kith.store") == 0) {
-	    g_free (config->store_path);
-	    config->store_path = *value ? g_strdup (value) : NULL;
-	} else if (strcmp (key, "kith.tag.no_history") == 0 || strcmp (key, "kith.tag.request") == 0 ||
-		   strcmp (key, "kith.tag.introduced") == 0 || strcmp (key, "kith.tier_tag_prefix") == 0) {
-	    char **slot = strcmp (key, "kith.tag.no_history") == 0 ? &config->tag_no_history
-			: strcmp (key, "kith.tag.request") == 0	     ? &config->tag_request
-			: strcmp (key, "kith.tag.introduced") == 0   ? &config->tag_introduced
-								     : &config->tier_tag_prefix;
-	    if (*value == '\0' || strchr (value, ' ')) {
-		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-			     "config key %s: '%s' is not a usable tag", key, value);
-		return NULL;
-	    }
-	    g_free (*slot);
-	    *slot = g_strdup (value);
-	} else if (strcmp (key, "kith.tier_tags") == 0) {
-	    config->tier_tags = g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0 ||
-				g_ascii_strcasecmp (value, "yes") == 0;
-	} else if (strcmp (key, "kith.complete.others") == 0) {
-	    if (g_ascii_strcasecmp (value, "hide") == 0)
-		config->complete_hide_others = TRUE;
-	    else if (g_ascii_strcasecmp (value, "last") == 0 || *value == '\0')
-		config->complete_hide_others = FALSE;
-	    else {
-		g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-			     "config key kith.complete.others: '%s' is neither 'last' nor 'hide'", value);
-		return NULL;
-	    }
-	} else if (strcmp (key, "kith.robots") == 0) {
-	    split_list (value, add_robot, config->robots);
-	} else if (strcmp (key, "kith.rules") == 0) {
-	    g_free (config->rules_path);
-	    config->rules_path = *value ? g_strdup (value) : NULL;
-	} else if (g_str_has_prefix (key, "kith.alias.")) {
-	    if (! add_alias_group (config, alias_keys, key, value, error))
+	if (! is_known_key (key)) {
+	    if (! lenient)
+		warn_unknown_key (key);
+	} else if (! read_setting (config, alias_keys, pattern_strings, key, value,
+				   lenient ? NULL : error)) {
+	    if (! lenient)
 		return NULL;
 	}
     }

@@ -279,7 +279,7 @@ typedef struct {
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;
 
-_kith_config_t *_kith_config_load (notmuch_database_t *db, GError **error);
+_kith_config_t *_kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error);
 void _kith_config_free (_kith_config_t *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_config_t, _kith_config_free)
 
@@ -589,6 +589,10 @@ _kith_request_t *_kith_rules_match_file (_kith_rules_t *rules, const char *filen
 
 /* The same on a message held in memory. */
 _kith_request_t *_kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len);
+
+/* The same on a message GMime has parsed (not changed: it can be
+ * matched again, against other rules). */
+_kith_request_t *_kith_rules_match_message (_kith_rules_t *rules, GMimeMessage *message);
 
 /* ------------------------------------------------------------------ */
 /* The session (kith.c) and the indexer (index.c) */

@@ -229,7 +229,9 @@ kith_open (const char *config_path, const char *profile, unsigned int flags,
 			   &kith->db, error_message);
     if (status)
 	goto FAIL;
-    kith->config = _kith_config_load (kith->db, &error);
+    /* The hook must be removable whatever the settings say: without
+     * the store, settings are not checked. */
+    kith->config = _kith_config_load (kith->db, (flags & KITH_OPEN_NO_STORE) != 0, &error);
     if (kith->config == NULL) {
 	status = _kith_status_from_error (error, error_message);
 	goto FAIL;

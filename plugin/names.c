@@ -148,6 +148,29 @@ is_droppable_accent (gunichar c)
 	   (c >= 0xFE20 && c <= 0xFE2F);
 }
 
+/* NAME, all ASCII (most names), folded as _kith_name_fold folds it,
+ * without the Unicode tables: ASCII letters and digits only lower-cased,
+ * apostrophes dropped, anything else a space. */
+static char *
+fold_ascii (const char *name)
+{
+    GString *out = g_string_sized_new (strlen (name));
+    gboolean space = TRUE;
+
+    for (const char *p = name; *p; p++) {
+	if (g_ascii_isalnum (*p)) {
+	    g_string_append_c (out, g_ascii_tolower (*p));
+	    space = FALSE;
+	} else if (*p != '\'' && ! space) {
+	    g_string_append_c (out, ' ');
+	    space = TRUE;
+	}
+    }
+    if (out->len > 0 && out->str[out->len - 1] == ' ')
+	g_string_truncate (out, out->len - 1);
+    return g_string_free (out, FALSE);
+}
+
 char *
 _kith_name_fold (const char *name)
 {
@@ -161,6 +184,9 @@ _kith_name_fold (const char *name)
 
     if (name == NULL)
 	return NULL;
+    for (const char *p = name; (guchar) *p < 0x80; p++)
+	if (*p == '\0')
+	    return fold_ascii (name);
     valid = g_utf8_make_valid (name, -1);
     plain = replace_letters (valid);
     decomposed = g_utf8_normalize (plain, -1, G_NORMALIZE_NFKD);

@@ -781,8 +781,16 @@ valid_text (const char *text, gssize len, gsize max)
 
     if (text == NULL)
 	return NULL;
-    n = len < 0 ? strlen (text) : (gsize) len;
-    valid = g_utf8_make_valid (text, MIN (n, max));
+    n = MIN (len < 0 ? strlen (text) : (gsize) len, max);
+    /* ASCII without NUL bytes (most mail) is valid and its own NFC:
+     * a copy, without a normalisation pass over up to 64 KiB. */
+    for (gsize i = 0;; i++) {
+	if (i == n)
+	    return g_strndup (text, n);
+	if (text[i] == '\0' || (guchar) text[i] >= 0x80)
+	    break;
+    }
+    valid = g_utf8_make_valid (text, n);
     return g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
 }
 
@@ -1645,8 +1653,6 @@ _kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len)
     g_autoptr (GMimeStream) stream = NULL;
     g_autoptr (GMimeParser) parser = NULL;
     g_autoptr (GMimeMessage) message = NULL;
-    _kith_request_t *request = NULL;
-    msg_ctx_t ctx;
 
     g_return_val_if_fail (rules != NULL, NULL);
     if (data == NULL || len == 0)
@@ -1659,6 +1665,17 @@ _kith_rules_match_data (_kith_rules_t *rules, const char *data, gsize len)
     message = g_mime_parser_construct_message (parser, NULL);
     if (message == NULL)
 	return NULL;
+    return _kith_rules_match_message (rules, message);
+}
+
+_kith_request_t *
+_kith_rules_match_message (_kith_rules_t *rules, GMimeMessage *message)
+{
+    _kith_request_t *request = NULL;
+    msg_ctx_t ctx;
+
+    g_return_val_if_fail (rules != NULL, NULL);
+    g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
 
     ctx_init (&ctx, message);
     for (guint i = 0; i < rules->rules->len && request == NULL; i++) {

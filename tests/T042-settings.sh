@@ -3,8 +3,10 @@
 # clearly and at once, never hangs, never runs on a nonsense value:
 # numeric settings are finite and in range (naming the key, the value
 # and the range), the rules file is a regular file of bounded size, the
-# store stays 0600 and its own user's, and `notmuch kith help config`
-# lists every setting.
+# store stays 0600 and its own user's, an unknown kith.* key is named in
+# a warning (with the key meant, when one is close) and changes nothing,
+# install-hook and uninstall-hook work whatever the settings say, and
+# `notmuch kith help config` lists every setting.
 . "$(dirname "$0")/lib.sh"
 
 STORE=$MAIL_DIR/.notmuch/kith.db
@@ -296,6 +298,88 @@ if [ -n "$ro_mode" ]; then
 else
     echo "# no read-only directory to be had: the read-only store tests are skipped"
 fi
+
+# ---------------------------------------------------------------------
+# Unknown kith.* keys: a warning naming the key (and the key meant, when
+# one is close), once per run, and nothing fails.
+
+# unknown KEY GUESS: who with KEY set exits 0 and warns once, naming
+# KEY and (if GUESS is not empty) "did you mean GUESS?".
+unknown () {
+    local key=$1 guess=$2 n want
+    test_begin "unknown key $key: who exits 0, warning once${guess:+ (did you mean $guess?)}"
+    notmuch config set "$key" 5
+    n=unknown-$(echo "$key" | tr -c 'a-z0-9\n' _)
+    run "$n" who
+    want="unknown setting '$key'"
+    test_expect_equal "0 yes 1" \
+	"$rc $(has "$n" "kith: warning: $want" "${guess:+did you mean $guess?}") $(grep -c -F "$want" "$TMP/$n.err")"
+    notmuch config set "$key"
+}
+unknown kith.max_recipient kith.max_recipients
+unknown kith.tier.knwon kith.tier.known
+unknown kith.Lock_timeout kith.lock_timeout
+unknown kith.alais.bob kith.alias.bob
+unknown kith.frobnicate ""
+
+test_begin "a key nothing is close to points to help config"
+test_expect_equal "yes" "$(has unknown-kith_frobnicate "notmuch kith help config")"
+
+test_begin "known keys, kith.alias.NAME with any NAME and kith.tag.*: no warning"
+notmuch config set kith.alias.bob "bob@new.example"
+notmuch config set kith.alias.Carol_2 "carol@new.example"
+notmuch config set kith.tag.request request
+notmuch config set kith.tier.known 30
+notmuch config set kith.complete.others last
+run known-keys who
+test_expect_equal "0 " "$rc $(cat "$TMP/known-keys.err")"
+for k in kith.alias.bob kith.alias.Carol_2 kith.tag.request kith.tier.known kith.complete.others; do
+    notmuch config set "$k"
+done
+
+test_begin "an unknown key in the hook: notmuch new succeeds, the warning is printed once"
+mkdir -p "$MAIL_DIR/.notmuch/hooks"
+printf '#!/bin/sh\nexec "%s" hook\n' "$BUILD_DIR/notmuch-kith" >"$MAIL_DIR/.notmuch/hooks/post-new"
+chmod +x "$MAIL_DIR/.notmuch/hooks/post-new"
+add_message from="Dora Explorer <dora@new.example>" subject="Map" date=2024-05-02 >/dev/null
+notmuch config set kith.hook_budgte 5
+notmuch new --quiet >"$TMP/new-unknown.out" 2>"$TMP/new-unknown.err"
+new_rc=$?
+run hook-unknown hook
+test_expect_equal "0 1 0 1" \
+    "$new_rc $(grep -c -F "unknown setting 'kith.hook_budgte'" "$TMP/new-unknown.err") $rc $(
+	grep -c -F "did you mean kith.hook_budget?" "$TMP/hook-unknown.err")"
+notmuch config set kith.hook_budgte
+rm -f "$MAIL_DIR/.notmuch/hooks/post-new"
+
+# ---------------------------------------------------------------------
+# install-hook and uninstall-hook work whatever the settings say: a
+# user must always be able to remove the hook.
+
+test_begin "kith.lock_timeout=nan: install-hook exits 0 and installs the hooks, who still refuses"
+notmuch config set kith.lock_timeout nan
+run install-bad install-hook
+install_rc=$rc
+run who-bad who
+test_expect_equal "0 yes yes 1 yes" \
+    "$install_rc $(grep -q -F 'notmuch kith install-hook' "$MAIL_DIR/.notmuch/hooks/post-new" 2>/dev/null && echo yes) $(
+	[ -x "$MAIL_DIR/.notmuch/hooks/post-insert" ] && echo yes) $rc $(has who-bad "Error: config key kith.lock_timeout" "'nan'")"
+
+test_begin "kith.lock_timeout=nan: uninstall-hook exits 0 and removes the hooks"
+run uninstall-bad uninstall-hook
+test_expect_equal "0 none" "$rc $(ls "$MAIL_DIR/.notmuch/hooks" | grep -E '^post-(new|insert)' || echo none)"
+notmuch config set kith.lock_timeout
+
+test_begin "a bad alias and no user.primary_email: install-hook and uninstall-hook still exit 0"
+notmuch config set kith.alias.alice "not an address"
+primary=$(notmuch config get user.primary_email)
+notmuch config set user.primary_email
+run install-noid install-hook
+install_rc=$rc
+run uninstall-noid uninstall-hook
+test_expect_equal "0 0" "$install_rc $rc"
+notmuch config set user.primary_email "$primary"
+notmuch config set kith.alias.alice
 
 # ---------------------------------------------------------------------
 # help config

@@ -96,8 +96,8 @@ plain_list (const uint8_t *data, size_t size)
     return g_string_free (out, FALSE);
 }
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+static int
+check_input (const uint8_t *data, size_t size)
 {
     g_autofree char *raw = fuzz_strndup (data, size);
     g_autofree char *plain = plain_list (data, size);
@@ -116,4 +116,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 			    ((_kith_addr_t *) used->pdata[i])->address);
     }
     return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    return size > FUZZ_MAX_INPUT ? 0 : check_input (data, size);
 }

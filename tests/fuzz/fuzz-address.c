@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 FUZZ_DEFINE_INITIALIZE ()
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+static int
+check_input (const uint8_t *data, size_t size)
 {
     g_autofree char *input = fuzz_strndup (data, size);
     g_autofree char *address = _kith_address_normalise (input);
@@ -42,4 +42,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     (void) _kith_address_normalise (NULL);
     (void) _kith_address_is_noreply (NULL);
     return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    return size > FUZZ_MAX_INPUT ? 0 : check_input (data, size);
 }

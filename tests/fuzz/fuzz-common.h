@@ -19,6 +19,11 @@
 
 #include "kith-private.h"
 
+/* The largest input a target looks at (run-fuzz.sh passes -max_len
+ * no larger): a bigger one, from a corpus or a crash file, returns at
+ * once, so that it cannot stall a run or a replay. */
+#define FUZZ_MAX_INPUT (64 * 1024)
+
 #define FUZZ_CHECK(cond)                                                      \
     do {                                                                      \
 	if (! (cond)) {                                                       \

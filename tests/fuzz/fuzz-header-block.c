@@ -8,9 +8,9 @@
  * promises: never NULL, strings valid UTF-8 without control characters,
  * addresses normalised, message-ids without white space, Thread-Index
  * lower-case hex, flags only the header signals.  The same input is
- * also read as a file (a memfd) with _kith_mime_parse_file, the
- * indexer's path, which reads in growing chunks: it must give the same
- * result.
+ * also read as a file (one memfd, made once and rewritten for each
+ * input) with _kith_mime_parse_file, the indexer's path, which reads in
+ * growing chunks: it must give the same result.
  */
 
 #define _GNU_SOURCE
@@ -93,44 +93,55 @@ msg_equal (const _kith_msg_t *a, const _kith_msg_t *b)
 	   a->flags == b->flags;
 }
 
-/* DATA as a file: a memfd, read through /proc/self/fd. */
+/* The memfd that holds each input as a file, made once (-1: none to
+ * be had, the comparison is skipped). */
+static int memfd = -1;
+
+/* DATA as a file: the memfd, emptied and rewritten, read through
+ * /proc/self/fd. */
 static _kith_msg_t *
 parse_as_file (const uint8_t *data, size_t size)
 {
-    int fd = memfd_create ("kith-fuzz-message", MFD_CLOEXEC);
     char path[64];
     GError *error = NULL;
     _kith_msg_t *msg;
     size_t done = 0;
 
-    if (fd < 0)
-	return NULL; /* no memfd here: skip the comparison */
+    if (memfd < 0 || ftruncate (memfd, 0) != 0)
+	return NULL;
     while (done < size) {
-	ssize_t n = write (fd, data + done, size - done);
+	ssize_t n = pwrite (memfd, data + done, size - done, done);
 
-	if (n <= 0) {
-	    close (fd);
+	if (n <= 0)
 	    return NULL;
-	}
 	done += n;
     }
-    g_snprintf (path, sizeof (path), "/proc/self/fd/%d", fd);
+    g_snprintf (path, sizeof (path), "/proc/self/fd/%d", memfd);
     msg = _kith_mime_parse_file (path, &error);
-    close (fd);
     FUZZ_CHECK (msg != NULL && error == NULL);
     return msg;
 }
 
+int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-FUZZ_DEFINE_INITIALIZE ()
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+    fuzz_setup ();
+    memfd = memfd_create ("kith-fuzz-message", MFD_CLOEXEC);
+    return 0;
+}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-    _kith_msg_t *msg = _kith_mime_parse_headers ((const char *) data, size);
+    _kith_msg_t *msg;
     GHashTable *seen;
 
+    if (size > FUZZ_MAX_INPUT)
+	return 0;
+    msg = _kith_mime_parse_headers ((const char *) data, size);
     FUZZ_CHECK (msg != NULL); /* only a file error gives NULL */
 
     if (msg->from) {

@@ -55,8 +55,11 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-    _kith_request_t *request = _kith_rules_match_data (rules, (const char *) data, size);
+    _kith_request_t *request;
 
+    if (size > FUZZ_MAX_INPUT)
+	return 0;
+    request = _kith_rules_match_data (rules, (const char *) data, size);
     if (request == NULL)
 	return 0;
     FUZZ_CHECK (request->rule != NULL && fuzz_is_clean (request->rule));

@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 FUZZ_DEFINE_INITIALIZE ()
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+static int
+check_input (const uint8_t *data, size_t size)
 {
     g_autofree char *subject = fuzz_strndup (data, size);
     g_autofree char *base = NULL;
@@ -43,4 +43,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     FUZZ_CHECK (! _kith_subject_is_reply (NULL));
     FUZZ_CHECK (_kith_subject_base (NULL) == NULL);
     return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    return size > FUZZ_MAX_INPUT ? 0 : check_input (data, size);
 }

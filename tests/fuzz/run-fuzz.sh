@@ -12,9 +12,9 @@
 # target for SECONDS (default 60) starting from a scratch copy of
 # tests/fuzz/corpus/<name>/ (the repository is never written).  After a
 # crash the target is restarted for the rest of its time, up to
-# FUZZ_MAX_CRASHES (3) times.  Prints the executions and the outcome of
-# each target; exits 1 if any target crashed, timed out or ran out of
-# memory.  Crash inputs and logs are kept in build-fuzz/crashes/.
+# FUZZ_MAX_CRASHES (3) times.  Ends with a table of the targets: the
+# executions, the executions per second and the outcome of each; exits
+# 1 if any target crashed, timed out or ran out of memory.  Crash inputs and logs are kept in build-fuzz/crashes/.
 #
 # Environment: FUZZ_BUILD (build-fuzz), FUZZ_CC (clang), FUZZ_TIMEOUT
 # (seconds one input may take, 10), FUZZ_RSS_MB (2048), FUZZ_MAX_CRASHES
@@ -72,6 +72,8 @@ LIBS="$($PKG_CONFIG --libs glib-2.0 gmime-3.0)"
 REPLAY_CFLAGS="-std=gnu11 -gdwarf-4 -O1 -Iinclude -Iplugin -I$OUT \
 $($PKG_CONFIG --cflags glib-2.0 gmime-3.0)"
 
+# -max_len: at most FUZZ_MAX_INPUT (fuzz-common.h), beyond which a target
+# returns at once.
 max_len () {
 	case $1 in
 	rules-file) echo 16384 ;;
@@ -112,8 +114,11 @@ build () {
 }
 
 # Sanitizers: report, then exit (libFuzzer keeps the input); GLib: no
-# slice allocator hiding use-after-free, freed memory cleared.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:symbolize=1:detect_stack_use_after_return=1:check_initialization_order=1}"
+# slice allocator hiding use-after-free, freed memory cleared.  A 32 MB
+# quarantine, not ASan's 256 MB: one input frees far less, so a use
+# after free within an input is still caught, and the runs measured a
+# third faster (fewer fresh pages to fault in) in a third of the memory.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:symbolize=1:detect_stack_use_after_return=1:check_initialization_order=1:quarantine_size_mb=32}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$TOP/tests/lsan.supp:print_suppressions=0}"
 export G_SLICE=always-malloc
@@ -123,8 +128,8 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/kith-fuzz.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 trap 'exit 130' INT TERM
 
-# run_target NAME: sets RESULT_EXECS and RESULT_STATUS, returns 1 on
-# any failure.
+# run_target NAME: sets RESULT_EXECS, RESULT_SECS (the seconds spent
+# fuzzing) and RESULT_STATUS, returns 1 on any failure.
 run_target () {
 	t=$1
 	bin=$OUT/fuzz-$t
@@ -187,6 +192,7 @@ run_target () {
 		fi
 		[ "$crashes" -lt "$MAX_CRASHES" ] || break
 	done
+	RESULT_SECS=$(($(date +%s) - start))
 
 	vnote=
 	if [ -n "${FUZZ_VALGRIND:-}" ]; then
@@ -218,14 +224,16 @@ SUMMARY=
 for t in $TARGETS; do
 	echo "fuzzing $t for ${SECS}s ..."
 	if run_target "$t"; then :; else any_failed=1; fi
-	line=$(printf '%-14s %12s execs  %s' "$t" "$RESULT_EXECS" "$RESULT_STATUS")
+	[ "$RESULT_SECS" -gt 0 ] || RESULT_SECS=1
+	line=$(printf '%-14s %12s %10s  %s' "$t" "$RESULT_EXECS" \
+		"$((RESULT_EXECS / RESULT_SECS))" "$RESULT_STATUS")
 	echo "  $line"
 	SUMMARY="$SUMMARY$line
 "
 done
 
 echo
-echo "target               executions  result"
+printf '%-14s %12s %10s  %s\n' target execs execs/s result
 printf '%s' "$SUMMARY"
 if [ "$any_failed" -ne 0 ]; then
 	echo "FAILED: crash inputs and logs are in $OUT/crashes/" >&2

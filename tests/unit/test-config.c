@@ -55,7 +55,7 @@ load (GError **error)
 	g_test_message ("notmuch: %s", msg ? msg : notmuch_status_to_string (st));
     free (msg);
     g_assert_cmpint (st, ==, NOTMUCH_STATUS_SUCCESS);
-    config = _kith_config_load (db, error);
+    config = _kith_config_load (db, FALSE, error);
     notmuch_database_destroy (db);
     return config;
 }
