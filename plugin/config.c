@@ -117,6 +117,8 @@ static const kith_setting_t settings[] = {
       "a message naming more people is group mail: nobody on it is credited" },
     { "kith.hook_budget", "number", 0.001, 86400, XSTR (KITH_DEFAULT_HOOK_BUDGET),
       "seconds the hook may spend judging; the rest of the new mail waits for the next run" },
+    { "kith.rejudge_days", "integer", 0, 3650, XSTR (KITH_DEFAULT_REJUDGE_DAYS),
+      "days back mail that arrives late re-judges its people's no-history verdicts (0: never)" },
     { "kith.store", "path", 0, 0, "", "another path for the store (default: beside the database)" },
     { "kith.tag.no_history", "tag", 0, 0, "no-history", "the tag the hook sets on mail from people without shared history" },
     { "kith.tag.request", "tag", 0, 0, "request", "the tag the hook sets on invitations and requests" },
@@ -477,6 +479,10 @@ read_setting (_kith_config_t *config, GHashTable *alias_keys, GPtrArray *pattern
 	if (! parse_number (key, value, &d, error))
 	    return FALSE;
 	config->max_recipients = (guint) d;
+    } else if (strcmp (key, "kith.rejudge_days") == 0) {
+	if (! parse_number (key, value, &d, error))
+	    return FALSE;
+	config->rejudge_days = (guint) d;
     } else if (strcmp (key, "kith.hook_budget") == 0) {
 	if (! parse_number (key, value, &d, error))
 	    return FALSE;
@@ -556,6 +562,7 @@ _kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error)
     config->lock_timeout = KITH_DEFAULT_LOCK_TIMEOUT;
     config->max_recipients = KITH_DEFAULT_MAX_RECIPIENTS;
     config->hook_budget = KITH_DEFAULT_HOOK_BUDGET;
+    config->rejudge_days = KITH_DEFAULT_REJUDGE_DAYS;
     config->tag_no_history = g_strdup ("no-history");
     config->tag_request = g_strdup ("request");
     config->tag_introduced = g_strdup ("introduced");

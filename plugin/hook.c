@@ -578,6 +578,20 @@ has_tag (notmuch_message_t *message, const char *tag)
     return found;
 }
 
+/* Does MESSAGE hold the property KEY=VALUE? */
+static gboolean
+has_property (notmuch_message_t *message, const char *key, const char *value)
+{
+    notmuch_message_properties_t *props;
+    gboolean found = FALSE;
+
+    for (props = notmuch_message_get_properties (message, key, TRUE);
+	 notmuch_message_properties_valid (props) && ! found; notmuch_message_properties_move_to_next (props))
+	found = strcmp (notmuch_message_properties_value (props), value) == 0;
+    notmuch_message_properties_destroy (props);
+    return found;
+}
+
 static void
 set_property (notmuch_message_t *message, const char *key, const char *value)
 {
@@ -777,6 +791,124 @@ catch_up (kith_t *kith, char **error_message)
     return KITH_STATUS_SUCCESS;
 }
 
+/* The messages of ADDRESS dated after SINCE that kith tagged no-history
+ * (kith.tag records that) and SEEN lacks, to IDS and SEEN; LATER is the
+ * store's look-up of them. */
+static void
+add_later_verdicts (kith_t *kith, sqlite3_stmt *later, const char *address, gint64 since,
+		    GPtrArray *ids, GHashTable *seen)
+{
+    const char *tag = kith->config->tag_no_history;
+
+    sqlite3_bind_text (later, 1, address, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (later, 2, since);
+    while (sqlite3_step (later) == SQLITE_ROW) {
+	const char *id = (const char *) sqlite3_column_text (later, 0);
+	g_autoptr (notmuch_message_t) m = NULL;
+
+	if (id == NULL || g_hash_table_contains (seen, id) ||
+	    notmuch_database_find_message (kith->db, id, &m) != NOTMUCH_STATUS_SUCCESS || m == NULL)
+	    continue;
+	if (! has_tag (m, tag) || ! has_property (m, "kith.tag", tag))
+	    continue;
+	g_ptr_array_add (ids, g_strdup (id));
+	g_hash_table_add (seen, ids->pdata[ids->len - 1]);
+    }
+    sqlite3_reset (later);
+}
+
+/* Verdicts that stay right.  A verdict is given on the history before
+ * its message; mail dated before it can arrive later (my sent copy
+ * synced from another machine after the reply to it, notmuch insert
+ * racing notmuch new).  Then the no-history verdicts that mail may have
+ * been missing from (those of its author, or for my mail its
+ * recipients, on messages dated after it and in the last
+ * kith.rejudge_days) are judged again with the new mail, which changes
+ * only kith's own tags.  Appended to IDS; at most KITH_REJUDGE_PEOPLE
+ * people a message. */
+#define KITH_REJUDGE_PEOPLE 50
+
+static gboolean
+add_rejudged (kith_t *kith, GPtrArray *ids, GError **error)
+{
+    const _kith_config_t *config = kith->config;
+    gint64 floor_date = g_get_real_time () / G_USEC_PER_SEC - (gint64) config->rejudge_days * 86400;
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable) since = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr (sqlite3_stmt) row = NULL;
+    g_autoptr (sqlite3_stmt) rcpts = NULL;
+    g_autoptr (sqlite3_stmt) later = NULL;
+    guint n = ids->len;
+    GHashTableIter it;
+    gpointer key, value;
+
+    if (config->rejudge_days == 0 || n == 0)
+	return TRUE;
+    row = _kith_store_prepare (kith->store, "SELECT id, author, flags, date FROM message WHERE message_id = ?",
+			       error);
+    rcpts = row ? _kith_store_prepare (kith->store,
+				       "SELECT address FROM recipient WHERE message = ? AND kind < 4 ORDER BY rowid",
+				       error)
+		: NULL;
+    if (rcpts == NULL)
+	return FALSE;
+    for (guint i = 0; i < n; i++)
+	g_hash_table_add (seen, ids->pdata[i]);
+    /* Who each new message may have given history to, from when. */
+    for (guint i = 0; i < n; i++) {
+	gint64 rowid, date;
+	guint flags, people = 0;
+
+	sqlite3_bind_text (row, 1, ids->pdata[i], -1, SQLITE_STATIC);
+	if (sqlite3_step (row) != SQLITE_ROW) {
+	    sqlite3_reset (row);
+	    continue;
+	}
+	rowid = sqlite3_column_int64 (row, 0);
+	flags = (guint) sqlite3_column_int (row, 2);
+	date = MAX (sqlite3_column_int64 (row, 3), floor_date);
+	if (! KITH_MSG_IS_AUTOMATED (flags) && ! (flags & KITH_MSG_EXCLUDED)) {
+	    GPtrArray *who = g_ptr_array_new_with_free_func (g_free);
+
+	    if (! (flags & KITH_MSG_MINE) && sqlite3_column_text (row, 1)) {
+		g_ptr_array_add (who, g_strdup ((const char *) sqlite3_column_text (row, 1)));
+	    } else if (flags & KITH_MSG_MINE) {
+		sqlite3_bind_int64 (rcpts, 1, rowid);
+		while (sqlite3_step (rcpts) == SQLITE_ROW && people++ < KITH_REJUDGE_PEOPLE)
+		    g_ptr_array_add (who, g_strdup ((const char *) sqlite3_column_text (rcpts, 0)));
+		sqlite3_reset (rcpts);
+	    }
+	    for (guint k = 0; k < who->len; k++) {
+		gint64 *was = g_hash_table_lookup (since, who->pdata[k]);
+		if (_kith_config_is_me (config, who->pdata[k]))
+		    continue;
+		if (was == NULL)
+		    g_hash_table_insert (since, g_strdup (who->pdata[k]), g_memdup2 (&date, sizeof (date)));
+		else
+		    *was = MIN (*was, date);
+	    }
+	    g_ptr_array_unref (who);
+	}
+	sqlite3_reset (row);
+    }
+    /* Their later messages in the store (an indexed look-up: usually
+     * none, new mail being the newest), with kith's no-history. */
+    later = _kith_store_prepare (kith->store,
+				 "SELECT message_id FROM message WHERE author = ?1 AND date > ?2 "
+				 "AND (flags & 1024) = 0",
+				 error);
+    if (later == NULL)
+	return FALSE;
+    g_hash_table_iter_init (&it, since);
+    while (g_hash_table_iter_next (&it, &key, &value)) {
+	g_autoptr (GPtrArray) person = _kith_config_person (config, key); /* an alias group whole */
+
+	for (guint a = 0; a < person->len; a++)
+	    add_later_verdicts (kith, later, person->pdata[a], *(gint64 *) value, ids, seen);
+    }
+    return TRUE;
+}
+
 KITH_EXPORT kith_status_t
 kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *user_data,
 	   kith_index_stats_t *stats, char **error_message)
@@ -808,6 +940,8 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 	kith_index_stats_t again;
 	g_autoptr (GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
 
+	if (! add_rejudged (kith, added, &error))
+	    return _kith_status_from_error (error, error_message);
 	if (! judge_and_apply (kith, added, flags, judged, user_data, deadline, left, error_message,
 			       &status))
 	    return status;

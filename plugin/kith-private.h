@@ -247,6 +247,7 @@ char *_kith_subject_base (const char *subject);
 #define KITH_DEFAULT_LOCK_TIMEOUT 30
 #define KITH_DEFAULT_MAX_RECIPIENTS 1000
 #define KITH_DEFAULT_HOOK_BUDGET 60
+#define KITH_DEFAULT_REJUDGE_DAYS 30
 
 /* The version of what the indexer reads from a message (addresses,
  * author, flags): part of the config fingerprint, so a kith that reads
@@ -265,6 +266,7 @@ typedef struct {
     int lock_timeout;         /* seconds to wait for a notmuch write lock */
     guint max_recipients;     /* more on one message: group mail (index.c) */
     double hook_budget;       /* seconds the hook may spend judging */
+    guint rejudge_days;       /* how far back late mail re-judges (hook.c), 0: never */
     GHashTable *alias;        /* address -> GPtrArray* of its group (shared) */
     GPtrArray *alias_groups;  /* GPtrArray* (of char*): one per kith.alias.* key */
     char *store_path;         /* kith.store, NULL for the default */

@@ -330,6 +330,38 @@ notmuch new --quiet
 id=$(id_of subject:"Reminder: Pat Later invited you to connect")
 test_expect_equal "known pat@later.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
 
+# Verdicts that stay right: my sent copy, dated before the reply to it,
+# arrives in a later notmuch new than the reply.
+late_pair () { # NAME ADDRESS: their reply now, my message it answers later
+    add_message from="$1 <$2>" to="$ME" subject="Re: Proposal $1" reply="sent-$1@late.example" \
+	date="$(date -u -R -d '-2 days')" >/dev/null
+    notmuch new --quiet
+    notmuch tag +user-kept -- from:"$2"
+    add_message from="Me Myself <$ME>" to="$1 <$2>" subject="Proposal $1" id="sent-$1@late.example" \
+	date="$(date -u -R -d '-3 days')" >/dev/null
+}
+test_begin "a reply judged no-history before my message arrived is judged again when it does"
+late_pair Quinn quinn@late.example
+before=$(notmuch search --output=tags from:quinn@late.example | grep -c -x no-history)
+notmuch new --quiet
+test_expect_equal "1 0 1" "$before $(notmuch count from:quinn@late.example and tag:no-history) $(notmuch count from:quinn@late.example and tag:user-kept)"
+
+test_begin "with kith.rejudge_days=0 it is not"
+notmuch config set kith.rejudge_days 0
+late_pair Rory rory@late.example
+notmuch new --quiet
+notmuch config set kith.rejudge_days
+test_expect_equal "1" "$(notmuch count from:rory@late.example and tag:no-history)"
+
+test_begin "nor when the verdict is older than kith.rejudge_days"
+add_message from="Old Timer <old@late.example>" to="$ME" subject="Re: Proposal Old" reply="sent-old@late.example" \
+    date="$(date -u -R -d '-60 days')" >/dev/null
+notmuch new --quiet
+add_message from="Me Myself <$ME>" to="Old Timer <old@late.example>" subject="Proposal Old" id="sent-old@late.example" \
+    date="$(date -u -R -d '-61 days')" >/dev/null
+notmuch new --quiet
+test_expect_equal "1" "$(notmuch count from:old@late.example and tag:no-history)"
+
 test_begin "notmuch insert runs the post-insert hook"
 {
     printf 'From: Insert Cold <insert@cold.example>\nTo: %s\nSubject: Inserted\nDate: %s\nMessage-ID: <inserted@test.example>\n\nHi\n' "$ME" "$(date -u -R -d 2024-02-01)"
