@@ -722,6 +722,9 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
 	*status = _kith_status_from_error (error, error_message);
 	return FALSE;
     }
+    /* Judging only reads the store: one read transaction for all of it,
+     * not one (and its file locks) per statement. */
+    sqlite3_exec (kith->store->db, "BEGIN", NULL, NULL, NULL);
     for (guint i = 0; i < ids->len; i++) {
 	judgement_t *j;
 
@@ -735,6 +738,7 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
 	j = judge_message (&ctx, ids->pdata[i], &error);
 	if (error) {
 	    judge_clear (&ctx);
+	    sqlite3_exec (kith->store->db, "ROLLBACK", NULL, NULL, NULL);
 	    *status = _kith_status_from_error (error, error_message);
 	    return FALSE;
 	}
@@ -742,6 +746,7 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
 	    g_ptr_array_add (judged, j);
     }
     judge_clear (&ctx);
+    sqlite3_exec (kith->store->db, "COMMIT", NULL, NULL, NULL);
     if (judged->len == 0)
 	return TRUE;
 
