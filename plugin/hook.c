@@ -486,6 +486,10 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 	    g_printerr ("Warning: kith: %s; judging message <%s> by its headers only\n",
 			rules_error->message, message_id);
     }
+    /* Template mail to many, whatever its headers say: like list and
+     * automated mail, nobody's approach to me. */
+    if (req && req->bulk)
+	return NULL;
     if (req && req->strangers_only) {
 	gboolean stranger;
 	if (! sender_no_history (ctx, j->sender, j->date, &stranger, error))

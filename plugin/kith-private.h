@@ -577,6 +577,8 @@ typedef struct {
     gboolean strangers_only; /* a request only when the sender has no history (calendar) */
     gboolean message;        /* kind=message: a person writing through the platform
 			      * (LinkedIn InMail), judged by name but no request */
+    gboolean bulk;           /* kind=bulk: template mail to many (a newsletter whose
+			      * List-* headers were stripped): never judged */
 } _kith_request_t;
 
 void _kith_request_free (_kith_request_t *request);

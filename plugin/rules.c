@@ -98,6 +98,7 @@ typedef struct {
     gboolean enabled;
     gboolean strangers_only;
     gboolean message;  /* kind=message: a person writing, not a request */
+    gboolean bulk;     /* kind=bulk: template mail to many, never judged */
     GPtrArray *from;   /* GPatternSpec*: lower-case address globs */
     GPtrArray *from_text; /* char*: the same globs as written (lower-case) */
     GPtrArray *tests;  /* matcher_t*: any one makes a request */
@@ -470,12 +471,10 @@ parse_rule (GKeyFile *keyfile, const char *group, const char *origin, GError **e
 	if (strcmp (key, "kind") == 0) {
 	    g_autofree char *kind = g_strstrip (g_strdup (raw ? raw : ""));
 
-	    if (g_ascii_strcasecmp (kind, "request") == 0) {
-		rule->message = FALSE;
-	    } else if (g_ascii_strcasecmp (kind, "message") == 0) {
-		rule->message = TRUE;
-	    } else {
-		set_rule_error (error, origin, group, key, "'%s' is not request or message", kind);
+	    rule->message = g_ascii_strcasecmp (kind, "message") == 0;
+	    rule->bulk = g_ascii_strcasecmp (kind, "bulk") == 0;
+	    if (! rule->message && ! rule->bulk && g_ascii_strcasecmp (kind, "request") != 0) {
+		set_rule_error (error, origin, group, key, "'%s' is not request, message or bulk", kind);
 		return NULL;
 	    }
 	    continue;
@@ -501,7 +500,7 @@ parse_rule (GKeyFile *keyfile, const char *group, const char *origin, GError **e
     }
 
     if (rule->enabled) {
-	if (rule->platform == NULL) {
+	if (rule->platform == NULL && ! rule->bulk) {
 	    set_rule_error (error, origin, group, "platform",
 			    "missing: an enabled rule names its platform");
 	    return NULL;
@@ -1640,6 +1639,7 @@ make_request (const rule_t *rule, msg_ctx_t *ctx)
     request->person_address = found.address;
     request->strangers_only = rule->strangers_only;
     request->message = rule->message;
+    request->bulk = rule->bulk;
     g_free (found.first_only);
     return request;
 }
@@ -1678,9 +1678,13 @@ _kith_rules_match_message (_kith_rules_t *rules, GMimeMessage *message)
     g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
 
     ctx_init (&ctx, message);
-    for (guint i = 0; i < rules->rules->len && request == NULL; i++) {
-	const rule_t *rule = rules->rules->pdata[i];
+    /* Bulk rules last, whatever their place: an invitation carries an
+     * unsubscribe link too. */
+    for (guint i = 0; i < 2 * rules->rules->len && request == NULL; i++) {
+	const rule_t *rule = rules->rules->pdata[i % rules->rules->len];
 
+	if (rule->bulk != (i >= rules->rules->len))
+	    continue;
 	if (rule->enabled && rule_matches (rule, &ctx))
 	    request = make_request (rule, &ctx);
 	/* A message rule is about the person writing: without one, it

@@ -56,13 +56,21 @@ new "" from="Lister New <lister@new.example>" to="dev@lists.example" list=dev@li
 new "" from="Other Lister <other@new.example>" to="dev@lists.example" list=dev@lists.example subject="Unrelated" date=2024-01-05
 new "no-history" from="Bug Reporter <reporter@new.example>" to="Me Myself <$ME>" cc="dev@lists.example" list=dev@lists.example subject="Bug: crash at start" date=2024-01-05
 new "" from="Shop <news@shop.example>" subject="Deals" date=2024-01-06 header="List-Unsubscribe: <mailto:u@shop.example>\nPrecedence: bulk"
+# A newsletter whose List-* and Precedence headers an export stripped:
+# its template's words say what it is.  A person asking how to
+# unsubscribe is still a person.
+new "" from="Deals Weekly <hello@deals-weekly.example>" subject="Five deals for you" date=2024-01-06 \
+    body="Having trouble viewing this email? View it in your browser. Five deals this week. You are receiving this email because you signed up at deals-weekly.example. Unsubscribe from this list."
+new "no-history" from="Curious Reader <curious@readers.example>" subject="Your newsletter" date=2024-01-06 \
+    body="Hi, I read your newsletter but cannot find how to unsubscribe. Could you take me off it? Thanks, C."
 new "no-history introduced" from="Newbie One <newbie1@x.example>" cc="Alice Liddell <alice@wonder.example>" subject="Alice said I should write" date=2024-01-07
 new "no-history introduced" from="Newbie Two <newbie2@x.example>" subject="Re: Meet my colleague" reply="$alice_thread" date=2024-01-08
 new "request" from="Alice Liddell via LinkedIn <invitations@linkedin.com>" subject="Alice Liddell wants to connect" date=2024-01-10 "$LI"
 new "request" from="Jurgen Muller via LinkedIn <invitations@linkedin.com>" subject="Jurgen Muller wants to connect" date=2024-01-10 "$LI"
 new "request" from="=?UTF-8?Q?M=C3=BCller=2C_J=C3=BCrgen?= <member@linkedin.com>" subject="Invitation to connect on LinkedIn" date=2024-01-10 "$LI"
 new "request" from="Anna Schmidt <invitations@linkedin.com>" subject="Anna, please add me to your LinkedIn network" date=2024-01-10 "$LI"
-new "request no-history" from="Bob Stranger via LinkedIn <invitations@linkedin.com>" subject="Bob Stranger wants to connect" date=2024-01-11 "$LI"
+new "request no-history" from="Bob Stranger via LinkedIn <invitations@linkedin.com>" subject="Bob Stranger wants to connect" date=2024-01-11 "$LI" \
+    body="Bob Stranger wants to connect. You are receiving invitation emails. Manage your email preferences or unsubscribe from these emails."
 new "request" from="Chris Smith via LinkedIn <invitations@linkedin.com>" subject="Chris Smith wants to connect" date=2024-01-11 "$LI"
 new "request" from="Lukasz Walesa via LinkedIn <invitations@linkedin.com>" subject="Lukasz Walesa wants to connect" date=2024-01-11 "$LI"
 new "request" from="Orjan Lindstrom via LinkedIn <invitations@linkedin.com>" subject="Orjan Lindstrom wants to connect" date=2024-01-11 "$LI"

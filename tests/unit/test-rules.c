@@ -1187,6 +1187,33 @@ test_load_unclean (void)
     }
 }
 
+/* kind=bulk: no platform needed, tried after every other rule. */
+static void
+test_bulk_kind (void)
+{
+    g_autoptr (_kith_rules_t) rules = rules_from ("[b]\nkind=bulk\nbody=unsubscribe from this list\n"
+						  "[r]\nplatform=P\nsubject=wants to connect\n");
+    g_autoptr (_kith_request_t) invite = match_text (rules, "From: a@p.example\nSubject: Al wants to connect\n\n"
+							    "Unsubscribe from this list.\n");
+    g_autoptr (_kith_request_t) news = match_text (rules, "From: n@news.example\nSubject: News\n\n"
+							  "Deals.  Unsubscribe from this list.\n");
+    g_autoptr (_kith_request_t) person = match_text (rules, "From: c@x.example\nSubject: Hi\n\n"
+							    "How do I unsubscribe?\n");
+    g_autoptr (GError) error = NULL;
+    const char *digest = "[x]\nkind=digest\nsubject=a\nplatform=P\n";
+    g_autoptr (_kith_rules_t) bad = _kith_rules_load_data (digest, strlen (digest), "bad.conf", &error);
+
+    g_assert_nonnull (invite);
+    g_assert_cmpstr (invite->rule, ==, "r");
+    g_assert_false (invite->bulk);
+    g_assert_nonnull (news);
+    g_assert_cmpstr (news->rule, ==, "b");
+    g_assert_true (news->bulk);
+    g_assert_null (person);
+    g_assert_null (bad);
+    g_assert_nonnull (strstr (error->message, "is not request, message or bulk"));
+}
+
 /* A platform's address: an enabled rule's from glob of one domain. */
 static void
 test_platform_of (void)
@@ -1237,6 +1264,7 @@ main (int argc, char **argv)
     }
     g_test_add_func ("/rules/forms", test_forms);
     g_test_add_func ("/rules/platform-of", test_platform_of);
+    g_test_add_func ("/rules/bulk-kind", test_bulk_kind);
     g_test_add_func ("/rules/person/first-name", test_person_first_name);
     g_test_add_func ("/rules/person/repeated-key", test_person_repeated_key);
     g_test_add_func ("/rules/person/first-last", test_person_first_last_groups);
