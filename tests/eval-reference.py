@@ -14,6 +14,13 @@ Usage:
         (ALL.json: `who --tier=none --format=json`; TOP.txt: `who --limit=20`)
     tests/eval-reference.py generated TRUTH.tsv ALL.json
         precision/recall against tests/gen-mailbox's truth by intent
+    tests/eval-reference.py split MAILDIR FRACTION HIST-DIR LATER-DIR
+        copy the mail files in date order: the first FRACTION to HIST-DIR,
+        the rest to LATER-DIR (the hook mode of eval.sh)
+    tests/eval-reference.py hookreport HIST-REF.json SENDERS.txt COUNTS HOOK.tsv
+        the hook mode's lines: no-history verdicts against the reference of
+        the history part (SENDERS.txt: `notmuch address --output=sender
+        tag:no-history`; COUNTS: new, tagged and request counts)
     tests/eval-reference.py summary ROW.tsv...
         the final table, one row per mailbox, then the micro-averaged total
 
@@ -74,6 +81,7 @@ import email.utils
 import json
 import os
 import re
+import shutil
 import sys
 
 WEAK_PLUS = ("weak", "known", "close")
@@ -593,6 +601,57 @@ def summary(paths):
                  r(tpa, nall), r(corr, listed), viol))
 
 
+# --- hook mode: history first, the rest through notmuch new and the hook ------
+
+def split(maildir, fraction, hist_dir, later_dir):
+    """Copy the mail files of MAILDIR, in date order, the first FRACTION into
+    HIST_DIR and the rest into LATER_DIR (undated files count as oldest)."""
+    dated = []
+    for path in mail_files(maildir):
+        try:
+            with open(path, "rb") as f:
+                msg = email.message_from_binary_file(f, policy=email.policy.compat32)
+            d = parse_date(msg.get("Date"))
+        except Exception:
+            d = None
+        dated.append((d.timestamp() if d else 0.0, path))
+    dated.sort()
+    cut = int(len(dated) * float(fraction))
+    for i, (_, path) in enumerate(dated):
+        shutil.copyfile(path, os.path.join(hist_dir if i < cut else later_dir, "m%07d" % i))
+
+
+def hookreport(ref_path, senders_path, counts_path, row_path):
+    """The no-history verdicts of the hook run against the reference read
+    off the history part: a sender with a strong history before the cut
+    tagged no-history is wrong."""
+    with open(ref_path) as f:
+        ref = json.load(f)
+    strong = set(ref["strong"])
+    both = set(ref["all"])
+    senders = set()
+    with open(senders_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            for a in addresses_in(line):
+                senders.add(a)
+    with open(counts_path) as f:
+        new, tagged, requests = (int(x) for x in f.read().split())
+    wrong = sorted(senders & strong)
+    doubtful = sorted((senders & both) - strong)
+    print("hook mode  %d later messages through notmuch new: %d tagged no-history (%d senders), "
+          "%d requests" % (new, tagged, len(senders), requests))
+    print("           no-history on a strong history before the cut: %d%s" %
+          (len(wrong), (" (" + ", ".join(wrong[:10]) + ")") if wrong else ""))
+    print("           on direct mail both ways before the cut (not strong): %d%s" %
+          (len(doubtful), (" (" + ", ".join(doubtful[:10]) + ")") if doubtful else ""))
+    with open(row_path, "w") as f:
+        f.write("%d\t%d\t%d\t%d\n" % (new, tagged, len(senders), len(wrong)))
+
+
+def addresses_in(line):
+    return [a for _, a in split_mailboxes(line) if a]
+
+
 def mailboxes(readme):
     with open(readme, encoding="utf-8") as f:
         for line in f:
@@ -619,7 +678,8 @@ def owners(config):
 
 def main(argv):
     cmds = {"mailboxes": (mailboxes, 1), "owners": (owners, 1), "reference": (reference, 3),
-            "report": (report, 5), "generated": (generated, 2)}
+            "report": (report, 5), "generated": (generated, 2), "split": (split, 4),
+            "hookreport": (hookreport, 4)}
     if len(argv) >= 2 and argv[1] == "summary":
         summary(argv[2:])
         return 0

@@ -10,7 +10,8 @@
 # directory, indexed by the real notmuch under its owner's addresses from
 # that table (in a temporary HOME; nothing is written into the corpora),
 # then kith index, kith who --tier=none --format=json and kith who
-# --limit=20 are run.  tests/eval-reference.py reads the same mail with
+# --limit=20 are run, and the hook mode (hook_mode below).
+# tests/eval-reference.py reads the same mail with
 # Python's email package and its own rules (never kith's) and prints the
 # block: contacts per tier, the reference ("all": direct mail both ways,
 # not automated, not a list; "strong": at least 2 each way over more than
@@ -83,7 +84,36 @@ CONF
 	echo "== reference" && "$PYTHON" "$REF" reference "$maildir" "$owners" "$out/ref.json" &&
 	echo "== report" &&
 	"$PYTHON" "$REF" report "$(basename "$out")" "$out/ref.json" "$out/all.json" \
-	    "$out/top.txt" "$out/row.tsv" >"$out/block.txt"
+	    "$out/top.txt" "$out/row.tsv" >"$out/block.txt" &&
+	hook_mode "$out" "$maildir" "$owners" "$config"
+}
+
+# hook_mode OUT MAILDIR OWNERS CONFIG: the triage of a real mailbox as it
+# arrives.  The first 85 % of the mail by date is the history (notmuch
+# new, kith index, install-hook); the rest arrives through notmuch new,
+# which runs the hook.  A no-history verdict on someone with a strong
+# reference history in the first part is wrong.  Appends to the block.
+hook_mode () {
+    local out=$1 maildir=$2 owners=$3 config=$4 hook=$1/hook
+    mkdir -p "$hook/mail/cur" "$hook/mail/new" "$hook/mail/tmp" "$hook/history" "$hook/later" || return 1
+    echo "== hook mode: split" &&
+	"$PYTHON" "$REF" split "$maildir" 0.85 "$hook/history" "$hook/later" &&
+	cp "$hook/history/"* "$hook/mail/cur/" &&
+	sed "s|^path=.*|path=$hook/mail|" "$config" >"$hook/notmuch-config" || return 1
+    (
+	export NOTMUCH_CONFIG="$hook/notmuch-config"
+	echo "== hook mode: history" && notmuch new --quiet --no-hooks &&
+	    "$KITH" index && "$KITH" install-hook >/dev/null &&
+	    echo "== hook mode: notmuch new with the hook" &&
+	    later=$(ls "$hook/later" | wc -l) &&
+	    mv "$hook/later/"* "$hook/mail/new/" && notmuch new --quiet 2>"$hook/new.err" &&
+	    echo "== hook mode: verdicts" &&
+	    echo "$later $(notmuch count tag:no-history) $(notmuch count tag:request)" >"$hook/counts" &&
+	    notmuch address --output=sender --deduplicate=address tag:no-history >"$hook/senders.txt"
+    ) || return 1
+    "$PYTHON" "$REF" reference "$hook/history" "$owners" "$hook/ref.json" &&
+	"$PYTHON" "$REF" hookreport "$hook/ref.json" "$hook/senders.txt" "$hook/counts" \
+	    "$out/hook.tsv" >>"$out/block.txt"
 }
 
 if [ "${1:-}" = "--one" ]; then
@@ -215,4 +245,12 @@ echo
 echo "=== summary (recall and precision of kith's tier weak+ against the reference;" \
     "total: micro-averaged over the real mailboxes)"
 "$PYTHON" "$REF" summary "$WORK/rows.tsv"
+echo
+echo "=== hook mode (the last 15 % of each mailbox by date through notmuch new and the hook;" \
+    "wrong: no-history on a sender with a strong reference history in the first 85 %)"
+printf '%-16s %8s %11s %8s %6s\n' mailbox later no-history senders wrong
+while read -r name; do
+    [ -s "$WORK/$name/hook.tsv" ] &&
+	printf '%-16s %8s %11s %8s %6s\n' "$name" $(cat "$WORK/$name/hook.tsv")
+done <"$WORK/order"
 [ "$failed" -eq 0 ]
