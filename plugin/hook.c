@@ -105,6 +105,7 @@ typedef struct {
     sqlite3_stmt *row; /* one message row by message id */
     sqlite3_stmt *rcpts;
     sqlite3_stmt *thread_start;
+    sqlite3_stmt *template; /* a sender's earlier subjects, prepared on first need */
     gint64 now;
 } judge_t;
 
@@ -117,6 +118,7 @@ judge_clear (judge_t *ctx)
     sqlite3_finalize (ctx->row);
     sqlite3_finalize (ctx->rcpts);
     sqlite3_finalize (ctx->thread_start);
+    sqlite3_finalize (ctx->template);
 }
 
 /* LENIENT (the hook): a broken rules file is a warning, and the
@@ -442,6 +444,52 @@ sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_h
     return TRUE;
 }
 
+/* One sender repeating a template ("Start Date: 4/30/01; HourAhead
+ * hour: 19", the same subject but for its numbers), at least
+ * KITH_TEMPLATE_REPEATS times among KITH_TEMPLATE_LOOK of their earlier
+ * messages: a robot writing as a person, or a report nobody answers,
+ * and nobody's approach to me.  Asked only of a no-history sender, in
+ * a bounded look-up. */
+#define KITH_TEMPLATE_LOOK 20
+#define KITH_TEMPLATE_REPEATS 3
+
+static gboolean
+repeats_template (judge_t *ctx, const char *sender, gint64 rowid, gint64 date, gboolean *repeats,
+		  GError **error)
+{
+    g_autofree char *mine = NULL;
+    guint same = 0;
+    int rc;
+
+    *repeats = FALSE;
+    if (ctx->template == NULL &&
+	(ctx->template = _kith_store_prepare (ctx->kith->store,
+					      "SELECT id, subject_base FROM message WHERE id = ?3 UNION ALL "
+					      "SELECT * FROM (SELECT id, subject_base FROM message "
+					      "WHERE author = ?1 AND date < ?2 AND id != ?3 AND (flags & 1024) = 0 "
+					      "LIMIT " G_STRINGIFY (KITH_TEMPLATE_LOOK) ")",
+					      error)) == NULL)
+	return FALSE;
+    sqlite3_bind_text (ctx->template, 1, sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (ctx->template, 2, date);
+    sqlite3_bind_int64 (ctx->template, 3, rowid);
+    while ((rc = sqlite3_step (ctx->template)) == SQLITE_ROW) {
+	g_autofree char *skeleton = _kith_subject_skeleton ((const char *) sqlite3_column_text (ctx->template, 1));
+
+	if (sqlite3_column_int64 (ctx->template, 0) == rowid && mine == NULL)
+	    mine = skeleton ? g_steal_pointer (&skeleton) : g_strdup ("");
+	else if (mine && *mine && skeleton && strcmp (mine, skeleton) == 0)
+	    same++;
+    }
+    sqlite3_reset (ctx->template);
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (ctx->kith->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    *repeats = same >= KITH_TEMPLATE_REPEATS;
+    return TRUE;
+}
+
 /* Judge the message MESSAGE_ID.  Returns NULL with ERROR unset when
  * there is nothing to judge (mine, automated, unknown to the store). */
 static judgement_t *
@@ -552,8 +600,13 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 	 * maintainer, Cc the list) is, and is judged like any other. */
 	return NULL;
     } else {
-	if (! sender_no_history (ctx, j->sender, j->date, &j->no_history, error))
+	gboolean template = FALSE;
+
+	if (! sender_no_history (ctx, j->sender, j->date, &j->no_history, error) ||
+	    (j->no_history && ! repeats_template (ctx, j->sender, rowid, j->date, &template, error)))
 	    return NULL;
+	if (template)
+	    return NULL; /* not judged, like automated mail */
 	if (j->no_history) {
 	    add_tag (j, config->tag_no_history);
 	    if (! find_introducer (ctx, rowid, j->sender, thread_id, j->date, &j->introducer, error))

@@ -235,6 +235,11 @@ gint64 _kith_msg_date (const _kith_msg_t *msg, gint64 fallback, gint64 now);
  * case-folded.  NULL for NULL.  Free with g_free. */
 char *_kith_subject_base (const char *subject);
 
+/* A subject base (above) with every run of digits one '#': what a
+ * template keeps from message to message ("start date: #/#/#; hour:
+ * #").  NULL for NULL.  Free with g_free. */
+char *_kith_subject_skeleton (const char *base);
+
 
 /* ------------------------------------------------------------------ */
 /* Configuration (config.c) */

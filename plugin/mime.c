@@ -596,6 +596,26 @@ _kith_msg_date (const _kith_msg_t *msg, gint64 fallback, gint64 now)
 }
 
 char *
+_kith_subject_skeleton (const char *base)
+{
+    GString *out;
+
+    if (base == NULL)
+	return NULL;
+    out = g_string_sized_new (strlen (base));
+    for (const char *p = base; *p; p++) {
+	if (g_ascii_isdigit (*p)) {
+	    while (g_ascii_isdigit (p[1]))
+		p++;
+	    g_string_append_c (out, '#');
+	} else {
+	    g_string_append_c (out, *p);
+	}
+    }
+    return g_string_free (out, FALSE);
+}
+
+char *
 _kith_subject_base (const char *subject)
 {
     g_autofree char *valid = NULL;

@@ -63,6 +63,15 @@ new "" from="Deals Weekly <hello@deals-weekly.example>" subject="Five deals for 
     body="Having trouble viewing this email? View it in your browser. Five deals this week. You are receiving this email because you signed up at deals-weekly.example. Unsubscribe from this list."
 new "no-history" from="Curious Reader <curious@readers.example>" subject="Your newsletter" date=2024-01-06 \
     body="Hi, I read your newsletter but cannot find how to unsubscribe. Could you take me off it? Thanks, C."
+# One sender repeating a template, but for its numbers: judged until the
+# fourth, then a robot writing as a person, not judged.  A sender whose
+# subjects differ is judged every time.
+for h in 1 2 3 4; do
+    new "$( [ $h -lt 4 ] && echo no-history)" from="Pete Davids <pete@ops.example>" \
+	subject="Start Date: 1/0$h/24; HourAhead hour: 1$h; <CODESITE>" date="2024-01-0$h 0$h:00"
+    idea=(- "A garden plan" "About the bridge" "Your talk in May" "One more question")
+    new "no-history" from="Chatty Stranger <chatty@far.example>" subject="${idea[$h]}" date="2024-01-0$h 0$h:30"
+done
 new "no-history introduced" from="Newbie One <newbie1@x.example>" cc="Alice Liddell <alice@wonder.example>" subject="Alice said I should write" date=2024-01-07
 new "no-history introduced" from="Newbie Two <newbie2@x.example>" subject="Re: Meet my colleague" reply="$alice_thread" date=2024-01-08
 new "request" from="Alice Liddell via LinkedIn <invitations@linkedin.com>" subject="Alice Liddell wants to connect" date=2024-01-10 "$LI"

@@ -1344,6 +1344,22 @@ test_rfc2047_padded_words (void)
     }
 }
 
+/* What a template keeps: the subject base with each run of digits '#'. */
+static void
+test_subject_skeleton (void)
+{
+    g_autofree char *a = _kith_subject_skeleton ("start date: 4/30/01; hourahead hour: 19; <codesite>");
+    g_autofree char *b = _kith_subject_skeleton ("start date: 4/26/01; hourahead hour: 7; <codesite>");
+    g_autofree char *c = _kith_subject_skeleton ("a garden plan");
+    g_autofree char *d = _kith_subject_skeleton ("");
+
+    g_assert_cmpstr (a, ==, "start date: #/#/#; hourahead hour: #; <codesite>");
+    g_assert_cmpstr (a, ==, b);
+    g_assert_cmpstr (c, ==, "a garden plan");
+    g_assert_cmpstr (d, ==, "");
+    g_assert_null (_kith_subject_skeleton (NULL));
+}
+
 /* The parent a message names, for reply edges: In-Reply-To, else the
  * last of References; its Thread-Index less one reply. */
 static void
@@ -1374,6 +1390,7 @@ main (int argc, char **argv)
     _kith_mime_init ();		/* idempotent */
 
     g_test_add_func ("/mime/parent-keys", test_parent_keys);
+    g_test_add_func ("/mime/subject/skeleton", test_subject_skeleton);
     g_test_add_func ("/mime/address/normalise", test_address_normalise);
     g_test_add_func ("/mime/address/noreply", test_address_noreply);
     g_test_add_func ("/mime/subject/reply", test_subject_reply);
