@@ -61,6 +61,8 @@ new "" from="Shop <news@shop.example>" subject="Deals" date=2024-01-06 header="L
 # unsubscribe is still a person.
 new "" from="Deals Weekly <hello@deals-weekly.example>" subject="Five deals for you" date=2024-01-06 \
     body="Having trouble viewing this email? View it in your browser. Five deals this week. You are receiving this email because you signed up at deals-weekly.example. Unsubscribe from this list."
+new "" from="Word of the Day <doctor@words.example>" subject="probity: Word of the Day" date=2024-01-06 \
+    body="To unsubscribe via email, send a blank message to leave@words.example"
 new "no-history" from="Curious Reader <curious@readers.example>" subject="Your newsletter" date=2024-01-06 \
     body="Hi, I read your newsletter but cannot find how to unsubscribe. Could you take me off it? Thanks, C."
 # One sender repeating a template, but for its numbers: judged until the
