@@ -447,25 +447,30 @@ sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_h
 /* One sender repeating a template ("Start Date: 4/30/01; HourAhead
  * hour: 19", the same subject but for its numbers), at least
  * KITH_TEMPLATE_REPEATS times among KITH_TEMPLATE_LOOK of their earlier
- * messages: a robot writing as a person, or a report nobody answers,
- * and nobody's approach to me.  Asked only of a no-history sender, in
- * a bounded look-up. */
+ * messages: a robot writing as a person, or a report nobody answers.
+ * Or one broadcasting: this message does not name me (To or Cc), and
+ * neither did any of their earlier ones, KITH_BROADCAST_EARLIER at
+ * least (an office-wide announcement, a distribution list).  Nobody's
+ * approach to me, either.  Asked only of a no-history sender, in a
+ * bounded look-up. */
 #define KITH_TEMPLATE_LOOK 20
 #define KITH_TEMPLATE_REPEATS 3
+#define KITH_BROADCAST_EARLIER 2
 
 static gboolean
 repeats_template (judge_t *ctx, const char *sender, gint64 rowid, gint64 date, gboolean *repeats,
 		  GError **error)
 {
     g_autofree char *mine = NULL;
-    guint same = 0;
+    guint same = 0, earlier = 0, named_me = 0;
+    gboolean this_names_me = TRUE;
     int rc;
 
     *repeats = FALSE;
     if (ctx->template == NULL &&
 	(ctx->template = _kith_store_prepare (ctx->kith->store,
-					      "SELECT id, subject_base FROM message WHERE id = ?3 UNION ALL "
-					      "SELECT * FROM (SELECT id, subject_base FROM message "
+					      "SELECT id, subject_base, flags FROM message WHERE id = ?3 UNION ALL "
+					      "SELECT * FROM (SELECT id, subject_base, flags FROM message "
 					      "WHERE author = ?1 AND date < ?2 AND id != ?3 AND (flags & 1024) = 0 "
 					      "LIMIT " G_STRINGIFY (KITH_TEMPLATE_LOOK) ")",
 					      error)) == NULL)
@@ -476,9 +481,16 @@ repeats_template (judge_t *ctx, const char *sender, gint64 rowid, gint64 date, g
     while ((rc = sqlite3_step (ctx->template)) == SQLITE_ROW) {
 	g_autofree char *skeleton = _kith_subject_skeleton ((const char *) sqlite3_column_text (ctx->template, 1));
 
-	if (sqlite3_column_int64 (ctx->template, 0) == rowid && mine == NULL)
+	gboolean names_me = (sqlite3_column_int64 (ctx->template, 2) & KITH_MSG_TO_ME) != 0;
+
+	if (sqlite3_column_int64 (ctx->template, 0) == rowid && mine == NULL) {
 	    mine = skeleton ? g_steal_pointer (&skeleton) : g_strdup ("");
-	else if (mine && *mine && skeleton && strcmp (mine, skeleton) == 0)
+	    this_names_me = names_me;
+	    continue;
+	}
+	earlier++;
+	named_me += names_me;
+	if (mine && *mine && skeleton && strcmp (mine, skeleton) == 0)
 	    same++;
     }
     sqlite3_reset (ctx->template);
@@ -486,7 +498,8 @@ repeats_template (judge_t *ctx, const char *sender, gint64 rowid, gint64 date, g
 	_kith_store_set_error (ctx->kith->store, error, "cannot read the kith store");
 	return FALSE;
     }
-    *repeats = same >= KITH_TEMPLATE_REPEATS;
+    *repeats = same >= KITH_TEMPLATE_REPEATS ||
+	       (! this_names_me && earlier >= KITH_BROADCAST_EARLIER && named_me == 0);
     return TRUE;
 }
 

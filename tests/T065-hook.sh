@@ -74,6 +74,13 @@ for h in 1 2 3 4; do
     idea=(- "A garden plan" "About the bridge" "Your talk in May" "One more question")
     new "no-history" from="Chatty Stranger <chatty@far.example>" subject="${idea[$h]}" date="2024-01-0$h 0$h:30"
 done
+# One sender broadcasting to a distribution list, never naming me: judged
+# until two such messages came before, then an announcement, not judged.
+for h in 1 2 3; do
+    notice=(- "Floor meeting" "Parking garage closed" "Fire drill on Friday")
+    new "$( [ $h -lt 3 ] && echo no-history)" from="Office Notices <notices@corp.example>" to="all-staff@corp.example" \
+	subject="${notice[$h]}" date="2024-01-0$h 0$h:40"
+done
 new "no-history introduced" from="Newbie One <newbie1@x.example>" cc="Alice Liddell <alice@wonder.example>" subject="Alice said I should write" date=2024-01-07
 new "no-history introduced" from="Newbie Two <newbie2@x.example>" subject="Re: Meet my colleague" reply="$alice_thread" date=2024-01-08
 new "request" from="Alice Liddell via LinkedIn <invitations@linkedin.com>" subject="Alice Liddell wants to connect" date=2024-01-10 "$LI"
