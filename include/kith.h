@@ -303,8 +303,9 @@ typedef enum {
 } kith_index_flags_t;
 
 /**
- * Progress callback for kith_index(): @a done of @a total messages
- * were mined.  @a total may be 0 when unknown.
+ * Progress callback for kith_index() (@a done of @a total messages
+ * were mined) and kith_tag_with_progress() (judged).  @a total may be 0
+ * when unknown.
  *
  * @since libkith 0.1
  */
@@ -915,6 +916,32 @@ kith_tag (kith_t *kith,
 	  kith_judgement_fn judged,
 	  void *user_data,
 	  char **error_message);
+
+/**
+ * kith_tag(), telling @a progress how far it got: called with the number
+ * of messages judged so far (every hundred) and the number the query
+ * matched, and once more with both equal when every change is written.
+ *
+ * @param[in] kith a session opened with KITH_OPEN_WRITE
+ * @param[in] query a notmuch query string
+ * @param[in] flags KITH_JUDGE_DRY_RUN or 0
+ * @param[in] judged called for each judged message, or NULL
+ * @param[in] user_data passed to @a judged
+ * @param[in] progress called now and then, or NULL
+ * @param[in] progress_data passed to @a progress
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @return as kith_tag()
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_tag_with_progress (kith_t *kith,
+			const char *query,
+			unsigned int flags,
+			kith_judgement_fn judged,
+			void *user_data,
+			kith_progress_fn progress,
+			void *progress_data,
+			char **error_message);
 
 /**
  * The requests kith has tagged, newest first, as recorded in their

@@ -169,7 +169,18 @@ print_date (sprinter_t *sp, const char *key, time_t t)
 typedef struct {
     gint64 started;
     gint64 last_print;
+    gboolean shown; /* a progress line is on the terminal */
 } progress_t;
+
+/* Wipe the progress line, for other output to take its place. */
+static void
+progress_clear (progress_t *p)
+{
+    if (p && p->shown)
+	g_printerr ("\r%60s\r", "");
+    if (p)
+	p->shown = FALSE;
+}
 
 static void
 print_progress (unsigned long done, unsigned long total, void *data)
@@ -182,6 +193,7 @@ print_progress (unsigned long done, unsigned long total, void *data)
     if (done != total && now - p->last_print < G_USEC_PER_SEC / 5)
 	return;
     p->last_print = now;
+    p->shown = TRUE;
     if (total && rate > 0 && done < total) {
 	unsigned long eta = (unsigned long) ((double) (total - done) / rate);
 	g_printerr ("\rkith: %lu/%lu messages, %.0f/s, ETA %lu:%02lu   ", done, total, rate,
@@ -1138,6 +1150,7 @@ typedef struct {
     unsigned long count;
     unsigned long changed;  /* messages whose tags changed (would change) */
     GHashTable *tally;      /* "+TAG" / "-TAG" -> messages, for tag's summary */
+    progress_t *progress;   /* tag's progress line on a terminal, or NULL */
 } judged_out_t;
 
 /* Append S to LINE, padded with spaces to WIDTH terminal columns (wide
@@ -1173,6 +1186,7 @@ print_judgement (const kith_judgement_t *j, void *data)
     g_autofree char *date = short_date (j->date);
 
     out->count++;
+    progress_clear (out->progress);
     if (out->tally) {
 	const char *const *lists[] = { j->tags_added, j->tags_removed };
 	gboolean changed = FALSE;
@@ -1355,12 +1369,14 @@ print_tally (const judged_out_t *out)
 static int
 verb_tag (const kith_cli_globals_t *globals, int argc, char **argv)
 {
-    gboolean dry_run = FALSE, verbose = FALSE;
+    gboolean dry_run = FALSE, verbose = FALSE, quiet = FALSE, tty;
     GOptionEntry entries[] = {
 	{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Print what would change, change nothing", NULL },
 	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also list messages whose tags stay as they are", NULL },
+	{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, even on a terminal", NULL },
 	{ NULL }
     };
+    progress_t progress = { g_get_monotonic_time (), 0 };
     judged_out_t out = { 0 };
     g_autofree char *query = NULL;
     kith_t *kith = NULL;
@@ -1381,8 +1397,15 @@ verb_tag (const kith_cli_globals_t *globals, int argc, char **argv)
     if (open_session (globals, KITH_OPEN_WRITE, &kith, &code))
 	return code;
     out.tally = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    /* Progress on a terminal while judging; the first judgement printed
+     * wipes it, the last call prints the total. */
+    tty = isatty (STDERR_FILENO) && ! quiet;
+    out.progress = tty ? &progress : NULL;
     judged_out_begin (&out);
-    status = kith_tag (kith, query, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out, &message);
+    status = kith_tag_with_progress (kith, query, dry_run ? KITH_JUDGE_DRY_RUN : 0, print_judgement, &out,
+				     tty ? print_progress : NULL, &progress, &message);
+    if (progress.shown)
+	g_printerr ("\n");
     judged_out_end (&out);
     kith_destroy (kith);
     if (status == KITH_STATUS_SUCCESS && out.format == FORMAT_TEXT)

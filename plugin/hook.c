@@ -448,11 +448,14 @@ sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_h
  * hour: 19", the same subject but for its numbers), at least
  * KITH_TEMPLATE_REPEATS times among KITH_TEMPLATE_LOOK of their earlier
  * messages: a robot writing as a person, or a report nobody answers.
- * Or one broadcasting: this message does not name me (To or Cc), and
- * neither did any of their earlier ones, KITH_BROADCAST_EARLIER at
- * least (an office-wide announcement, a distribution list).  Nobody's
- * approach to me, either.  Asked only of a no-history sender, in a
- * bounded look-up. */
+ * Or one broadcasting: this message reaches me only in a crowd (it does
+ * not name me in To or Cc, or names KITH_CROWD_PEOPLE or more), and so
+ * did every one of their earlier ones, KITH_BROADCAST_EARLIER at least
+ * (an office-wide announcement, a distribution list, the office
+ * manager's notices to the whole floor).  Nobody's approach to me,
+ * either.  Asked only of a no-history sender, in a bounded look-up:
+ * at most KITH_TEMPLATE_LOOK messages, KITH_CROWD_PEOPLE recipients
+ * each. */
 #define KITH_TEMPLATE_LOOK 20
 #define KITH_TEMPLATE_REPEATS 3
 #define KITH_BROADCAST_EARLIER 2
@@ -462,34 +465,43 @@ repeats_template (judge_t *ctx, const char *sender, gint64 rowid, gint64 date, g
 		  GError **error)
 {
     g_autofree char *mine = NULL;
-    guint same = 0, earlier = 0, named_me = 0;
-    gboolean this_names_me = TRUE;
+    guint same = 0, earlier = 0, personal = 0;
+    gboolean this_personal = TRUE;
     int rc;
 
     *repeats = FALSE;
+    /* Column 3: the message's To and Cc, counted up to a crowd. */
+    G_STATIC_ASSERT (KITH_RCPT_TO == 1 && KITH_RCPT_CC == 2);
+#define RCPTS_SQL                                                                      \
+    "(SELECT count(*) FROM (SELECT 1 FROM recipient r WHERE r.message = m.id AND "    \
+    "r.kind IN (1, 2) LIMIT " G_STRINGIFY (KITH_CROWD_PEOPLE) "))"
     if (ctx->template == NULL &&
-	(ctx->template = _kith_store_prepare (ctx->kith->store,
-					      "SELECT id, subject_base, flags FROM message WHERE id = ?3 UNION ALL "
-					      "SELECT * FROM (SELECT id, subject_base, flags FROM message "
-					      "WHERE author = ?1 AND date < ?2 AND id != ?3 AND (flags & 1024) = 0 "
-					      "LIMIT " G_STRINGIFY (KITH_TEMPLATE_LOOK) ")",
-					      error)) == NULL)
+	(ctx->template = _kith_store_prepare (
+	     ctx->kith->store,
+	     "SELECT id, subject_base, flags, " RCPTS_SQL " FROM message m WHERE id = ?3 UNION ALL "
+	     "SELECT * FROM (SELECT id, subject_base, flags, " RCPTS_SQL " FROM message m "
+	     "WHERE author = ?1 AND date < ?2 AND id != ?3 AND (flags & 1024) = 0 "
+	     "LIMIT " G_STRINGIFY (KITH_TEMPLATE_LOOK) ")",
+	     error)) == NULL)
 	return FALSE;
+#undef RCPTS_SQL
     sqlite3_bind_text (ctx->template, 1, sender, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (ctx->template, 2, date);
     sqlite3_bind_int64 (ctx->template, 3, rowid);
     while ((rc = sqlite3_step (ctx->template)) == SQLITE_ROW) {
 	g_autofree char *skeleton = _kith_subject_skeleton ((const char *) sqlite3_column_text (ctx->template, 1));
-
-	gboolean names_me = (sqlite3_column_int64 (ctx->template, 2) & KITH_MSG_TO_ME) != 0;
+	gint64 flags = sqlite3_column_int64 (ctx->template, 2);
+	/* Addressed to me, among few: the sender's own approach. */
+	gboolean to_me_among_few = (flags & KITH_MSG_TO_ME) && ! (flags & KITH_MSG_MANY_RCPTS) &&
+				   sqlite3_column_int64 (ctx->template, 3) < KITH_CROWD_PEOPLE;
 
 	if (sqlite3_column_int64 (ctx->template, 0) == rowid && mine == NULL) {
 	    mine = skeleton ? g_steal_pointer (&skeleton) : g_strdup ("");
-	    this_names_me = names_me;
+	    this_personal = to_me_among_few;
 	    continue;
 	}
 	earlier++;
-	named_me += names_me;
+	personal += to_me_among_few;
 	if (mine && *mine && skeleton && strcmp (mine, skeleton) == 0)
 	    same++;
     }
@@ -499,7 +511,7 @@ repeats_template (judge_t *ctx, const char *sender, gint64 rowid, gint64 date, g
 	return FALSE;
     }
     *repeats = same >= KITH_TEMPLATE_REPEATS ||
-	       (! this_names_me && earlier >= KITH_BROADCAST_EARLIER && named_me == 0);
+	       (! this_personal && earlier >= KITH_BROADCAST_EARLIER && personal == 0);
     return TRUE;
 }
 
@@ -606,11 +618,12 @@ judge_message (judge_t *ctx, const char *message_id, GError **error)
 	    if (j->evidence == NULL)
 		j->evidence = g_strdup ("no shared history");
 	}
-    } else if (KITH_MSG_IS_AUTOMATED (flags) ||
+    } else if (KITH_MSG_IS_AUTOMATED (flags) || (flags & KITH_MSG_HIDDEN_RCPTS) ||
 	       (KITH_MSG_IS_LIST (flags) && ! (flags & KITH_MSG_TO_ME))) {
 	/* Plain list traffic is nobody's approach to me; a list message
 	 * naming me in To or Cc (a bug report or a patch to the
-	 * maintainer, Cc the list) is, and is judged like any other. */
+	 * maintainer, Cc the list) is, and is judged like any other.
+	 * Neither is mail to undisclosed recipients, sent to many. */
 	return NULL;
     } else {
 	gboolean template = FALSE;
@@ -775,11 +788,15 @@ report (judgement_t *j, kith_judgement_fn fn, void *data)
 
 /* Judge every message of IDS and write the results.  With DEADLINE
  * (monotonic, 0: none) passed, the messages not judged yet go to LEFT.
- * LEFT non-NULL also makes a broken rules file a warning (the hook). */
+ * LEFT non-NULL also makes a broken rules file a warning (the hook).
+ * PROGRESS, if not NULL, hears of every KITH_TAG_PROGRESS_STEP messages
+ * judged, and of the last once they are tagged too. */
+#define KITH_TAG_PROGRESS_STEP 100
+
 static gboolean
 judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgement_fn fn,
-		 void *data, gint64 deadline, GPtrArray *left, char **error_message,
-		 kith_status_t *status)
+		 void *data, kith_progress_fn progress, void *progress_data, gint64 deadline,
+		 GPtrArray *left, char **error_message, kith_status_t *status)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) judged = g_ptr_array_new_with_free_func ((GDestroyNotify) judgement_free);
@@ -805,6 +822,8 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
 		g_ptr_array_add (left, g_strdup (ids->pdata[i]));
 	    break;
 	}
+	if (progress && i % KITH_TAG_PROGRESS_STEP == 0)
+	    progress (i, ids->len, progress_data);
 	j = judge_message (&ctx, ids->pdata[i], &error);
 	if (error) {
 	    judge_clear (&ctx);
@@ -818,7 +837,7 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
     judge_clear (&ctx);
     sqlite3_exec (kith->store->db, "COMMIT", NULL, NULL, NULL);
     if (judged->len == 0)
-	return TRUE;
+	goto DONE;
 
     if (! dry_run) {
 	*status = _kith_open_notmuch_rw (kith, &rw, error_message);
@@ -859,6 +878,9 @@ judge_and_apply (kith_t *kith, GPtrArray *ids, unsigned int flags, kith_judgemen
 	    return FALSE;
 	}
     }
+DONE:
+    if (progress)
+	progress (ids->len, ids->len, progress_data);
     return TRUE;
 }
 
@@ -1030,7 +1052,7 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 
 	if (! add_rejudged (kith, added, &error))
 	    return _kith_status_from_error (error, error_message);
-	if (! judge_and_apply (kith, added, flags, judged, user_data, deadline, left, error_message,
+	if (! judge_and_apply (kith, added, flags, judged, user_data, NULL, NULL, deadline, left, error_message,
 			       &status))
 	    return status;
 	if (left->len > 0)
@@ -1058,6 +1080,14 @@ kith_hook (kith_t *kith, unsigned int flags, kith_judgement_fn judged, void *use
 KITH_EXPORT kith_status_t
 kith_tag (kith_t *kith, const char *query_string, unsigned int flags, kith_judgement_fn judged,
 	  void *user_data, char **error_message)
+{
+    return kith_tag_with_progress (kith, query_string, flags, judged, user_data, NULL, NULL, error_message);
+}
+
+KITH_EXPORT kith_status_t
+kith_tag_with_progress (kith_t *kith, const char *query_string, unsigned int flags,
+			kith_judgement_fn judged, void *user_data, kith_progress_fn progress,
+			void *progress_data, char **error_message)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -1095,7 +1125,8 @@ kith_tag (kith_t *kith, const char *query_string, unsigned int flags, kith_judge
     }
     g_clear_pointer (&messages, notmuch_messages_destroy);
     g_clear_pointer (&query, notmuch_query_destroy);
-    if (! judge_and_apply (kith, ids, flags, judged, user_data, 0, NULL, error_message, &status))
+    if (! judge_and_apply (kith, ids, flags, judged, user_data, progress, progress_data, 0, NULL,
+			   error_message, &status))
 	return status;
     return (flags & KITH_JUDGE_DRY_RUN) ? KITH_STATUS_SUCCESS : catch_up (kith, error_message);
 }

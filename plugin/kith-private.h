@@ -91,6 +91,10 @@ typedef enum {
     /* More recipients than kith.max_recipients: group mail, whose
      * recipients are not stored (index.c); a crowd's in aggr.c. */
     KITH_MSG_MANY_RCPTS = 1 << 15,
+    /* To and Cc name nobody: no such field, or only empty groups
+     * ("undisclosed-recipients:;").  Everyone got it as a Bcc: mail to
+     * many, nobody's approach to me (hook.c). */
+    KITH_MSG_HIDDEN_RCPTS = 1 << 16,
 } _kith_msg_flag_t;
 
 /* Automated or bulk: never shared history.  A discussion list
@@ -259,8 +263,9 @@ char *_kith_subject_skeleton (const char *base);
  * mail differently mines the store again.  2: addresses GMime drops,
  * lists that rewrite From, client-written mail, robots.  3: directness
  * (one-to-few and crowd messages).  4: span and months of the two-way
- * part only.  5: kith.max_recipients.  6: the lists' own addresses. */
-#define KITH_MINER_VERSION 6
+ * part only.  5: kith.max_recipients.  6: the lists' own addresses.
+ * 7: hidden recipients. */
+#define KITH_MINER_VERSION 7
 
 typedef struct {
     GPtrArray *me;            /* char*: my normalised addresses */

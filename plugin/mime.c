@@ -1555,6 +1555,14 @@ msg_fill (_kith_msg_t *msg, const headers_t *h)
 	    g_ptr_array_add (msg->rcpts, addr);
 	}
     }
+    /* "To: undisclosed-recipients:;": a To or Cc naming nobody.  (No To
+     * at all is not enough: exports and drafts lose it.) */
+    if (h->first[H_TO] >= 0 || h->first[H_CC] >= 0) {
+	msg->flags |= KITH_MSG_HIDDEN_RCPTS;
+	for (guint i = 0; i < msg->rcpts->len; i++)
+	    if (((_kith_addr_t *) msg->rcpts->pdata[i])->kind != KITH_RCPT_BCC)
+		msg->flags &= ~KITH_MSG_HIDDEN_RCPTS;
+    }
 
     /* The list's own address, and the person behind a rewritten From. */
     post = list_post_address (h);

@@ -65,6 +65,11 @@ new "" from="Word of the Day <doctor@words.example>" subject="probity: Word of t
     body="To unsubscribe via email, send a blank message to leave@words.example"
 new "no-history" from="Curious Reader <curious@readers.example>" subject="Your newsletter" date=2024-01-06 \
     body="Hi, I read your newsletter but cannot find how to unsubscribe. Could you take me off it? Thanks, C."
+# Stripped newsletters of 2002: "reply with remove", mail to undisclosed
+# recipients (everyone a Bcc).
+new "" from="Kitchen Shop <customerservice.1556092.3@service.kitchen.example>" subject="Fresh ideas for Easter" date=2024-01-06 \
+    body="Celebrate with our plates. If you prefer not to receive promotional email messages from us, please reply to this message with \"remove\" on the subject line."
+new "" from="Hot Stocks <tips@stocks.example>" to="undisclosed-recipients:;" subject="This stock will triple" date=2024-01-06
 # One sender repeating a template, but for its numbers: judged until the
 # fourth, then a robot writing as a person, not judged.  A sender whose
 # subjects differ is judged every time.
@@ -81,6 +86,16 @@ for h in 1 2 3; do
     new "$( [ $h -lt 3 ] && echo no-history)" from="Office Notices <notices@corp.example>" to="all-staff@corp.example" \
 	subject="${notice[$h]}" date="2024-01-0$h 0$h:40"
 done
+# The office manager's notices to the whole floor, me among them: judged
+# until two such messages came before.  Her message to me and two
+# others is her own approach, judged every time.
+floor="Me Myself <$ME>, a1@corp.example, a2@corp.example, a3@corp.example, a4@corp.example, a5@corp.example, a6@corp.example, a7@corp.example"
+for h in 1 2 3; do
+    notice=(- "All employee meeting" "Timekeeping process" "Billing your time")
+    new "$( [ $h -lt 3 ] && echo no-history)" from="Floor Manager <floor@corp.example>" to="$floor" \
+	subject="${notice[$h]}" date="2024-01-0$h 0$h:50"
+done
+new "no-history" from="Floor Manager <floor@corp.example>" to="Me Myself <$ME>, a1@corp.example" subject="Your badge" date="2024-01-04 04:50"
 new "no-history introduced" from="Newbie One <newbie1@x.example>" cc="Alice Liddell <alice@wonder.example>" subject="Alice said I should write" date=2024-01-07
 new "no-history introduced" from="Newbie Two <newbie2@x.example>" subject="Re: Meet my colleague" reply="$alice_thread" date=2024-01-08
 new "request" from="Alice Liddell via LinkedIn <invitations@linkedin.com>" subject="Alice Liddell wants to connect" date=2024-01-10 "$LI"
@@ -277,6 +292,13 @@ total=$(echo "$last" | sed -n 's/^would change [0-9]* of \([0-9]*\) messages.*/\
 test_expect_equal "would change $(grep -c '^would tag ' "$TMP/dry.out") of $total messages$expect_tally 1" \
     "$last $(( total >= 40 && total <= $(notmuch count not from:$ME) ))"
 
+test_begin "retro tag on a terminal shows its progress on stderr, --quiet does not"
+# script(1) gives the command a terminal; --dry-run keeps it read-only.
+count=$(notmuch count '*')
+script -qec "notmuch kith tag --dry-run '*' >/dev/null" /dev/null >"$TMP/tty.out" 2>&1
+script -qec "notmuch kith tag --dry-run --quiet '*' >/dev/null" /dev/null >"$TMP/tty-quiet.out" 2>&1
+test_expect_equal "1 0" "$(tr '\r' '\n' <"$TMP/tty.out" | grep -c "^kith: $count/$count messages") $(grep -c 'kith: ' "$TMP/tty-quiet.out")"
+
 test_begin "requests lists pending invitations with person, verdict and evidence"
 kith requests --format=json >"$TMP/req.json"
 test_expect_equal "13" "$(json_eval "$TMP/req.json" "len(j)")"
@@ -371,6 +393,15 @@ late_pair Quinn quinn@late.example
 before=$(notmuch search --output=tags from:quinn@late.example | grep -c -x no-history)
 notmuch new --quiet
 test_expect_equal "1 0 1" "$before $(notmuch count from:quinn@late.example and tag:no-history) $(notmuch count from:quinn@late.example and tag:user-kept)"
+
+test_begin "and when my message arrives through notmuch insert (post-insert hook)"
+add_message from="Sid Insert <sid@late.example>" to="$ME" subject="Re: Proposal Sid" reply="sent-sid@late.example" \
+    date="$(date -u -R -d '-2 days')" >/dev/null
+notmuch new --quiet
+before=$(notmuch count from:sid@late.example and tag:no-history)
+printf 'From: Me Myself <%s>\nTo: Sid Insert <sid@late.example>\nSubject: Proposal Sid\nDate: %s\nMessage-ID: <sent-sid@late.example>\n\nHi\n' \
+    "$ME" "$(date -u -R -d '-3 days')" | notmuch insert
+test_expect_equal "1 0" "$before $(notmuch count from:sid@late.example and tag:no-history)"
 
 test_begin "with kith.rejudge_days=0 it is not"
 notmuch config set kith.rejudge_days 0

@@ -23,7 +23,7 @@
     (KITH_MSG_AUTO_SUBMITTED | KITH_MSG_PRECEDENCE_BULK | KITH_MSG_LIST_ID |  \
      KITH_MSG_LIST_POST | KITH_MSG_PRECEDENCE_LIST | KITH_MSG_LIST_UNSUBSCRIBE | \
      KITH_MSG_NOREPLY_SENDER | KITH_MSG_REPLY_SUBJECT | KITH_MSG_AUTO_RESPONSE | \
-     KITH_MSG_FROM_REWRITTEN)
+     KITH_MSG_FROM_REWRITTEN | KITH_MSG_HIDDEN_RCPTS)
 
 static void
 check_addr (const _kith_addr_t *addr)
@@ -202,6 +202,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	check_line (msg->list_address);
 	FUZZ_CHECK (strchr (msg->list_address, '@') != NULL);
     }
+    /* Hidden recipients: To and Cc name nobody. */
+    if (msg->flags & KITH_MSG_HIDDEN_RCPTS)
+	for (guint i = 0; i < msg->rcpts->len; i++)
+	    FUZZ_CHECK (((const _kith_addr_t *) msg->rcpts->pdata[i])->kind == KITH_RCPT_BCC);
     if (msg->flags & KITH_MSG_FROM_REWRITTEN)
 	FUZZ_CHECK (msg->from && msg->list_address &&
 		    strcmp (msg->from->address, msg->list_address) != 0);

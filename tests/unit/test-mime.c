@@ -572,6 +572,14 @@ test_parse_flags (void)
 		      KITH_MSG_LIST_UNSUBSCRIBE | KITH_MSG_PRECEDENCE_BULK);
     check_flags ("Feedback-ID: 1:2:3:ses\n\n", 0);
 
+    /* Recipients hidden: a To or Cc naming nobody; no To at all is not. */
+    check_flags ("From: a@b.c\nTo: undisclosed-recipients:;\n\n", KITH_MSG_HIDDEN_RCPTS);
+    check_flags ("From: a@b.c\nTo: Recipients suppressed: ;\nCc: \n\n", KITH_MSG_HIDDEN_RCPTS);
+    check_flags ("From: a@b.c\nTo: undisclosed-recipients:;\nBcc: me@x.org\n\n", KITH_MSG_HIDDEN_RCPTS);
+    check_flags ("From: a@b.c\nTo: undisclosed-recipients:;\nCc: me@x.org\n\n", 0);
+    check_flags ("From: a@b.c\nTo: friends: me@x.org, you@y.org;\n\n", 0);
+    check_flags ("From: a@b.c\nBcc: me@x.org\n\n", 0);
+
     /* No-reply senders */
     f = flags_of ("From: GitHub <Notifications@GitHub.com>\n\n");
     g_assert_cmpuint (f, ==, KITH_MSG_NOREPLY_SENDER);
