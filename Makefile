@@ -56,7 +56,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SANFLAGS) -fPIC -fvisibility=hid
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(PKG_LIBS) $(NOTMUCH_LIBS) -lm
 
-LIB_SRCS = status config mime store aggr score names index kith hook rules
+LIB_SRCS = status config mime store aggr score names org index kith hook rules
 CLI_SRCS = cli sprinter install vcard main
 LIB_OBJS = $(LIB_SRCS:%=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:%=$(BUILD)/%.o)

@@ -475,6 +475,46 @@ kith_who (kith_t *kith,
 	  char **error_message);
 
 /**
+ * The people "me" has corresponded with at an organisation: kith_who()'s
+ * selection and order, limited to the contacts with an address at one
+ * of its mail domains or their subdomains.
+ *
+ * @param[in] kith the session
+ * @param[in] org a mail domain ("acme.example") or the NAME of a
+ *            kith.org.NAME setting, which lists the domains
+ * @param[in] options as for kith_who(), or NULL for the defaults
+ * @param[out] contacts the iterator; destroy with kith_contacts_destroy()
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS @a contacts is set (maybe empty).
+ * @retval KITH_STATUS_NULL_POINTER kith, org or contacts is NULL.
+ * @retval KITH_STATUS_BAD_ARGUMENT @a org is a free-mail domain (which
+ *         says nothing about an employer), or neither a domain nor a name.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
+ * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_at (kith_t *kith,
+	 const char *org,
+	 const kith_who_options_t *options,
+	 kith_contacts_t **contacts,
+	 char **error_message);
+
+/**
+ * The organisation @a address belongs to: the NAME of the kith.org.NAME
+ * setting that lists its domain, else the part of its domain an
+ * organisation registers ("acme.example" for "mail.acme.example",
+ * "acme.co.uk" for "mx.acme.co.uk").
+ *
+ * @return a string the caller frees with free(3), or NULL for an
+ *         address at a free-mail domain (kith.freemail_domains), no
+ *         address, or a NULL argument.
+ * @since libkith 0.1
+ */
+char *
+kith_org_of (kith_t *kith, const char *address);
+
+/**
  * Find one contact by address (exact, case-insensitive) or by display
  * name (case- and accent-insensitive, every word must match a word of
  * a name the contact used), with the evidence needed by "kith show":

@@ -377,8 +377,123 @@ print_contact_map (sprinter_t *sp, kith_contact_t *c)
     sprinter_end (sp);
 }
 
+/* at's overview: one organisation and how many people I know there. */
+typedef struct {
+    char *name;
+    unsigned int people[KITH_TIER_CLOSE + 1]; /* by tier */
+} org_row_t;
+
+static void
+org_row_free (org_row_t *row)
+{
+    g_free (row->name);
+    g_free (row);
+}
+
+/* Most close people first, then known, weak, none; then by name. */
+static int
+compare_org_rows (gconstpointer a, gconstpointer b)
+{
+    const org_row_t *x = *(org_row_t *const *) a, *y = *(org_row_t *const *) b;
+
+    for (int t = KITH_TIER_CLOSE; t >= KITH_TIER_NONE; t--)
+	if (x->people[t] != y->people[t])
+	    return x->people[t] > y->people[t] ? -1 : 1;
+    return strcmp (x->name, y->name);
+}
+
+/* `at` without an organisation: the organisations of CONTACTS (each
+ * person counted once at each), best known first. */
+static void
+print_orgs (kith_t *kith, kith_contacts_t *contacts, format_t format, unsigned int limit)
+{
+    g_autoptr (GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) org_row_free);
+    g_autoptr (GPtrArray) sorted = NULL;
+
+    for (; kith_contacts_valid (contacts); kith_contacts_move_to_next (contacts)) {
+	kith_contact_t *c = kith_contacts_get (contacts);
+	g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+	for (unsigned int i = 0; i < kith_contact_count_addresses (c); i++) {
+	    char *org = kith_org_of (kith, kith_contact_get_address_at (c, i));
+	    org_row_t *row;
+
+	    if (org == NULL || ! g_hash_table_add (seen, g_strdup (org))) {
+		free (org);
+		continue;
+	    }
+	    if ((row = g_hash_table_lookup (rows, org)) == NULL) {
+		row = g_new0 (org_row_t, 1);
+		row->name = g_strdup (org);
+		g_hash_table_insert (rows, row->name, row);
+	    }
+	    row->people[kith_contact_get_tier (c)]++;
+	    free (org);
+	}
+    }
+    {
+	GHashTableIter iter;
+	gpointer row;
+	sorted = g_ptr_array_new ();
+	g_hash_table_iter_init (&iter, rows);
+	while (g_hash_table_iter_next (&iter, NULL, &row))
+	    g_ptr_array_add (sorted, row);
+    }
+    g_ptr_array_sort (sorted, compare_org_rows);
+    if (limit && sorted->len > limit)
+	g_ptr_array_set_size (sorted, limit);
+    if (format == FORMAT_TEXT) {
+	for (guint i = 0; i < sorted->len; i++) {
+	    const org_row_t *row = sorted->pdata[i];
+	    g_autoptr (GString) line = g_string_new (row->name);
+	    for (int t = KITH_TIER_CLOSE; t >= KITH_TIER_NONE; t--)
+		if (row->people[t])
+		    g_string_append_printf (line, "%s%u %s", line->len == strlen (row->name) ? "  " : ", ",
+					    row->people[t], kith_tier_to_string (t));
+	    puts (line->str);
+	}
+	return;
+    }
+    {
+	sprinter_t *sp = sprinter_new (stdout, format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_list (sp);
+	for (guint i = 0; i < sorted->len; i++) {
+	    const org_row_t *row = sorted->pdata[i];
+	    unsigned int people = 0;
+	    sprinter_begin_map (sp);
+	    sprinter_key (sp, "org");
+	    sprinter_string (sp, row->name);
+	    for (int t = KITH_TIER_CLOSE; t >= KITH_TIER_NONE; t--) {
+		sprinter_key (sp, kith_tier_to_string (t));
+		sprinter_integer (sp, row->people[t]);
+		people += row->people[t];
+	    }
+	    sprinter_key (sp, "people");
+	    sprinter_integer (sp, people);
+	    sprinter_end (sp);
+	}
+	sprinter_end (sp);
+	sprinter_free (sp);
+    }
+}
+
+static int list_people (const kith_cli_globals_t *globals, int argc, char **argv, gboolean at);
+
 static int
 verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    return list_people (globals, argc, argv, FALSE);
+}
+
+static int
+verb_at (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    return list_people (globals, argc, argv, TRUE);
+}
+
+/* who, and at (ORG: the people there; none: the organisations). */
+static int
+list_people (const kith_cli_globals_t *globals, int argc, char **argv, gboolean at)
 {
     g_autofree char *tier = NULL, *since = NULL, *sort = NULL;
     int limit = 0;
@@ -402,8 +517,12 @@ verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
     int code = 0;
 
     format_entries[0].description = "Output format: text (default), json, sexp or vcard";
-    if (! parse_options ("who", "", "List the people you have actually corresponded with.",
-			 entries, &argc, &argv, &code))
+    if (! (at ? parse_options ("at", "[ORG]",
+			       "The people you have actually corresponded with at an organisation (a mail "
+			       "domain or a kith.org.NAME); without ORG, the organisations you know best.",
+			       entries, &argc, &argv, &code)
+	      : parse_options ("who", "", "List the people you have actually corresponded with.",
+			       entries, &argc, &argv, &code)))
 	return code ? code : KITH_EXIT_FAILURE;
     vcard = opt_format && strcmp (opt_format, "vcard") == 0;
     if (opt_format && ! vcard && strcmp (opt_format, "text") && strcmp (opt_format, "json") &&
@@ -413,8 +532,12 @@ verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
     }
     if (! vcard && ! parse_format (&format))
 	return KITH_EXIT_FAILURE;
-    if (argc > 1) {
-	g_printerr ("Error: unexpected argument '%s'\n", argv[1]);
+    if (argc > (at ? 2 : 1)) {
+	g_printerr ("Error: unexpected argument '%s'\n", argv[at ? 2 : 1]);
+	return KITH_EXIT_FAILURE;
+    }
+    if (at && argc == 1 && vcard) {
+	g_printerr ("Error: 'at' without an organisation lists organisations: no vCards\n");
 	return KITH_EXIT_FAILURE;
     }
     if (tier) {
@@ -448,7 +571,20 @@ verb_who (const kith_cli_globals_t *globals, int argc, char **argv)
 
     if (open_session (globals, 0, &kith, &code))
 	return code;
-    status = kith_who (kith, &options, &contacts, &message);
+    if (at && argc == 2) {
+	status = kith_at (kith, argv[1], &options, &contacts, &message);
+    } else if (at) {
+	unsigned int orgs = options.limit;
+	options.limit = 0;
+	status = kith_who (kith, &options, &contacts, &message);
+	if (status == KITH_STATUS_SUCCESS)
+	    print_orgs (kith, contacts, format, orgs);
+	kith_contacts_destroy (contacts);
+	kith_destroy (kith);
+	return status ? report (status, message) : KITH_EXIT_OK;
+    } else {
+	status = kith_who (kith, &options, &contacts, &message);
+    }
     if (status) {
 	kith_destroy (kith);
 	return report (status, message);
@@ -1544,6 +1680,7 @@ static int verb_help (const kith_cli_globals_t *globals, int argc, char **argv);
 static const kith_cli_verb_t verbs[] = {
     { "index", verb_index, "bring the store up to date (--rebuild: from scratch)" },
     { "who", verb_who, "the people you have actually corresponded with" },
+    { "at", verb_at, "the people you know at an organisation, or the organisations you know best" },
     { "show", verb_show, "the shared history with one person" },
     { "complete", verb_complete, "address completion, best relationship first, for mail clients" },
     { "status", verb_status, "where the store is and how fresh" },

@@ -129,6 +129,10 @@ static const kith_setting_t settings[] = {
     { "kith.robots", "list", 0, 0, "", "more senders that are robots: globs of addresses (with an @) or names" },
     { "kith.complete.others", "choice", 0, 0, "last",
       "last or hide: where completion puts people without shared history and robots" },
+    { "kith.org.NAME", "list", 0, 0, "",
+      "mail domains of one organisation, for 'at' (subdomains included); a domain in one key only" },
+    { "kith.freemail_domains", "list", 0, 0, "(built in)",
+      "free-mail domains, which name no organisation ('at'); replaces the built-in list" },
 };
 #undef XSTR
 #undef STR
@@ -297,6 +301,26 @@ parse_number (const char *key, const char *value, double *out, GError **error)
  * VALUE) to CONFIG.  Every entry must be an address of at most
  * MAX_ALIAS_ADDRESS bytes (the longest line RFC 5322 allows), and in
  * no other group (ALIAS_KEYS: address -> the key of its group). */
+/* ENTRY of the group setting KEY: KEYS maps each entry already named
+ * to its key.  An entry of another key is an error saying WHY it must
+ * not be; FRESH says whether it was new (a repeat in KEY is not). */
+static gboolean
+claim_entry (GHashTable *keys, const char *key, const char *entry, const char *why,
+	     gboolean *fresh, GError **error)
+{
+    const char *other = g_hash_table_lookup (keys, entry);
+
+    if (other && strcmp (other, key) != 0) {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+		     "config keys %s and %s both name %s: %s", other, key, entry, why);
+	return FALSE;
+    }
+    *fresh = other == NULL;
+    if (*fresh)
+	g_hash_table_insert (keys, g_strdup (entry), g_strdup (key));
+    return TRUE;
+}
+
 #define MAX_ALIAS_ADDRESS 998
 static gboolean
 add_alias_group (_kith_config_t *config, GHashTable *alias_keys, const char *key,
@@ -307,7 +331,7 @@ add_alias_group (_kith_config_t *config, GHashTable *alias_keys, const char *key
 
     for (char **p = parts; *p; p++) {
 	g_autofree char *address = NULL;
-	const char *other;
+	gboolean fresh;
 
 	g_strstrip (*p);
 	if (**p == '\0')
@@ -321,24 +345,87 @@ add_alias_group (_kith_config_t *config, GHashTable *alias_keys, const char *key
 			 strlen (*p) > MAX_ALIAS_ADDRESS ? " (longer than 998 bytes)" : "");
 	    return FALSE;
 	}
-	other = g_hash_table_lookup (alias_keys, address);
-	if (other && strcmp (other, key) != 0) {
-	    g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
-			 "config keys %s and %s both name %s: an address belongs to "
-			 "one person (one kith.alias.* key)",
-			 other, key, address);
+	if (! claim_entry (alias_keys, key, address, "an address belongs to one person (one kith.alias.* key)",
+			   &fresh, error))
 	    return FALSE;
-	}
-	if (other == NULL) {
-	    g_hash_table_insert (alias_keys, g_strdup (address), g_strdup (key));
+	if (fresh)
 	    g_ptr_array_add (group, g_steal_pointer (&address));
-	}
     }
     if (group->len == 0)
 	return TRUE;
     for (guint i = 0; i < group->len; i++)
 	g_hash_table_insert (config->alias, g_strdup (group->pdata[i]), group);
     g_ptr_array_add (config->alias_groups, g_steal_pointer (&group));
+    return TRUE;
+}
+
+/* ENTRY of KEY as a mail domain (lower-case, without a leading @). */
+static char *
+domain_entry (const char *key, const char *entry, const char *example, GError **error)
+{
+    g_autofree char *domain = g_utf8_strdown (*entry == '@' ? entry + 1 : entry, -1);
+
+    if (! _kith_domain_is_valid (domain)) {
+	g_autofree char *shown = entry_for_message (entry);
+	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+		     "config key %s: %s is not a mail domain (%s)", key, shown, example);
+	return NULL;
+    }
+    return g_steal_pointer (&domain);
+}
+
+/* kith.org.NAME = VALUE: the domains of one organisation.  ORG_KEYS
+ * maps each domain already named to its key. */
+static gboolean
+add_org (_kith_config_t *config, GHashTable *org_keys, const char *key, const char *value,
+	 GError **error)
+{
+    g_autoptr (_kith_org_t) org = g_new0 (_kith_org_t, 1);
+    g_auto (GStrv) parts = g_strsplit (value, ";", -1);
+
+    org->name = g_strdup (key + strlen ("kith.org."));
+    org->key = g_strdup (key);
+    org->domains = g_ptr_array_new_with_free_func (g_free);
+    if (*org->name == '\0') {
+	g_set_error (error, KITH_ERROR, KITH_STATUS_BAD_ARGUMENT,
+		     "config key %s: the organisation needs a name (kith.org.NAME)", key);
+	return FALSE;
+    }
+    for (char **p = parts; *p; p++) {
+	g_autofree char *domain = NULL;
+	gboolean fresh;
+
+	if (*g_strstrip (*p) == '\0')
+	    continue;
+	if ((domain = domain_entry (key, *p, "acme.example", error)) == NULL ||
+	    ! claim_entry (org_keys, key, domain, "a domain belongs to one organisation (one kith.org.* key)",
+			   &fresh, error))
+	    return FALSE;
+	if (fresh)
+	    g_ptr_array_add (org->domains, g_steal_pointer (&domain));
+    }
+    if (org->domains->len > 0)
+	g_ptr_array_add (config->orgs, g_steal_pointer (&org));
+    return TRUE;
+}
+
+/* kith.freemail_domains = VALUE. */
+static gboolean
+set_freemail (_kith_config_t *config, const char *value, GError **error)
+{
+    g_auto (GStrv) parts = g_strsplit (value, ";", -1);
+
+    g_clear_pointer (&config->freemail, g_ptr_array_unref);
+    config->freemail = g_ptr_array_new_with_free_func (g_free);
+    for (char **p = parts; *p; p++) {
+	char *domain;
+
+	if (*g_strstrip (*p) == '\0')
+	    continue;
+	if ((domain = domain_entry ("kith.freemail_domains", *p, "gmail.com", error)) == NULL)
+	    return FALSE;
+	g_ptr_array_add (config->freemail, domain);
+    }
     return TRUE;
 }
 
@@ -359,6 +446,8 @@ _kith_config_free (_kith_config_t *config)
     g_free (config->tier_tag_prefix);
     g_free (config->rules_path);
     g_clear_pointer (&config->robots, g_ptr_array_unref);
+    g_clear_pointer (&config->orgs, g_ptr_array_unref);
+    g_clear_pointer (&config->freemail, g_ptr_array_unref);
     g_free (config->fingerprint);
     g_free (config);
 }
@@ -446,15 +535,17 @@ primary_email_is_explicit (notmuch_database_t *db, const char *primary)
 static gboolean
 is_known_key (const char *key)
 {
-    return find_setting (key) != NULL || g_str_has_prefix (key, "kith.alias.");
+    return find_setting (key) != NULL || g_str_has_prefix (key, "kith.alias.") ||
+	   g_str_has_prefix (key, "kith.org.");
 }
 
 /* Read the setting KEY (a known key) with VALUE into CONFIG.
  * PATTERN_STRINGS collects the kith.me_patterns for the fingerprint,
- * ALIAS_KEYS the addresses named by kith.alias.* keys. */
+ * ALIAS_KEYS the addresses named by kith.alias.* keys, ORG_KEYS the
+ * domains named by kith.org.* keys. */
 static gboolean
-read_setting (_kith_config_t *config, GHashTable *alias_keys, GPtrArray *pattern_strings,
-	      const char *key, const char *value, GError **error)
+read_setting (_kith_config_t *config, GHashTable *alias_keys, GHashTable *org_keys,
+	      GPtrArray *pattern_strings, const char *key, const char *value, GError **error)
 {
     double d;
 
@@ -525,6 +616,12 @@ read_setting (_kith_config_t *config, GHashTable *alias_keys, GPtrArray *pattern
     } else if (strcmp (key, "kith.rules") == 0) {
 	g_free (config->rules_path);
 	config->rules_path = *value ? g_strdup (value) : NULL;
+    } else if (strcmp (key, "kith.freemail_domains") == 0) {
+	if (! set_freemail (config, value, error))
+	    return FALSE;
+    } else if (g_str_has_prefix (key, "kith.org.")) {
+	if (! add_org (config, org_keys, key, value, error))
+	    return FALSE;
     } else {
 	/* kith.alias.NAME: is_known_key lets no other key through. */
 	if (! add_alias_group (config, alias_keys, key, value, error))
@@ -547,6 +644,8 @@ _kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error)
     g_autoptr (notmuch_config_pairs_t) pairs = NULL;
     /* address -> the kith.alias.* key that names it */
     g_autoptr (GHashTable) alias_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    /* domain -> the kith.org.* key that names it */
+    g_autoptr (GHashTable) org_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     const char *primary;
 
     config->me = g_ptr_array_new_with_free_func (g_free);
@@ -555,6 +654,7 @@ _kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error)
     config->robots = g_ptr_array_new_with_free_func (g_free);
     config->alias = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     config->alias_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+    config->orgs = g_ptr_array_new_with_free_func ((GDestroyNotify) _kith_org_free);
     config->tier_threshold[KITH_TIER_WEAK] = KITH_DEFAULT_TIER_WEAK;
     config->tier_threshold[KITH_TIER_KNOWN] = KITH_DEFAULT_TIER_KNOWN;
     config->tier_threshold[KITH_TIER_CLOSE] = KITH_DEFAULT_TIER_CLOSE;
@@ -602,7 +702,7 @@ _kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error)
 	if (! is_known_key (key)) {
 	    if (! lenient)
 		warn_unknown_key (key);
-	} else if (! read_setting (config, alias_keys, pattern_strings, key, value,
+	} else if (! read_setting (config, alias_keys, org_keys, pattern_strings, key, value,
 				   lenient ? NULL : error)) {
 	    if (! lenient)
 		return NULL;

@@ -288,8 +288,38 @@ typedef struct {
     char *rules_path;         /* kith.rules: the user's rules file, or NULL */
     GPtrArray *robots;        /* char*: kith.robots globs (address or folded name) */
     gboolean complete_hide_others; /* kith.complete.others = hide */
+    GPtrArray *orgs;          /* _kith_org_t*: one per kith.org.* key */
+    GPtrArray *freemail;      /* char*: kith.freemail_domains; NULL: built in */
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;
+
+/* ------------------------------------------------------------------ */
+/* Organisations (org.c) */
+
+/* One kith.org.NAME key. */
+typedef struct {
+    char *name;         /* NAME, as written */
+    char *key;          /* the whole key, for messages */
+    GPtrArray *domains; /* char*: its mail domains, lower-case */
+} _kith_org_t;
+
+void _kith_org_free (_kith_org_t *org);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (_kith_org_t, _kith_org_free)
+/* DOMAIN is PARENT or one of its subdomains (both lower-case). */
+gboolean _kith_domain_under (const char *domain, const char *parent);
+/* Two labels at least, of letters, digits, hyphens (or UTF-8). */
+gboolean _kith_domain_is_valid (const char *domain);
+/* The part of DOMAIN an organisation registers: "acme.example" of
+ * "mail.acme.example", "acme.co.uk" of "mx.acme.co.uk". */
+char *_kith_org_registrable (const char *domain);
+/* DOMAIN is a free-mail domain (or under one). */
+gboolean _kith_org_is_freemail (const _kith_config_t *config, const char *domain);
+/* The organisation of ADDRESS: the NAME of the kith.org.* key naming
+ * its domain, else its registrable domain; NULL for free mail. */
+char *_kith_org_of (const _kith_config_t *config, const char *address);
+/* The domains of ORG, a kith.org NAME or a mail domain; an error for a
+ * free-mail domain or what is neither. */
+GPtrArray *_kith_org_domains (const _kith_config_t *config, const char *org, GError **error);
 
 _kith_config_t *_kith_config_load (notmuch_database_t *db, gboolean lenient, GError **error);
 void _kith_config_free (_kith_config_t *config);

@@ -750,6 +750,64 @@ kith_who (kith_t *kith, const kith_who_options_t *options, kith_contacts_t **out
     return KITH_STATUS_SUCCESS;
 }
 
+/* C has an address at one of DOMAINS (or a subdomain). */
+static gboolean
+contact_at (const kith_contact_t *c, GPtrArray *domains)
+{
+    for (guint a = 0; a < c->addresses->len; a++) {
+	const char *at = strrchr (c->addresses->pdata[a], '@');
+	for (guint d = 0; at && d < domains->len; d++)
+	    if (_kith_domain_under (at + 1, domains->pdata[d]))
+		return TRUE;
+    }
+    return FALSE;
+}
+
+KITH_EXPORT kith_status_t
+kith_at (kith_t *kith, const char *org, const kith_who_options_t *options, kith_contacts_t **out,
+	 char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) domains = NULL;
+    kith_who_options_t every = { 0 };
+    kith_contacts_t *contacts = NULL;
+    kith_status_t status;
+
+    if (kith == NULL || org == NULL || out == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    *out = NULL;
+    if ((domains = _kith_org_domains (kith->config, org, &error)) == NULL)
+	return _kith_status_from_error (error, error_message);
+    /* who's selection and order, then the people at ORG of it. */
+    if (options)
+	every = *options;
+    every.limit = 0;
+    if ((status = kith_who (kith, &every, &contacts, error_message)))
+	return status;
+    for (guint i = contacts->contacts->len; i-- > 0;)
+	if (! contact_at (contacts->contacts->pdata[i], domains))
+	    g_ptr_array_remove_index (contacts->contacts, i);
+    if (options && options->limit && contacts->contacts->len > options->limit)
+	g_ptr_array_set_size (contacts->contacts, options->limit);
+    *out = contacts;
+    return KITH_STATUS_SUCCESS;
+}
+
+KITH_EXPORT char *
+kith_org_of (kith_t *kith, const char *address)
+{
+    g_autofree char *normal = NULL;
+    char *org, *copy;
+
+    if (kith == NULL || address == NULL || (normal = _kith_address_normalise (address)) == NULL)
+	return NULL;
+    if ((org = _kith_org_of (kith->config, normal)) == NULL)
+	return NULL;
+    copy = strdup (org); /* the caller frees it with free(3) */
+    g_free (org);
+    return copy;
+}
+
 KITH_EXPORT bool
 kith_contacts_valid (kith_contacts_t *contacts)
 {
