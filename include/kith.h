@@ -515,6 +515,64 @@ char *
 kith_org_of (kith_t *kith, const char *address);
 
 /**
+ * One way in to a person: someone I know who has visible shared history
+ * with them in my own mail.  Passed to a kith_path_fn; valid during the
+ * call only.
+ *
+ * @since libkith 0.1
+ */
+typedef struct {
+    /** The person I know (tier weak at least), with my history with them. */
+    kith_contact_t *intermediary;
+    /** Their replies to the target's messages. */
+    unsigned int replies_to_target;
+    /** The target's replies to theirs. */
+    unsigned int replies_from_target;
+    /** Their messages to the target, one-to-few (no crowd, no list to many). */
+    unsigned int direct_to_target;
+    /** The target's messages to them, one-to-few. */
+    unsigned int direct_from_target;
+    /** The notmuch thread ids of that mail, sorted, NULL-terminated. */
+    const char *const *threads;
+    /** How many @a threads. */
+    unsigned int n_threads;
+    /** The first and last of that mail. */
+    time_t first, last;
+} kith_path_t;
+
+/** Called by kith_paths() for each way in, best first. */
+typedef void (*kith_path_fn) (const kith_path_t *path, void *user_data);
+
+/**
+ * The people who could introduce me to @a target: those I have shared
+ * history with (tier weak or better) who, in threads I was part of,
+ * replied to the target or were replied to, or wrote to each other
+ * directly (one-to-few).  Co-presence on a list or in a crowd's thread
+ * is no tie; robots, lists and platforms are never intermediaries.
+ * Best first: my tier with them, then how much they and the target
+ * exchanged, then my score with them.  Computed from the store at the
+ * time of the call (the target's own mail, its replies, the mail naming
+ * them): nothing is kept for it, and the hook pays nothing.
+ *
+ * @param[in] kith the session
+ * @param[in] target the person, from kith_find()
+ * @param[in] fn called for each way in, or NULL
+ * @param[in] user_data passed to @a fn
+ * @param[out] error_message if not NULL, an explanation on failure
+ * @retval KITH_STATUS_SUCCESS done (maybe no way in).
+ * @retval KITH_STATUS_NULL_POINTER kith or target is NULL.
+ * @retval KITH_STATUS_NOT_INDEXED there is no store yet.
+ * @retval KITH_STATUS_STORE_ERROR reading the store failed.
+ * @since libkith 0.1
+ */
+kith_status_t
+kith_paths (kith_t *kith,
+	    kith_contact_t *target,
+	    kith_path_fn fn,
+	    void *user_data,
+	    char **error_message);
+
+/**
  * Find one contact by address (exact, case-insensitive) or by display
  * name (case- and accent-insensitive, every word must match a word of
  * a name the contact used), with the evidence needed by "kith show":

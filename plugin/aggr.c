@@ -65,6 +65,7 @@ enum {
     Q_APPEARS,
     Q_NAMES,
     Q_LIST_ADDRESS,
+    Q_TO_THEM,
     Q_DELETE_CONTACT,
     Q_DELETE_NAMES,
     Q_INSERT_NAME,
@@ -124,6 +125,9 @@ static const char *const queries[Q_LAST] = {
     [Q_DELETE_WORDS] = "DELETE FROM contact_word WHERE address = ?",
     [Q_INSERT_WORD] = "INSERT OR IGNORE INTO contact_word (word, address) VALUES (?, ?)",
     [Q_LIST_ADDRESS] = "SELECT address FROM recipient WHERE message = ? AND kind = 4",
+    /* Messages naming an address in To or Cc, whoever wrote them. */
+    [Q_TO_THEM] = "SELECT " ROW_COLUMNS_M " FROM recipient r JOIN message m ON m.id = r.message "
+		  "WHERE r.address = ? AND r.kind IN (1, 2) AND (m.flags & 1024) = 0",
 };
 
 struct _kith_aggr {
@@ -1021,4 +1025,128 @@ _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GError **err
 	return FALSE;
     g_hash_table_remove_all (aggr->rows);
     return _kith_store_write_contact (aggr->store, address, name, &stats, error);
+}
+
+/* ---- third-party ties, for `notmuch kith paths` ---- */
+
+void
+_kith_tie_free (_kith_tie_t *tie)
+{
+    if (tie == NULL)
+	return;
+    g_free (tie->address);
+    g_ptr_array_unref (tie->threads);
+    g_free (tie);
+}
+
+/* The tie of ADDRESS in TIES, made on first use. */
+static _kith_tie_t *
+tie_of (GHashTable *ties, const char *address)
+{
+    _kith_tie_t *tie = g_hash_table_lookup (ties, address);
+
+    if (tie == NULL) {
+	tie = g_new0 (_kith_tie_t, 1);
+	tie->address = g_strdup (address);
+	tie->threads = g_ptr_array_new_with_free_func (g_free);
+	g_hash_table_insert (ties, tie->address, tie);
+    }
+    return tie;
+}
+
+/* Count one event of ROW in TIE: *COUNTER, the thread, the dates. */
+static void
+tie_count (_kith_tie_t *tie, guint *counter, const row_t *row)
+{
+    (*counter)++;
+    if (row->thread_id && ! strv_contains (tie->threads, row->thread_id))
+	g_ptr_array_add (tie->threads, g_strdup (row->thread_id));
+    if (tie->first == 0 || row->date < tie->first)
+	tie->first = row->date;
+    if (row->date > tie->last)
+	tie->last = row->date;
+}
+
+/* ADDRESS can be the other end of a tie: not me, not the target, not a
+ * list's or a platform's address, and ROW (theirs or to them) is no
+ * automated mail. */
+static gboolean
+tie_end (_kith_aggr_t *aggr, GPtrArray *target, const char *address, const row_t *row)
+{
+    return address && ! _kith_config_is_me (aggr->config, address) && ! strv_contains (target, address) &&
+	   ! KITH_MSG_IS_AUTOMATED (row->flags) && ! IS_EXCLUDED (row) &&
+	   ! (aggr->rules && _kith_rules_platform_of (aggr->rules, address));
+}
+
+gboolean
+_kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *ties, GError **error)
+{
+    g_autoptr (GArray) theirs = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (GArray) to_them = g_array_new (FALSE, FALSE, sizeof (gint64));
+    gboolean failed = FALSE;
+
+    g_hash_table_remove_all (aggr->rows);
+    for (guint a = 0; a < target->len; a++)
+	if (! ids_by_text (aggr, Q_AUTHORED, target->pdata[a], theirs, error) ||
+	    ! ids_by_text (aggr, Q_TO_THEM, target->pdata[a], to_them, error))
+	    return FALSE;
+
+    /* The target's messages: whom they reply to, whom they write to
+     * directly, who replies to them. */
+    for (guint i = 0; i < theirs->len; i++) {
+	row_t *t = get_row (aggr, g_array_index (theirs, gint64, i), error);
+	g_autoptr (GArray) kids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	row_t *p;
+	GPtrArray *rcpts;
+
+	if (t == NULL || KITH_MSG_IS_AUTOMATED (t->flags))
+	    continue;
+	p = resolve_parent (aggr, t, &failed, error);
+	if (failed)
+	    return FALSE;
+	if (p && tie_end (aggr, target, p->author, p))
+	    tie_count (tie_of (ties, p->author), &tie_of (ties, p->author)->replies_from_target, t);
+	if ((rcpts = get_rcpts (aggr, t, error)) == NULL)
+	    return FALSE;
+	for (guint r = 0; r < rcpts->len; r++) {
+	    g_autoptr (GPtrArray) whom = g_ptr_array_new ();
+	    gboolean few, crowd;
+	    const char *x = rcpts->pdata[r];
+
+	    if (! tie_end (aggr, target, x, t))
+		continue;
+	    g_ptr_array_add (whom, (gpointer) x);
+	    if (! addressing (aggr, t, is_them, whom, &few, &crowd, error))
+		return FALSE;
+	    if (few)
+		tie_count (tie_of (ties, x), &tie_of (ties, x)->direct_from_target, t);
+	}
+	if (! children_ids (aggr, t, kids, error))
+	    return FALSE;
+	for (guint k = 0; k < kids->len; k++) {
+	    row_t *c = get_row (aggr, g_array_index (kids, gint64, k), error);
+	    row_t *cp;
+
+	    if (c == NULL || ! tie_end (aggr, target, c->author, c))
+		continue;
+	    cp = resolve_parent (aggr, c, &failed, error);
+	    if (failed)
+		return FALSE;
+	    if (cp == t)
+		tie_count (tie_of (ties, c->author), &tie_of (ties, c->author)->replies_to_target, c);
+	}
+    }
+    /* Others' messages to the target, directly. */
+    for (guint i = 0; i < to_them->len; i++) {
+	row_t *m = get_row (aggr, g_array_index (to_them, gint64, i), error);
+	gboolean few, crowd;
+
+	if (m == NULL || ! tie_end (aggr, target, m->author, m))
+	    continue;
+	if (! addressing (aggr, m, is_them, target, &few, &crowd, error))
+	    return FALSE;
+	if (few)
+	    tie_count (tie_of (ties, m->author), &tie_of (ties, m->author)->direct_to_target, m);
+    }
+    return TRUE;
 }

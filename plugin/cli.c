@@ -1274,6 +1274,193 @@ verb_status (const kith_cli_globals_t *globals, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* paths */
+
+typedef struct {
+    format_t format;
+    sprinter_t *sp;
+    const char *target_name; /* how the text names the target */
+    const char *indent;      /* before each text line, or NULL */
+    unsigned int count;
+    unsigned int limit;
+} paths_out_t;
+
+/* How text names a person: the given name ("Pat" of "Pat Target" or of
+ * "Target, Pat"), else the address. */
+static char *
+first_name_of (kith_contact_t *c)
+{
+    const char *name = kith_contact_get_name (c), *comma;
+    g_autofree char *given = NULL;
+    g_auto (GStrv) words = NULL;
+
+    if (name == NULL || *name == '\0')
+	return g_strdup (kith_contact_get_address (c));
+    comma = strchr (name, ',');
+    given = g_strstrip (g_strdup (comma ? comma + 1 : name));
+    words = g_strsplit (given, " ", 2);
+    return g_strdup (words[0] && *words[0] ? words[0] : kith_contact_get_address (c));
+}
+
+static void
+print_path (const kith_path_t *path, void *data)
+{
+    paths_out_t *out = data;
+    kith_contact_t *c = path->intermediary;
+    unsigned long conv = kith_contact_get_count (c, KITH_COUNT_CONVERSATIONS);
+
+    if (out->limit && out->count >= out->limit)
+	return;
+    out->count++;
+    if (out->sp) {
+	sprinter_t *sp = out->sp;
+	sprinter_begin_map (sp);
+	sprinter_key (sp, "address");
+	sprinter_string (sp, kith_contact_get_address (c));
+	sprinter_key (sp, "name");
+	sprinter_string (sp, kith_contact_get_name (c));
+	sprinter_key (sp, "tier");
+	sprinter_string (sp, kith_tier_to_string (kith_contact_get_tier (c)));
+	sprinter_key (sp, "score");
+	sprinter_double (sp, kith_contact_get_score (c));
+	sprinter_key (sp, "conversations");
+	sprinter_integer (sp, conv);
+	sprinter_key (sp, "replies_to_target");
+	sprinter_integer (sp, path->replies_to_target);
+	sprinter_key (sp, "replies_from_target");
+	sprinter_integer (sp, path->replies_from_target);
+	sprinter_key (sp, "direct_to_target");
+	sprinter_integer (sp, path->direct_to_target);
+	sprinter_key (sp, "direct_from_target");
+	sprinter_integer (sp, path->direct_from_target);
+	sprinter_key (sp, "threads");
+	sprinter_begin_list (sp);
+	for (const char *const *t = path->threads; *t; t++)
+	    sprinter_string (sp, *t);
+	sprinter_end (sp);
+	print_date (sp, "first", path->first);
+	print_date (sp, "last", path->last);
+	sprinter_end (sp);
+    } else {
+	g_autoptr (GString) line = g_string_new (out->indent);
+	g_autofree char *last = short_date (path->last);
+	const char *sep = "; ";
+	struct {
+	    unsigned int n;
+	    const char *what;
+	} parts[] = {
+	    { path->replies_to_target, "replied to %s %u time%s" },
+	    { path->replies_from_target, "%s replied %u time%s" },
+	    { path->direct_to_target, "wrote to %s directly %u time%s" },
+	    { path->direct_from_target, "%s wrote to them directly %u time%s" },
+	};
+
+	g_string_append (line, "ask ");
+	display_name (line, c);
+	g_string_append_printf (line, " \u2014 %s to you, %lu conversation%s",
+				kith_tier_to_string (kith_contact_get_tier (c)), conv, conv == 1 ? "" : "s");
+	for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
+	    if (parts[i].n == 0)
+		continue;
+	    g_string_append (line, sep);
+	    g_string_append_printf (line, parts[i].what, out->target_name, parts[i].n, parts[i].n == 1 ? "" : "s");
+	    sep = ", ";
+	}
+	g_string_append_printf (line, " in %u thread%s, last %s", path->n_threads,
+				path->n_threads == 1 ? "" : "s", last);
+	puts (line->str);
+	g_string_assign (line, out->indent);
+	g_string_append (line, "   ");
+	for (const char *const *t = path->threads; *t; t++)
+	    g_string_append_printf (line, " thread:%s", *t);
+	puts (line->str);
+    }
+}
+
+static int
+verb_paths (const kith_cli_globals_t *globals, int argc, char **argv)
+{
+    int limit = 0;
+    GOptionEntry entries[] = {
+	{ "limit", 0, 0, G_OPTION_ARG_INT, &limit, "At most N ways in", "N" },
+	{ NULL }
+    };
+    paths_out_t out = { 0 };
+    g_autofree char *query = NULL, *first_name = NULL;
+    kith_contact_t *target = NULL;
+    kith_t *kith = NULL;
+    char *message = NULL;
+    kith_status_t status;
+    int code = 0;
+
+    if (! parse_options ("paths", "ADDRESS-OR-NAME",
+			 "Who could introduce you to someone: the people you know who have visible shared "
+			 "history with them in your mail.",
+			 entries, &argc, &argv, &code) ||
+	! parse_format (&out.format))
+	return code ? code : KITH_EXIT_FAILURE;
+    if (argc < 2) {
+	g_printerr ("Error: 'notmuch kith paths' needs an address or a name\n");
+	return KITH_EXIT_FAILURE;
+    }
+    if (limit < 0) {
+	g_printerr ("Error: --limit must not be negative\n");
+	return KITH_EXIT_FAILURE;
+    }
+    out.limit = (unsigned) limit;
+    query = g_strjoinv (" ", argv + 1);
+    if (open_session (globals, 0, &kith, &code))
+	return code;
+    if (strchr (query, '@') && kith_platform_of (kith, query)) {
+	g_printerr ("Error: %s is %s's address, a platform, not a person: 'notmuch kith show %s' "
+		    "lists the people behind its mail\n",
+		    query, kith_platform_of (kith, query), query);
+	kith_destroy (kith);
+	return KITH_EXIT_FAILURE;
+    }
+    if ((status = kith_find (kith, query, &target, &message))) {
+	kith_destroy (kith);
+	return report (status, message);
+    }
+    if (kith_contact_get_automated (target)) {
+	g_printerr ("Error: %s sends automated mail (a robot, a list, a newsletter): nobody to be "
+		    "introduced to\n",
+		    kith_contact_get_address (target));
+	kith_contact_destroy (target);
+	kith_destroy (kith);
+	return KITH_EXIT_FAILURE;
+    }
+    first_name = first_name_of (target);
+    out.target_name = first_name;
+    out.indent = "";
+    if (out.format != FORMAT_TEXT) {
+	out.sp = sprinter_new (stdout, out.format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
+	sprinter_begin_map (out.sp);
+	sprinter_key (out.sp, "target");
+	print_contact_map (out.sp, target);
+	sprinter_end (out.sp);
+	sprinter_key (out.sp, "paths");
+	sprinter_begin_list (out.sp);
+    } else {
+	g_autoptr (GString) line = g_string_new ("Ways in to ");
+	display_name (line, target);
+	g_string_append_printf (line, " (%s to you):", kith_tier_to_string (kith_contact_get_tier (target)));
+	puts (line->str);
+    }
+    status = kith_paths (kith, target, print_path, &out, &message);
+    if (out.sp) {
+	sprinter_end (out.sp);
+	sprinter_end (out.sp);
+	sprinter_free (out.sp);
+    } else if (status == KITH_STATUS_SUCCESS && out.count == 0) {
+	printf ("No path: nobody you know has visible shared history with %s in your mail.\n", out.target_name);
+    }
+    kith_contact_destroy (target);
+    kith_destroy (kith);
+    return status ? report (status, message) : KITH_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
 /* hook, tag, requests */
 
 typedef struct {
@@ -1287,7 +1474,32 @@ typedef struct {
     unsigned long changed;  /* messages whose tags changed (would change) */
     GHashTable *tally;      /* "+TAG" / "-TAG" -> messages, for tag's summary */
     progress_t *progress;   /* tag's progress line on a terminal, or NULL */
+    kith_t *kith;           /* requests: for the ways in to the person */
 } judged_out_t;
+
+/* The requests view: the best ways in to the person behind a request
+ * from someone I have no history with (kith_paths), at most LIMIT. */
+static void
+print_request_paths (judged_out_t *out, const kith_judgement_t *j, unsigned int limit)
+{
+    kith_contact_t *target = NULL;
+    g_autofree char *first_name = NULL;
+    paths_out_t po = { 0 };
+
+    if (out->kith == NULL || j->person == NULL || g_strcmp0 (j->verdict, "no-history") != 0 ||
+	kith_find (out->kith, j->person, &target, NULL) != KITH_STATUS_SUCCESS)
+	return;
+    if (! kith_contact_get_automated (target) && ! kith_platform_of (out->kith, kith_contact_get_address (target))) {
+	first_name = first_name_of (target);
+	po.format = out->format;
+	po.sp = out->sp;
+	po.target_name = first_name;
+	po.indent = "    way in: ";
+	po.limit = limit;
+	kith_paths (out->kith, target, print_path, &po, NULL);
+    }
+    kith_contact_destroy (target);
+}
 
 /* Append S to LINE, padded with spaces to WIDTH terminal columns (wide
  * East Asian characters take two). */
@@ -1357,7 +1569,12 @@ print_judgement (const kith_judgement_t *j, void *data)
 	sprinter_string (sp, j->introducer);
 	sprinter_key (sp, "evidence");
 	sprinter_string (sp, j->evidence);
-	if (! out->requests_view) {
+	if (out->requests_view) {
+	    sprinter_key (sp, "paths");
+	    sprinter_begin_list (sp);
+	    print_request_paths (out, j, 3);
+	    sprinter_end (sp);
+	} else {
 	    sprinter_key (sp, "no_history");
 	    sprinter_boolean (sp, j->no_history);
 	    sprinter_key (sp, "request");
@@ -1386,6 +1603,7 @@ print_judgement (const kith_judgement_t *j, void *data)
 	append_padded (line, j->verdict ? j->verdict : "?", 10);
 	g_string_append (line, j->evidence ? j->evidence : "");
 	puts (line->str);
+	print_request_paths (out, j, 1);
 	return;
     }
     {
@@ -1570,6 +1788,7 @@ verb_requests (const kith_cli_globals_t *globals, int argc, char **argv)
     out.requests_view = TRUE;
     if (open_session (globals, 0, &kith, &code))
 	return code;
+    out.kith = kith;
     judged_out_begin (&out);
     status = kith_requests (kith, all, print_judgement, &out, &message);
     judged_out_end (&out);
@@ -1681,6 +1900,7 @@ static const kith_cli_verb_t verbs[] = {
     { "index", verb_index, "bring the store up to date (--rebuild: from scratch)" },
     { "who", verb_who, "the people you have actually corresponded with" },
     { "at", verb_at, "the people you know at an organisation, or the organisations you know best" },
+    { "paths", verb_paths, "who could introduce you to someone, by evidence in your mail" },
     { "show", verb_show, "the shared history with one person" },
     { "complete", verb_complete, "address completion, best relationship first, for mail clients" },
     { "status", verb_status, "where the store is and how fresh" },

@@ -452,11 +452,6 @@ _kith_config_free (_kith_config_t *config)
     g_free (config);
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-    return strcmp (*(char *const *) a, *(char *const *) b);
-}
 
 /* A digest of the settings that change what the mined message rows
  * contain: when it changes the store must be rebuilt. */
@@ -472,9 +467,9 @@ compute_fingerprint (_kith_config_t *config, GPtrArray *pattern_strings)
     g_ptr_array_set_free_func (me, NULL);
     g_ptr_array_set_free_func (tags, NULL);
 
-    g_ptr_array_sort (me, compare_strings);
-    g_ptr_array_sort (tags, compare_strings);
-    g_ptr_array_sort (pattern_strings, compare_strings);
+    g_ptr_array_sort (me, _kith_compare_strings);
+    g_ptr_array_sort (tags, _kith_compare_strings);
+    g_ptr_array_sort (pattern_strings, _kith_compare_strings);
     for (guint i = 0; i < me->len; i++)
 	g_checksum_update (sum, (const guchar *) me->pdata[i], -1), g_checksum_update (sum, (const guchar *) "\n", 1);
     g_checksum_update (sum, (const guchar *) "--patterns\n", -1);

@@ -710,11 +710,6 @@ follow_platform_senders (run_t *run, const char *senders, GError **error)
     return collect_addresses (run, globs, error);
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-    return strcmp (*(char *const *) a, *(char *const *) b);
-}
 
 static gboolean
 index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
@@ -840,7 +835,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     g_hash_table_iter_init (&it, run->affected);
     while (g_hash_table_iter_next (&it, &key, NULL))
 	g_ptr_array_add (addresses, key);
-    g_ptr_array_sort (addresses, compare_strings);
+    g_ptr_array_sort (addresses, _kith_compare_strings);
     for (guint i = 0; i < addresses->len; i++)
 	if (! _kith_aggr_update_contact (run->aggr, addresses->pdata[i], error))
 	    return FALSE;

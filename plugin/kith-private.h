@@ -293,6 +293,9 @@ typedef struct {
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;
 
+/* For g_ptr_array_sort of strings (status.c). */
+int _kith_compare_strings (gconstpointer a, gconstpointer b);
+
 /* ------------------------------------------------------------------ */
 /* Organisations (org.c) */
 
@@ -526,6 +529,26 @@ gboolean _kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid,
 /* The rules telling a platform's address (never a contact) from a
  * person's, for _kith_aggr_update_contact; NULL: none (borrowed). */
 void _kith_aggr_set_rules (_kith_aggr_t *aggr, const _kith_rules_t *rules);
+
+/* A third party's visible tie to a target person, in my mail: each of
+ * them replied to the other, or wrote to the other one-to-few. */
+typedef struct {
+    char *address;            /* the third party */
+    guint replies_to_target;  /* their replies to the target's messages */
+    guint replies_from_target; /* the target's replies to theirs */
+    guint direct_to_target;   /* their one-to-few messages to the target */
+    guint direct_from_target; /* the target's one-to-few messages to them */
+    GPtrArray *threads;       /* char*: the threads of those messages */
+    gint64 first, last;       /* their dates */
+} _kith_tie_t;
+
+void _kith_tie_free (_kith_tie_t *tie);
+/* Add to TIES (address -> _kith_tie_t*, owning) everyone with a visible
+ * tie to the person whose addresses are TARGET: never me, the target,
+ * a list's or platform's address, nor through automated mail; a crowd's
+ * message (or a list's to many) makes no direct tie.  Cost: the
+ * target's own mail, its replies, the mail naming them. */
+gboolean _kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *ties, GError **error);
 
 /* Recompute and store (or delete, when it no longer appears anywhere
  * or is a platform's) the contact row and names of ADDRESS. */

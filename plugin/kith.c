@@ -808,6 +808,127 @@ kith_org_of (kith_t *kith, const char *address)
     return copy;
 }
 
+/* One intermediary of kith_paths: the person I know and their tie to
+ * the target, merged over the person's addresses. */
+typedef struct {
+    kith_contact_t *contact;
+    _kith_tie_t tie; /* address unused */
+} path_entry_t;
+
+static void
+path_entry_free (path_entry_t *e)
+{
+    kith_contact_destroy (e->contact);
+    g_ptr_array_unref (e->tie.threads);
+    g_free (e);
+}
+
+static guint
+tie_events (const _kith_tie_t *t)
+{
+    return t->replies_to_target + t->replies_from_target + t->direct_to_target + t->direct_from_target;
+}
+
+/* My tie first (tier), then theirs to the target, then my score. */
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+    const path_entry_t *x = *(path_entry_t *const *) a, *y = *(path_entry_t *const *) b;
+
+    if (x->contact->tier != y->contact->tier)
+	return x->contact->tier > y->contact->tier ? -1 : 1;
+    if (tie_events (&x->tie) != tie_events (&y->tie))
+	return tie_events (&x->tie) > tie_events (&y->tie) ? -1 : 1;
+    if (x->contact->score != y->contact->score)
+	return x->contact->score > y->contact->score ? -1 : 1;
+    return strcmp (x->contact->address, y->contact->address);
+}
+
+KITH_EXPORT kith_status_t
+kith_paths (kith_t *kith, kith_contact_t *target, kith_path_fn fn, void *user_data, char **error_message)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (_kith_aggr_t) aggr = NULL;
+    g_autoptr (GHashTable) ties = NULL;
+    g_autoptr (GHashTable) people = NULL; /* the contact's address -> path_entry_t* */
+    g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+    const _kith_rules_t *rules;
+    GHashTableIter iter;
+    gpointer value;
+    kith_status_t status;
+
+    if (kith == NULL || target == NULL)
+	return KITH_STATUS_NULL_POINTER;
+    if ((status = need_store (kith, error_message)))
+	return status;
+    if ((aggr = _kith_aggr_new (kith->store, kith->config, &error)) == NULL)
+	return _kith_status_from_error (error, error_message);
+    /* A platform's address is nobody's end of a tie; a broken rules
+     * file was warned about where it matters. */
+    if ((rules = _kith_session_rules (kith, TRUE, NULL)))
+	_kith_aggr_set_rules (aggr, rules);
+    ties = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) _kith_tie_free);
+    if (! _kith_aggr_ties (aggr, target->addresses, ties, &error))
+	return _kith_status_from_error (error, error_message);
+
+    /* Each third party as the person I know: tier weak at least. */
+    people = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) path_entry_free);
+    g_hash_table_iter_init (&iter, ties);
+    while (g_hash_table_iter_next (&iter, NULL, &value)) {
+	const _kith_tie_t *t = value;
+	kith_contact_t *c = NULL;
+	path_entry_t *e;
+
+	if (kith_find (kith, t->address, &c, NULL) != KITH_STATUS_SUCCESS)
+	    continue;
+	if (c->tier < KITH_TIER_WEAK) {
+	    kith_contact_destroy (c);
+	    continue;
+	}
+	if ((e = g_hash_table_lookup (people, c->address)) == NULL) {
+	    e = g_new0 (path_entry_t, 1);
+	    e->contact = c;
+	    e->tie.threads = g_ptr_array_new_with_free_func (g_free);
+	    g_hash_table_insert (people, c->address, e);
+	} else {
+	    kith_contact_destroy (c);
+	}
+	e->tie.replies_to_target += t->replies_to_target;
+	e->tie.replies_from_target += t->replies_from_target;
+	e->tie.direct_to_target += t->direct_to_target;
+	e->tie.direct_from_target += t->direct_from_target;
+	for (guint i = 0; i < t->threads->len; i++)
+	    if (! g_ptr_array_find_with_equal_func (e->tie.threads, t->threads->pdata[i], g_str_equal, NULL))
+		g_ptr_array_add (e->tie.threads, g_strdup (t->threads->pdata[i]));
+	if (e->tie.first == 0 || (t->first && t->first < e->tie.first))
+	    e->tie.first = t->first;
+	e->tie.last = MAX (e->tie.last, t->last);
+    }
+    g_hash_table_iter_init (&iter, people);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+	g_ptr_array_add (sorted, value);
+    g_ptr_array_sort (sorted, compare_paths);
+    for (guint i = 0; fn && i < sorted->len; i++) {
+	path_entry_t *e = sorted->pdata[i];
+	kith_path_t path = { 0 };
+
+	g_ptr_array_sort (e->tie.threads, _kith_compare_strings);
+	g_ptr_array_add (e->tie.threads, NULL);
+	path.intermediary = e->contact;
+	path.replies_to_target = e->tie.replies_to_target;
+	path.replies_from_target = e->tie.replies_from_target;
+	path.direct_to_target = e->tie.direct_to_target;
+	path.direct_from_target = e->tie.direct_from_target;
+	path.threads = (const char *const *) e->tie.threads->pdata;
+	path.n_threads = e->tie.threads->len - 1;
+	path.first = (time_t) e->tie.first;
+	path.last = (time_t) e->tie.last;
+	fn (&path, user_data);
+	g_ptr_array_set_size (e->tie.threads, e->tie.threads->len - 1);
+    }
+    return KITH_STATUS_SUCCESS;
+}
+
 KITH_EXPORT bool
 kith_contacts_valid (kith_contacts_t *contacts)
 {

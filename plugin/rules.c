@@ -703,11 +703,6 @@ _kith_rules_load_fallback (void)
  * everyone?  Its domain, past a leading "*." for subdomains, must be
  * literal and hold a dot: "*@linkedinmail.com" and
  * "invitations@*.linkedin.com" do, "*", "*@*" and "*@*.com" do not. */
-static int
-compare_lines (gconstpointer a, gconstpointer b)
-{
-    return strcmp (*(char *const *) a, *(char *const *) b);
-}
 
 static gboolean
 is_sender_glob (const char *g)
@@ -759,7 +754,7 @@ _kith_rules_platform_senders (const _kith_rules_t *rules)
 		g_ptr_array_add (lines, g_strdup_printf ("%s\t%s", (const char *) rule->from_text->pdata[k],
 							 rule->platform));
     }
-    g_ptr_array_sort (lines, (GCompareFunc) compare_lines);
+    g_ptr_array_sort (lines, _kith_compare_strings);
     for (guint i = 0; i < lines->len; i++)
 	if (i == 0 || strcmp (lines->pdata[i], lines->pdata[i - 1]) != 0)
 	    g_string_append_printf (out, "%s\n", (const char *) lines->pdata[i]);

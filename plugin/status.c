@@ -95,3 +95,10 @@ _kith_status_from_error (const GError *error, char **error_message)
 	*error_message = strdup (error->message);
     return status;
 }
+
+/* For g_ptr_array_sort of strings: strcmp of the pointed-to char*. */
+int
+_kith_compare_strings (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}

@@ -223,6 +223,10 @@ if command -v emacs >/dev/null 2>&1 && ls -d /usr/share/emacs/site-lisp/elpa/not
     test_expect_equal "6 (notmuch-show-mode t) notmuch-kith-show-sender" \
 	"$(emacs_get show-buttons) $(emacs_get button-opens) $(emacs_get show-key)"
 
+    test_begin "emacs: notmuch-kith-paths-sender shows who could introduce me to the sender"
+    test_expect_equal "*notmuch-kith paths: jurgen.muller@uni.example*|Ways in to Jürgen Müller <jurgen.muller@uni.example> (known to you):" \
+	"$(emacs_get paths-buffer)|$(emacs_get paths-first-line)"
+
     test_begin "emacs: saved searches follow kith.tag.* names"
     test_expect_equal "tag:invitation tag:no-history tag:introduced" "$(emacs_get saved-searches)"
     notmuch config set kith.tag.request

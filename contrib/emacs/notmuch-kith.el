@@ -28,6 +28,10 @@
 ;;   kith show" for the sender of the current message, in a buffer
 ;;   where each thread:ID opens the conversation.
 ;;
+;; - `notmuch-kith-paths-sender' (M-x): who could introduce you to the
+;;   sender of the current message ("notmuch kith paths"), each
+;;   thread:ID a button; `notmuch-kith-paths' asks for a person.
+;;
 ;; - Saved searches for kith's triage tags (tag:request,
 ;;   tag:no-history, tag:introduced, or the names set in kith.tag.*),
 ;;   added to `notmuch-saved-searches' by `notmuch-kith-setup'.
@@ -101,11 +105,13 @@ Each thread:ID is a button opening that conversation.")
   "Open the thread named by BUTTON in notmuch-show."
   (notmuch-show (button-get button 'notmuch-kith-query)))
 
-(defun notmuch-kith-show (address-or-name)
-  "Show the shared history with ADDRESS-OR-NAME in a buffer; return it."
-  (interactive "sAddress or name: ")
-  (let* ((result (notmuch-kith--call "show" "--" address-or-name))
-         (buffer (get-buffer-create (format "*notmuch-kith: %s*" address-or-name))))
+(defun notmuch-kith--view (verb address-or-name)
+  "A buffer of \"notmuch kith VERB ADDRESS-OR-NAME\", thread:IDs as buttons."
+  (let* ((result (notmuch-kith--call verb "--" address-or-name))
+         (buffer (get-buffer-create
+                  (if (equal verb "show")
+                      (format "*notmuch-kith: %s*" address-or-name)
+                    (format "*notmuch-kith %s: %s*" verb address-or-name)))))
     (with-current-buffer buffer
       (let ((inhibit-read-only t))
         (erase-buffer)
@@ -118,6 +124,22 @@ Each thread:ID is a button opening that conversation.")
                             'help-echo "Open this conversation"))
         (goto-char (point-min)))
       (notmuch-kith-show-mode))
+    buffer))
+
+(defun notmuch-kith-show (address-or-name)
+  "Show the shared history with ADDRESS-OR-NAME in a buffer; return it."
+  (interactive "sAddress or name: ")
+  (let ((buffer (notmuch-kith--view "show" address-or-name)))
+    (when (called-interactively-p 'any)
+      (pop-to-buffer buffer))
+    buffer))
+
+(defun notmuch-kith-paths (address-or-name)
+  "Show who could introduce you to ADDRESS-OR-NAME, by evidence in your mail.
+The people you know who replied to them or wrote to them directly, best
+first, each thread:ID a button; return the buffer."
+  (interactive "sAddress or name: ")
+  (let ((buffer (notmuch-kith--view "paths" address-or-name)))
     (when (called-interactively-p 'any)
       (pop-to-buffer buffer))
     buffer))
@@ -135,6 +157,14 @@ Each thread:ID is a button opening that conversation.")
   "Show the shared history with the sender of the current message."
   (interactive)
   (let ((buffer (notmuch-kith-show (notmuch-kith--current-sender))))
+    (when (called-interactively-p 'any)
+      (pop-to-buffer buffer))
+    buffer))
+
+(defun notmuch-kith-paths-sender ()
+  "Show who could introduce you to the sender of the current message."
+  (interactive)
+  (let ((buffer (notmuch-kith-paths (notmuch-kith--current-sender))))
     (when (called-interactively-p 'any)
       (pop-to-buffer buffer))
     buffer))

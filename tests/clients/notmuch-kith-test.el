@@ -55,6 +55,13 @@
                             (list major-mode (equal notmuch-show-thread-id query)))))))
   (kith-test-report "show-key" (lookup-key notmuch-show-mode-map "K")))
 
+;; Who could introduce me to the sender, from the same message.
+(notmuch-show (concat "id:" (getenv "KITH_TEST_MESSAGE")))
+(let ((buffer (notmuch-kith-paths-sender)))
+  (kith-test-report "paths-buffer" (buffer-name buffer))
+  (kith-test-report "paths-first-line"
+                    (car (split-string (with-current-buffer buffer (buffer-string)) "\n"))))
+
 ;; Saved searches under the configured tag names, added once.
 (notmuch-kith-add-saved-searches)
 (kith-test-report "saved-searches"
