@@ -45,7 +45,7 @@ static const char *const freemail_builtin[] = {
 
 /* Second-level labels under which a country's registrations sit. */
 static const char *const country_slds[] = {
-    "ac", "co", "com", "edu", "gov", "go", "gv", "ltd", "ne", "net", "nhs", "or",
+    "ac", "co", "com", "edu", "gov", "go", "gv", "id", "ltd", "ne", "net", "nhs", "or",
     "org", "plc", "sch",
 };
 

@@ -90,6 +90,23 @@ kith index --rebuild
 kith paths --format=json pat@acme.example >"$TMP/rebuilt.json"
 test_expect_equal "$(cat "$TMP/incremental.json") 1" "$(cat "$TMP/rebuilt.json") $(json_eval "$TMP/rebuilt.json" "[p['direct_from_target'] for p in j['paths'] if p['address'] == 'ann@firm.example'][0]")"
 
+test_begin "aliases: Jürgen's two addresses are one way in, their ties to Pat added up"
+add_message from="Jürgen Müller <jm@home.example>" to="$PAT" subject="From home" date=2024-08-13 >/dev/null
+notmuch_new
+kith index
+kith paths --format=json pat@acme.example >"$TMP/before.json"
+notmuch config set kith.alias.juergen "juergen@uni.example;jm@home.example"
+kith paths --format=json pat@acme.example >"$TMP/alias.json"
+notmuch config set kith.alias.juergen
+test_expect_equal "juergen@uni.example ann@firm.example|1 2" \
+    "$(addresses "$TMP/alias.json")|$(json_eval "$TMP/before.json" "[p['direct_to_target'] for p in j['paths'] if p['address'] == 'juergen@uni.example'][0]") $(json_eval "$TMP/alias.json" "j['paths'][0]['direct_to_target']")"
+
+test_begin "aliases: at counts the person once, at each organisation of theirs"
+notmuch config set kith.alias.juergen "juergen@uni.example;jm@home.example"
+kith at >"$TMP/orgs.txt"
+notmuch config set kith.alias.juergen
+test_expect_equal "1" "$(grep -c '^uni.example  1 known' "$TMP/orgs.txt")"
+
 test_begin "requests: an invitation from Pat, whom I have no history with, shows the best way in"
 add_message from="Pat Target via LinkedIn <invitations@linkedin.com>" subject="Pat Target wants to connect" date=2024-09-01 \
     header="X-LinkedIn-Class: INVITATION" >/dev/null

@@ -113,11 +113,34 @@ hook_mode () {
     ) || return 1
     "$PYTHON" "$REF" reference "$hook/history" "$owners" "$hook/ref.json" &&
 	"$PYTHON" "$REF" hookreport "$hook/ref.json" "$hook/senders.txt" "$hook/counts" \
-	    "$out/hook.tsv" >>"$out/block.txt"
+	    "$out/hook.tsv" >>"$out/block.txt" &&
+	NOTMUCH_CONFIG="$hook/notmuch-config" ways_in "$hook/senders.txt" >>"$out/block.txt"
+}
+
+# ways_in SENDERS: `at` and `paths` on the whole mailbox: the
+# organisations known best, and how many of the hook's no-history
+# SENDERS someone I know could introduce me to, with the top way in to
+# three of them.
+ways_in () {
+    local address shown=0 with=0 all=0
+    echo "--- at: the organisations known best (kith at --limit=5)"
+    "$KITH" at --limit=5 | sed 's/^/  /'
+    echo "--- paths: the top way in to no-history senders of the hook mode"
+    while read -r address; do
+	all=$((all + 1))
+	"$KITH" paths --limit=1 "$address" >"$WORK_PATHS" 2>/dev/null || continue
+	grep -q '^ask ' "$WORK_PATHS" || continue
+	with=$((with + 1))
+	[ $shown -lt 3 ] || continue
+	shown=$((shown + 1))
+	sed 's/^/  /' "$WORK_PATHS"
+    done < <(grep -o '[^<> ]*@[^<> ]*' "$1" | sort -u)
+    echo "  $with of $all no-history senders have a way in"
 }
 
 if [ "${1:-}" = "--one" ]; then
     shift
+    WORK_PATHS=$1/paths.txt
     one_mailbox "$@"
     exit
 fi

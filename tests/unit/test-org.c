@@ -92,6 +92,7 @@ test_registrable (void)
 	{ "acme.co.uk", "acme.co.uk" },
 	{ "lists.acme.com.au", "acme.com.au" },
 	{ "cs.ox.ac.uk", "ox.ac.uk" },
+	{ "jms.id.au", "jms.id.au" },
 	{ "mail.acme.de", "acme.de" },
 	/* "co" is a second level only under a country's two letters. */
 	{ "mail.co.example", "co.example" },
