@@ -1104,8 +1104,10 @@ _kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *ties, GError
 	p = resolve_parent (aggr, t, &failed, error);
 	if (failed)
 	    return FALSE;
-	if (p && tie_end (aggr, target, p->author, p))
-	    tie_count (tie_of (ties, p->author), &tie_of (ties, p->author)->replies_from_target, t);
+	if (p && tie_end (aggr, target, p->author, p)) {
+	    _kith_tie_t *tie = tie_of (ties, p->author);
+	    tie_count (tie, &tie->replies_from_target, t);
+	}
 	if ((rcpts = get_rcpts (aggr, t, error)) == NULL)
 	    return FALSE;
 	for (guint r = 0; r < rcpts->len; r++) {
@@ -1113,13 +1115,19 @@ _kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *ties, GError
 	    gboolean few, crowd;
 	    const char *x = rcpts->pdata[r];
 
-	    if (! tie_end (aggr, target, x, t))
+	    /* Past KITH_FEW_PEOPLE on it, only someone in To can be
+	     * written to one-to-few (addressing()): a bounded number of
+	     * calls, whatever the number of Cc's. */
+	    if (! tie_end (aggr, target, x, t) ||
+		(rcpts->len > KITH_FEW_PEOPLE && ! (r < 32 && (t->to_mask & (1u << r)))))
 		continue;
 	    g_ptr_array_add (whom, (gpointer) x);
 	    if (! addressing (aggr, t, is_them, whom, &few, &crowd, error))
 		return FALSE;
-	    if (few)
-		tie_count (tie_of (ties, x), &tie_of (ties, x)->direct_from_target, t);
+	    if (few) {
+		_kith_tie_t *tie = tie_of (ties, x);
+		tie_count (tie, &tie->direct_from_target, t);
+	    }
 	}
 	if (! children_ids (aggr, t, kids, error))
 	    return FALSE;
@@ -1132,8 +1140,10 @@ _kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *ties, GError
 	    cp = resolve_parent (aggr, c, &failed, error);
 	    if (failed)
 		return FALSE;
-	    if (cp == t)
-		tie_count (tie_of (ties, c->author), &tie_of (ties, c->author)->replies_to_target, c);
+	    if (cp == t) {
+		_kith_tie_t *tie = tie_of (ties, c->author);
+		tie_count (tie, &tie->replies_to_target, c);
+	    }
 	}
     }
     /* Others' messages to the target, directly. */
@@ -1145,8 +1155,10 @@ _kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *ties, GError
 	    continue;
 	if (! addressing (aggr, m, is_them, target, &few, &crowd, error))
 	    return FALSE;
-	if (few)
-	    tie_count (tie_of (ties, m->author), &tie_of (ties, m->author)->direct_to_target, m);
+	if (few) {
+	    _kith_tie_t *tie = tie_of (ties, m->author);
+	    tie_count (tie, &tie->direct_to_target, m);
+	}
     }
     return TRUE;
 }
