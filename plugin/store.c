@@ -23,8 +23,9 @@
  *                leaves the same rows as a rebuild.
  *   contact_name the display names seen per address, with counts.
  *                Schema 5 added pull, the completion order's decayed
- *                sum of our mail (score.c); a version 4 store gains the
- *                column when opened for writing and is mined again.
+ *                sum of our mail (score.c), and an index of the message
+ *                rows by date; a version 4 store gains both when opened
+ *                for writing and is mined again.
  *   contact_word (schema 2) the words completion looks a prefix up in,
  *                per address: the address, the folded words of its
  *                local part and of its display names (names.c).  A
@@ -73,6 +74,7 @@
     "CREATE INDEX message_ti_parent ON message (ti_parent);"        \
     "CREATE INDEX message_subject ON message (subject_base, date);" \
     "CREATE INDEX message_thread ON message (thread_id, date);"     \
+    "CREATE INDEX message_date ON message (date);"                  \
     "CREATE INDEX recipient_message ON recipient (message);"        \
     "CREATE INDEX recipient_address ON recipient (address);"
 
@@ -83,6 +85,7 @@ static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS message_ti_parent;"
     "DROP INDEX IF EXISTS message_subject;"
     "DROP INDEX IF EXISTS message_thread;"
+    "DROP INDEX IF EXISTS message_date;"
     "DROP INDEX IF EXISTS recipient_message;"
     "DROP INDEX IF EXISTS recipient_address;";
 
@@ -446,7 +449,8 @@ migrate_to_4 (_kith_store_t *store, GError **error)
 }
 
 /* Schema 4 -> 5: the pull column of contact (the completion order), 0
- * until the next index mines the store again, which it does in full. */
+ * until the next index mines the store again, which it does in full,
+ * and the date index of the message rows (the newest message, index.c). */
 static gboolean
 migrate_to_5 (_kith_store_t *store, GError **error)
 {
@@ -459,6 +463,7 @@ migrate_to_5 (_kith_store_t *store, GError **error)
 	goto FAIL;
     }
     if ((n == 0 && ! _kith_store_exec (store, "ALTER TABLE contact ADD COLUMN " CONTACT_PULL_SQL, error)) ||
+	! _kith_store_exec (store, "CREATE INDEX IF NOT EXISTS message_date ON message (date)", error) ||
 	! _kith_store_set_meta (store, "fingerprint", "", error) ||
 	! _kith_store_exec (store, "PRAGMA user_version = 5", error) ||
 	! _kith_store_set_meta (store, "schema_version", "5", error) ||

@@ -179,6 +179,7 @@ python3 - "$store" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("ALTER TABLE contact DROP COLUMN pull")
+db.execute("DROP INDEX message_date")
 db.execute("PRAGMA user_version = 4")
 db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
 db.commit()
