@@ -716,19 +716,19 @@ compare_strings (gconstpointer a, gconstpointer b)
     return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/* meta "newest": the date of the newest message in the store that is
- * not from the future, the "now" of the completion order (kith.c),
- * so that it depends on the mail alone. */
+/* meta "newest": the date of the newest message in the store, the
+ * "now" of the completion order (kith.c), so that it depends on the
+ * mail alone.  One look-up (index message_date); no date in the store
+ * is in the future (_kith_msg_date reads one as undated, 0). */
 static gboolean
 store_newest (_kith_store_t *store, GError **error)
 {
     g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
-	store, "SELECT coalesce (max (date), 0) FROM message WHERE date <= ?", error);
+	store, "SELECT coalesce (max (date), 0) FROM message", error);
     g_autofree char *text = NULL;
 
     if (stmt == NULL)
 	return FALSE;
-    sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC + 86400);
     if (sqlite3_step (stmt) != SQLITE_ROW) {
 	_kith_store_set_error (store, error, "cannot read the kith store");
 	return FALSE;

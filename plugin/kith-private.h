@@ -705,8 +705,8 @@ char *_kith_quote_term (const char *term);
 #define KITH_META_COUNTED_STATE "counted_state"
 
 /* The meta key of the store holding the date (Unix seconds) of its
- * newest message not from the future, written by every index run: the
- * "now" of the completion order. */
+ * newest message, written by every index run: the "now" of the
+ * completion order. */
 #define KITH_META_NEWEST "newest"
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the

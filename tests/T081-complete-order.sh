@@ -70,4 +70,12 @@ test_begin "now is the newest message in the store (meta newest), not the clock"
 test_expect_equal "$(date -u -d "2024-06-24 12:00:00" +%s)" \
     "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key = 'newest'\").fetchone()[0])" "$MAIL_DIR/.notmuch/kith.db")"
 
+test_begin "a message dated in the future is read as undated: it adds no pull and is not now"
+add_message from="Fritz Future <fritz@new.example>" subject="Later" date=2037-01-01 >/dev/null
+notmuch_new
+kith index
+kith complete --format=json --limit=0 "" >"$TMP/all.json"
+test_expect_equal "cora una carl fritz $(date -u -d "2024-06-24 12:00:00" +%s)" \
+    "$(order cora una carl fritz) $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key = 'newest'\").fetchone()[0])" "$MAIL_DIR/.notmuch/kith.db")"
+
 test_done
