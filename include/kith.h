@@ -605,15 +605,16 @@ kith_find (kith_t *kith,
 typedef struct {
     /** At most this many contacts (0: no limit). */
     unsigned int limit;
-    /** Include contacts of tier none (no shared history, automated
-     *  senders) even when the notmuch config key kith.complete.others
-     *  is "hide".  By default ("last") they come after everyone else. */
+    /** Include automated senders and the contacts of tier none I
+     *  never wrote to even when the notmuch config key
+     *  kith.complete.others is "hide".  By default ("last") every
+     *  contact is listed, automated senders last. */
     bool all;
 } kith_complete_options_t;
 
 /**
  * Address completion: the contacts matching what the user typed so
- * far, best relationship first.
+ * far, the person the user is about to write to first.
  *
  * @a prefix matches the start of a contact's address (and so of its
  * local part), the start of any word of the local part
@@ -624,9 +625,14 @@ typedef struct {
  * prefix matches everyone.  Every lookup is a single indexed query on
  * the store.
  *
- * The order is: tier (close first), then contacts of tier none that
- * are not automated before automated senders, then score, then the
- * last exchange (most recent first).  The addresses of a person merged
+ * The order (README: "Completion: whom I write to next") is not that
+ * of kith_who(): automated senders last; before them, by the value
+ * pull * (1 + 0.1 * log2 (1 + score)), where pull sums my mail to the
+ * contact and a quarter of theirs to me, each message
+ * 2^(-age / 14 days), the age counted from the newest message in the
+ * store (0 when the pull is below 1/1024); equal values (no recent
+ * mail) by tier, then score, then the last exchange (most recent
+ * first).  The addresses of a person merged
  * by kith.alias.* keys yield one contact, with the merged score; its
  * address is the one the prefix matched when the prefix matched an
  * address, otherwise the person's most used address.

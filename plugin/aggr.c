@@ -835,6 +835,15 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
      * undated one, date 0, has only a placeholder; see _kith_msg_date):
      * theirs, and mine of the two-way part of our history. */
     g_array_sort (events, compare_events);
+    {
+	/* The completion order's decayed sum, in date order (score.c). */
+	_kith_pull_acc_t acc = _KITH_PULL_INIT;
+	for (guint i = 0; i < events->len; i++) {
+	    event_t *e = &g_array_index (events, event_t, i);
+	    _kith_pull_add (&acc, e->date, e->mine);
+	}
+	s->pull = _kith_pull_log (&acc);
+    }
     two_way = two_way_events (events, edges);
     for (guint i = 0; i < events->len; i++) {
 	event_t *e = &g_array_index (events, event_t, i);

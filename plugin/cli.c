@@ -715,7 +715,7 @@ verb_complete (const kith_cli_globals_t *globals, int argc, char **argv)
     gboolean all = FALSE;
     GOptionEntry entries[] = {
 	{ "limit", 0, 0, G_OPTION_ARG_INT, &limit, "At most N addresses (default 20, 0: no limit)", "N" },
-	{ "all", 0, 0, G_OPTION_ARG_NONE, &all, "Include automated senders and people without shared history, even with kith.complete.others=hide", NULL },
+	{ "all", 0, 0, G_OPTION_ARG_NONE, &all, "Include automated senders and people without shared history I never wrote to, even with kith.complete.others=hide", NULL },
 	{ NULL }
     };
     kith_complete_options_t options = { 0 };
@@ -733,7 +733,7 @@ verb_complete (const kith_cli_globals_t *globals, int argc, char **argv)
     format_entries[0].description = "Output format: text (default), json, sexp, mutt, aerc or emacs";
     if (! parse_options ("complete", "[PREFIX...]",
 			 "Complete an address: the contacts whose address or any name starts with PREFIX,\n"
-			 "best relationship first.  Formats: text (Name <address> per line), json, sexp,\n"
+			 "likeliest recipient first.  Formats: text (Name <address> per line), json, sexp,\n"
 			 "mutt (neomutt's query_command), aerc (address-book-cmd; also alot), emacs (a list\n"
 			 "of \"Name <address>\" strings).",
 			 entries, &argc, &argv, &code))
@@ -845,7 +845,7 @@ verb_complete (const kith_cli_globals_t *globals, int argc, char **argv)
 	if (n == 0)
 	    printf ("kith: no match for '%s'\n", prefix);
 	else
-	    printf ("kith: %u match%s for '%s', best relationship first\n", n, n == 1 ? "" : "es",
+	    printf ("kith: %u match%s for '%s', likeliest recipient first\n", n, n == 1 ? "" : "es",
 		    prefix);
 	fputs (mutt->str, stdout);
     }
@@ -1902,7 +1902,7 @@ static const kith_cli_verb_t verbs[] = {
     { "at", verb_at, "the people you know at an organisation, or the organisations you know best" },
     { "paths", verb_paths, "who could introduce you to someone, by evidence in your mail" },
     { "show", verb_show, "the shared history with one person" },
-    { "complete", verb_complete, "address completion, best relationship first, for mail clients" },
+    { "complete", verb_complete, "address completion, likeliest recipient first, for mail clients" },
     { "status", verb_status, "where the store is and how fresh" },
     { "hook", verb_hook, "the notmuch post-new/post-insert hook: judge and tag new mail" },
     { "tag", verb_tag, "judge and tag the messages of a query after the fact (--dry-run)" },

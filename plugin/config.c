@@ -128,7 +128,7 @@ static const kith_setting_t settings[] = {
     { "kith.rules", "path", 0, 0, "~/.config/kith/rules.conf", "your request rules file: a regular file of 1 MiB at most" },
     { "kith.robots", "list", 0, 0, "", "more senders that are robots: globs of addresses (with an @) or names" },
     { "kith.complete.others", "choice", 0, 0, "last",
-      "last or hide: where completion puts people without shared history and robots" },
+      "last or hide: hide leaves robots, and people without shared history I never wrote to, out of completion" },
     { "kith.org.NAME", "list", 0, 0, "",
       "mail domains of one organisation, for 'at' (subdomains included); a domain in one key only" },
     { "kith.freemail_domains", "list", 0, 0, "(built in)",

@@ -711,6 +711,27 @@ follow_platform_senders (run_t *run, const char *senders, GError **error)
 }
 
 
+/* meta "newest": the date of the newest message in the store, the
+ * "now" of the completion order (kith.c), so that it depends on the
+ * mail alone.  One look-up (index message_date); no date in the store
+ * is in the future (_kith_msg_date reads one as undated, 0). */
+static gboolean
+store_newest (_kith_store_t *store, GError **error)
+{
+    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
+	store, "SELECT coalesce (max (date), 0) FROM message", error);
+    g_autofree char *text = NULL;
+
+    if (stmt == NULL)
+	return FALSE;
+    if (sqlite3_step (stmt) != SQLITE_ROW) {
+	_kith_store_set_error (store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    text = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0));
+    return _kith_store_set_meta (store, KITH_META_NEWEST, text, error);
+}
+
 static gboolean
 index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 		      void *user_data, GError **error)
@@ -843,6 +864,8 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 
     rev_string = g_strdup_printf ("%lu", revision);
     now_string = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+    if (! store_newest (store, error))
+	return FALSE;
     /* The store now holds exactly the messages of this state (unless
      * the removals were not looked for). */
     if (! (flags & KITH_INDEX_NO_SWEEP) &&

@@ -353,6 +353,13 @@ typedef struct {
     unsigned long direct_out; /* my one-to-few messages to them */
     unsigned long direct_in;  /* their one-to-few messages to me */
     unsigned long crowd_in;   /* their messages to me that are a crowd's */
+    /* Schema 5 (score.c: the completion order): my mail to them and
+     * theirs to me, each message weighted and growing by half every
+     * KITH_PULL_HALF_LIFE_DAYS, as log2 of the sum of
+     * weight * 2^(date / half-life); 0 when there is none.  Stored in
+     * this form so that it needs no "now": _kith_pull gives its value
+     * at any time. */
+    double pull;
 } _kith_stats_t;
 
 /* People on a message (author and distinct recipients) up to which it is
@@ -429,13 +436,47 @@ const char *_kith_cap_to_string (kith_cap_t cap);
 kith_tier_t _kith_contact_tier (const _kith_config_t *config, const _kith_stats_t *stats,
 				gint64 now, double *score, kith_cap_t *cap);
 
+/* The completion order (README: "Completion"): whom I am about to write
+ * to.  My mail to someone (to them or replying to them) and theirs to
+ * me (to me or replying to me) count, automated mail not, each message
+ * weight * 2^(-age / half-life), mine with weight 1, theirs 1/4; a
+ * pull below KITH_PULL_FLOOR (about 140 days after a single message of
+ * mine) is none.  The relationship multiplies it by
+ * 1 + KITH_PULL_RELATIONSHIP * log2 (1 + score). */
+#define KITH_PULL_HALF_LIFE_DAYS 14
+#define KITH_PULL_WEIGHT_MINE 1.0
+#define KITH_PULL_WEIGHT_THEIRS 0.25
+#define KITH_PULL_FLOOR (1.0 / 1024)
+#define KITH_PULL_RELATIONSHIP 0.1
+
+/* A sum of weight * 2^(date / half-life) kept in log2 form (the
+ * exponents reach a few thousand): start from _KITH_PULL_INIT, add each
+ * message with _kith_pull_add, read the stored form with
+ * _kith_pull_log.  Adding the same messages in the same order gives the
+ * same bits (aggr.c adds them in date order). */
+typedef struct {
+    double max; /* the largest exponent added */
+    double sum; /* the sum of 2^(exponent - max) */
+} _kith_pull_acc_t;
+#define _KITH_PULL_INIT { 0.0, 0.0 }
+void _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine);
+double _kith_pull_log (const _kith_pull_acc_t *acc);
+
+/* The decayed sum of STATS at time NOW: sum of weight * 2^(-age / half-life). */
+double _kith_pull (const _kith_stats_t *stats, gint64 now);
+
+/* The completion value of a contact at NOW: its pull (0 below the
+ * floor) times the relationship's factor for SCORE; higher is offered
+ * first, equal values (no pull) in the order of `who`. */
+double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 now);
+
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 
-#define KITH_SCHEMA_VERSION 4
-/* The oldest schema a read-only session can use as it is (4 only added
- * an index). */
-#define KITH_SCHEMA_READABLE 3
+#define KITH_SCHEMA_VERSION 5
+/* The oldest schema a read-only session can use as it is (5 added a
+ * contact column, the pull of the completion order). */
+#define KITH_SCHEMA_READABLE 5
 
 typedef struct {
     sqlite3 *db;
@@ -561,7 +602,7 @@ gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
     "sent_direct, sent_group, received, seen, automated_msgs, replies_from, " \
     "replies_to, conversations, list_conversations, months, out_msgs, "       \
     "in_msgs, first, last, latency_them, latency_me, i_wrote_first, automated, " \
-    "direct_out, direct_in, crowd_in"
+    "direct_out, direct_in, crowd_in, pull"
 
 /* Fill STATS from KITH_CONTACT_COLUMNS starting at column FIRST. */
 void _kith_store_stats_from_row (sqlite3_stmt *stmt, int first, _kith_stats_t *stats);
@@ -720,6 +761,11 @@ char *_kith_quote_term (const char *term);
  * notmuch stays in that state, nothing can have been removed and the
  * count is skipped.  Its value is "REVISION DIGEST". */
 #define KITH_META_COUNTED_STATE "counted_state"
+
+/* The meta key of the store holding the date (Unix seconds) of its
+ * newest message, written by every index run: the "now" of the
+ * completion order. */
+#define KITH_META_NEWEST "newest"
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
  * messages this (incremental) run added to the store are appended to it

@@ -24,6 +24,7 @@ struct _kith_contact {
     double amount[KITH_SCORE_N_TERMS]; /* what each term counts */
     kith_tier_t tier;
     kith_cap_t cap;        /* what lowered the tier, if anything did */
+    double complete;       /* the completion order's value (kith_complete) */
     _kith_evidence_t evidence;
     int first_year;
     GArray *activity;      /* unsigned long per year from first_year */
@@ -1151,16 +1152,43 @@ kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_m
  * only narrow an already short list). */
 #define COMPLETE_MAX_WORDS 6
 
+/* Automated senders last; then the completion value (score.c:
+ * _kith_complete_value); then as `who`. */
 static int
 compare_for_completion (gconstpointer a, gconstpointer b)
 {
     const kith_contact_t *x = *(kith_contact_t *const *) a, *y = *(kith_contact_t *const *) b;
 
-    if (x->tier != y->tier)
-	return x->tier > y->tier ? -1 : 1;
     if (x->stats.automated != y->stats.automated)
 	return x->stats.automated ? 1 : -1;
+    if (x->complete != y->complete)
+	return x->complete > y->complete ? -1 : 1;
     return compare_by_score (a, b);
+}
+
+/* The "others" kith.complete.others hides: automated senders and people
+ * without shared history, unless I wrote to them (recipients of mine
+ * who have not answered are no strangers). */
+static gboolean
+is_other (const kith_contact_t *c)
+{
+    const unsigned long *n = c->stats.count;
+
+    return c->stats.automated ||
+	   (c->tier == KITH_TIER_NONE &&
+	    n[KITH_COUNT_SENT_DIRECT] + n[KITH_COUNT_SENT_GROUP] + n[KITH_COUNT_REPLIES_TO] == 0);
+}
+
+/* The "now" of the completion order: the newest message of the store
+ * (meta, written by each index run), so that the order depends on the
+ * mail alone; the clock if the store has none. */
+static gint64
+completion_now (kith_t *kith, gint64 clock)
+{
+    g_autofree char *text = _kith_store_get_meta (kith->store, KITH_META_NEWEST);
+    gint64 newest = text ? g_ascii_strtoll (text, NULL, 10) : 0;
+
+    return newest > 0 ? newest : clock;
 }
 
 /* "WHERE word >= ?N AND word < ?N+1": the words starting with WORD. */
@@ -1185,7 +1213,7 @@ kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *
     g_autofree char *raw = NULL, *folded = NULL;
     g_auto (GStrv) words = NULL;
     kith_complete_options_t defaults = { 0 };
-    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC, then;
     gboolean hide_others;
     guint n_words = 0;
     kith_contacts_t *contacts;
@@ -1304,9 +1332,14 @@ kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *
     contacts->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_contact_destroy);
     for (guint i = 0; i < list->len; i++) {
 	kith_contact_t *c = list->pdata[i];
-	if (hide_others && c->tier == KITH_TIER_NONE)
+	if (hide_others && is_other (c))
 	    continue;
 	g_ptr_array_add (contacts->contacts, g_steal_pointer (&list->pdata[i]));
+    }
+    then = completion_now (kith, now);
+    for (guint i = 0; i < contacts->contacts->len; i++) {
+	kith_contact_t *c = contacts->contacts->pdata[i];
+	c->complete = _kith_complete_value (&c->stats, c->score, then);
     }
     g_ptr_array_sort (contacts->contacts, compare_for_completion);
     if (options->limit && contacts->contacts->len > options->limit)

@@ -214,3 +214,51 @@ _kith_contact_tier (const _kith_config_t *config, const _kith_stats_t *s, gint64
 	*cap = tier > max ? why : KITH_CAP_NONE;
     return MIN (tier, max);
 }
+
+/* ------------------------------------------------------------------ */
+/* The completion order (README: "Completion") */
+
+#define PULL_HALF_LIFE (KITH_PULL_HALF_LIFE_DAYS * DAY)
+
+void
+_kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine)
+{
+    double x;
+
+    if (date <= 0)
+	return; /* undated: no age */
+    x = (double) date / PULL_HALF_LIFE + log2 (mine ? KITH_PULL_WEIGHT_MINE : KITH_PULL_WEIGHT_THEIRS);
+    if (acc->sum == 0.0) {
+	acc->max = x;
+	acc->sum = 1.0;
+    } else if (x > acc->max) {
+	acc->sum = acc->sum * exp2 (acc->max - x) + 1.0;
+	acc->max = x;
+    } else {
+	acc->sum += exp2 (x - acc->max);
+    }
+}
+
+double
+_kith_pull_log (const _kith_pull_acc_t *acc)
+{
+    return acc->sum > 0.0 ? acc->max + log2 (acc->sum) : 0.0;
+}
+
+double
+_kith_pull (const _kith_stats_t *s, gint64 now)
+{
+    if (s->pull == 0.0)
+	return 0.0;
+    return exp2 (s->pull - (double) now / PULL_HALF_LIFE);
+}
+
+double
+_kith_complete_value (const _kith_stats_t *s, double score, gint64 now)
+{
+    double pull = _kith_pull (s, now);
+
+    if (pull < KITH_PULL_FLOOR)
+	return 0.0;
+    return pull * (1.0 + KITH_PULL_RELATIONSHIP * log2 (1.0 + MAX (score, 0.0)));
+}

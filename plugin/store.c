@@ -22,6 +22,10 @@
  *                message rows only, so any sequence of incremental runs
  *                leaves the same rows as a rebuild.
  *   contact_name the display names seen per address, with counts.
+ *                Schema 5 added pull, the completion order's decayed
+ *                sum of our mail (score.c), and an index of the message
+ *                rows by date; a version 4 store gains both when opened
+ *                for writing and is mined again.
  *   contact_word (schema 2) the words completion looks a prefix up in,
  *                per address: the address, the folded words of its
  *                local part and of its display names (names.c).  A
@@ -57,6 +61,9 @@
     "  direct_in INTEGER NOT NULL DEFAULT 0,"            \
     "  crowd_in INTEGER NOT NULL DEFAULT 0"
 
+/* The contact column of schema 5 (score.c: the completion order). */
+#define CONTACT_PULL_SQL "pull REAL NOT NULL DEFAULT 0"
+
 /* The secondary indexes of the message rows: dropped during a full run
  * and made again after the load (sorting once is cheaper than keeping
  * them up to date row by row). */
@@ -67,6 +74,7 @@
     "CREATE INDEX message_ti_parent ON message (ti_parent);"        \
     "CREATE INDEX message_subject ON message (subject_base, date);" \
     "CREATE INDEX message_thread ON message (thread_id, date);"     \
+    "CREATE INDEX message_date ON message (date);"                  \
     "CREATE INDEX recipient_message ON recipient (message);"        \
     "CREATE INDEX recipient_address ON recipient (address);"
 
@@ -77,6 +85,7 @@ static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS message_ti_parent;"
     "DROP INDEX IF EXISTS message_subject;"
     "DROP INDEX IF EXISTS message_thread;"
+    "DROP INDEX IF EXISTS message_date;"
     "DROP INDEX IF EXISTS recipient_message;"
     "DROP INDEX IF EXISTS recipient_address;";
 
@@ -116,12 +125,13 @@ static const char schema_sql[] =
     "  first INTEGER NOT NULL, last INTEGER NOT NULL,"
     "  latency_them INTEGER NOT NULL, latency_me INTEGER NOT NULL,"
     "  i_wrote_first INTEGER NOT NULL, automated INTEGER NOT NULL,"
-    "  " CONTACT_DIRECT_SQL
+    "  " CONTACT_DIRECT_SQL ","
+    "  " CONTACT_PULL_SQL
     ") WITHOUT ROWID;"
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
     "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL INDEX_SQL
-    "PRAGMA user_version = 4;";
+    "PRAGMA user_version = 5;";
 
 void
 _kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
@@ -438,6 +448,34 @@ migrate_to_4 (_kith_store_t *store, GError **error)
     return TRUE;
 }
 
+/* Schema 4 -> 5: the pull column of contact (the completion order), 0
+ * until the next index mines the store again, which it does in full,
+ * and the date index of the message rows (the newest message, index.c). */
+static gboolean
+migrate_to_5 (_kith_store_t *store, GError **error)
+{
+    sqlite3_int64 n = 0;
+
+    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
+	return FALSE;
+    if (! pragma_int (store, "SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'pull'", &n)) {
+	_kith_store_set_error (store, error, "cannot read the kith store");
+	goto FAIL;
+    }
+    if ((n == 0 && ! _kith_store_exec (store, "ALTER TABLE contact ADD COLUMN " CONTACT_PULL_SQL, error)) ||
+	! _kith_store_exec (store, "CREATE INDEX IF NOT EXISTS message_date ON message (date)", error) ||
+	! _kith_store_set_meta (store, "fingerprint", "", error) ||
+	! _kith_store_exec (store, "PRAGMA user_version = 5", error) ||
+	! _kith_store_set_meta (store, "schema_version", "5", error) ||
+	! _kith_store_exec (store, "COMMIT", error))
+	goto FAIL;
+    return TRUE;
+
+FAIL:
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
 /* Schema 2 -> 3: the directness columns of contact, 0 until the next
  * index mines the store again, which it does in full. */
 static gboolean
@@ -638,6 +676,8 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     if (create && version <= 3 && ! migrate_to_4 (store, error))
 	return NULL;
+    if (create && version <= 4 && ! migrate_to_5 (store, error))
+	return NULL;
     if (! create && version < KITH_SCHEMA_READABLE) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_VERSION,
 		     "the kith store '%s' was written by an older kith: run "
@@ -672,6 +712,7 @@ _kith_store_stats_from_row (sqlite3_stmt *stmt, int i, _kith_stats_t *s)
     s->direct_out = sqlite3_column_int64 (stmt, i++);
     s->direct_in = sqlite3_column_int64 (stmt, i++);
     s->crowd_in = sqlite3_column_int64 (stmt, i++);
+    s->pull = sqlite3_column_double (stmt, i++);
 }
 
 gboolean
@@ -709,7 +750,7 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
 	stmt = store->write_contact = _kith_store_prepare (
 	    store,
 	    "INSERT OR REPLACE INTO contact (address, name, " KITH_CONTACT_COLUMNS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	    error);
 	if (stmt == NULL)
 	    return FALSE;
@@ -737,6 +778,7 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
     sqlite3_bind_int64 (stmt, i++, s->direct_out);
     sqlite3_bind_int64 (stmt, i++, s->direct_in);
     sqlite3_bind_int64 (stmt, i++, s->crowd_in);
+    sqlite3_bind_double (stmt, i++, s->pull);
     rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     sqlite3_clear_bindings (stmt);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # T080-complete: notmuch kith complete - matching on addresses and on
-# every name seen, ranking by the relationship, the others last or
+# every name seen, the likeliest recipient first, automated senders last or
 # hidden, aliases, every output format, and the store's word index
 # (kept up to date incrementally, and added to a schema 1 store).
 . "$(dirname "$0")/lib.sh"
@@ -53,7 +53,7 @@ kith complete "mü jur" >"$TMP/a"; kith complete "jul rob" >"$TMP/b"; kith compl
 test_expect_equal "Jürgen Müller <jurgen.muller@uni.example>|Julia Roberts <julia@films.example>|" \
     "$(cat "$TMP/a")|$(cat "$TMP/b")|$(cat "$TMP/c")"
 
-test_begin "ranking: tier, then score; no history before automated, both last"
+test_begin "ranking: the likeliest recipient first (recent mail times the relationship); automated last"
 kith complete --format=json ju >"$TMP/ju.json"
 test_expect_equal "jurgen.muller@uni.example:close judith@home.example:weak judith@work.example:weak julia@films.example:weak jules@cold.example:none news@jurassic.example:none" \
     "$(json_eval "$TMP/ju.json" "' '.join(c['address']+':'+c['tier'] for c in j)")"
@@ -112,7 +112,7 @@ notmuch config set kith.alias.judith
 test_begin "mutt: a status line, then address TAB name TAB tier and evidence"
 kith complete --format=mutt jur >"$TMP/mutt"
 rc=$?
-printf '%s\n' "kith: 2 matches for 'jur', best relationship first" \
+printf '%s\n' "kith: 2 matches for 'jur', likeliest recipient first" \
     "jurgen.muller@uni.example	Jürgen Müller	close, 8 conversations, last 2024-02" \
     "news@jurassic.example	Jurassic Newsletter	none, automated sender" >"$TMP/exp"
 test_expect_equal_file "$TMP/exp" "$TMP/mutt"
@@ -135,9 +135,9 @@ test_begin "text and aerc print nothing and succeed when nothing matches"
 kith complete qqq >"$TMP/a"; r1=$?; kith complete --format=aerc qqq >"$TMP/b"; r2=$?
 test_expect_equal "0 0 0" "$r1 $r2 $(cat "$TMP/a" "$TMP/b" | wc -c)"
 
-test_begin "an empty prefix lists everyone, best first"
-kith complete --limit=1 "" >"$TMP/out"
-test_expect_equal "Jürgen Müller <jurgen.muller@uni.example>" "$(cat "$TMP/out")"
+test_begin "an empty prefix lists everyone, automated senders last"
+kith complete --limit=0 "" >"$TMP/out"
+test_expect_equal "33 Jurassic Newsletter <news@jurassic.example>" "$(wc -l <"$TMP/out") $(tail -1 "$TMP/out")"
 
 test_begin "an unknown format is refused"
 kith complete --format=xml ju >/dev/null 2>"$TMP/err"
@@ -149,7 +149,7 @@ python3 - "$store" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("DROP TABLE contact_word")
-for column in ("direct_out", "direct_in", "crowd_in"):   # schema 3's
+for column in ("direct_out", "direct_in", "crowd_in", "pull"):   # schema 3's, 5's
     db.execute("ALTER TABLE contact DROP COLUMN %s" % column)
 db.execute("PRAGMA user_version = 1")
 db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
@@ -162,10 +162,10 @@ rc_who=$?
 # who too: the tiers of an older store lack the evidence schema 3 added
 test_expect_equal "1 1 1 1" "$rc $(grep -c "run 'notmuch kith index' once" "$TMP/err") $rc_who $(grep -c "run 'notmuch kith index' once" "$TMP/who")"
 
-test_begin "the next index upgrades the store in place to schema 4, then mines it in full"
+test_begin "the next index upgrades the store in place to schema 5, then mines it in full"
 kith index --format=json >"$TMP/index.json"
 kith complete mull >"$TMP/out"
-test_expect_equal "4 True Jürgen Müller <jurgen.muller@uni.example>" \
+test_expect_equal "5 True Jürgen Müller <jurgen.muller@uni.example>" \
     "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(cat "$TMP/out")"
 
 test_begin "the migrated word index equals a rebuilt one"
@@ -174,20 +174,26 @@ kith index --rebuild >/dev/null
 python3 -c "import sqlite3,sys; print('\n'.join('%s %s' % r for r in sqlite3.connect(sys.argv[1]).execute('SELECT word, address FROM contact_word ORDER BY 1, 2')))" "$store" >"$TMP/rebuilt"
 test_expect_equal_file "$TMP/rebuilt" "$TMP/migrated"
 
-test_begin "a schema 3 store (before the thread index ordered by date): read as it is, upgraded in place without mining again"
+test_begin "a schema 4 store (before the completion order's pull): read-only completion asks for one index run"
 python3 - "$store" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("DROP INDEX message_thread")
-db.execute("CREATE INDEX message_thread ON message (thread_id)")
-db.execute("PRAGMA user_version = 3")
-db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+db.execute("ALTER TABLE contact DROP COLUMN pull")
+db.execute("DROP INDEX message_date")
+db.execute("PRAGMA user_version = 4")
+db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
 db.commit()
 PY
-kith complete mull >"$TMP/out3" 2>&1
+kith complete mull >"$TMP/out4" 2>&1
+test_expect_equal "1" "$(grep -c "run 'notmuch kith index' once" "$TMP/out4")"
+
+test_begin "the next index adds the column in place and mines in full, equal to a rebuild"
 kith index --format=json >"$TMP/index.json"
-test_expect_equal "Jürgen Müller <jurgen.muller@uni.example> 4 False" \
-    "$(cat "$TMP/out3") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']")"
+python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/migrated"
+kith index --rebuild >/dev/null
+python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
+test_expect_equal "5 True Jürgen Müller <jurgen.muller@uni.example> $(cat "$TMP/rebuilt" | md5sum)" \
+    "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(cat "$TMP/migrated" | md5sum)"
 
 test_begin "removed mail takes its words with it"
 rm -f "$(notmuch search --output=files from:jules@cold.example)"

@@ -74,7 +74,7 @@ test_begin "neomutt: the query, quoted and run as neomutt does, parses into rank
 neomutt_query "jur" >"$TMP/mutt"
 echo "rc=$?" >>"$TMP/mutt.rc"
 neomutt_parse "$TMP/mutt" >"$TMP/parsed"
-printf '%s\n' "message=kith: 2 matches for 'jur', best relationship first" \
+printf '%s\n' "message=kith: 2 matches for 'jur', likeliest recipient first" \
     "jurgen.muller@uni.example|Jürgen Müller|known, 6 conversations, last 2024-03" \
     "news@jurassic.example|Jurassic Newsletter|none, automated sender" >"$TMP/exp"
 test_expect_equal_file "$TMP/exp" "$TMP/parsed"

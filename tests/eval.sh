@@ -10,7 +10,8 @@
 # directory, indexed by the real notmuch under its owner's addresses from
 # that table (in a temporary HOME; nothing is written into the corpora),
 # then kith index, kith who --tier=none --format=json and kith who
-# --limit=20 are run, and the hook mode (hook_mode below).
+# --limit=20 are run, the hook mode (hook_mode below) and the complete
+# mode (complete_mode: tests/eval-complete.py).
 # tests/eval-reference.py reads the same mail with
 # Python's email package and its own rules (never kith's) and prints the
 # block: contacts per tier, the reference ("all": direct mail both ways,
@@ -34,6 +35,7 @@ SRC_DIR=$(dirname "$TESTS_DIR")
 BUILD_DIR="$SRC_DIR/${BUILD:-build}"
 KITH="$BUILD_DIR/notmuch-kith"
 REF="$TESTS_DIR/eval-reference.py"
+CM="$TESTS_DIR/eval-complete.py"
 PYTHON=${PYTHON:-python3}
 MAILBOX_TIMEOUT=${KITH_EVAL_TIMEOUT:-600}
 
@@ -85,7 +87,8 @@ CONF
 	echo "== report" &&
 	"$PYTHON" "$REF" report "$(basename "$out")" "$out/ref.json" "$out/all.json" \
 	    "$out/top.txt" "$out/row.tsv" >"$out/block.txt" &&
-	hook_mode "$out" "$maildir" "$owners" "$config"
+	hook_mode "$out" "$maildir" "$owners" "$config" &&
+	complete_mode "$out" "$maildir" "$owners" "$config"
 }
 
 # hook_mode OUT MAILDIR OWNERS CONFIG: the triage of a real mailbox as it
@@ -138,6 +141,25 @@ ways_in () {
     echo "  $with of $all no-history senders have a way in"
 }
 
+# complete_mode OUT MAILDIR OWNERS CONFIG: does `complete` offer the
+# person I am about to write to?  The first 80 % of the mail by date is
+# indexed; the owner's later mail asks for its recipients
+# (tests/eval-complete.py, beside the two baselines).  Appends to the block.
+complete_mode () {
+    local out=$1 maildir=$2 owners=$3 config=$4 cm=$1/complete
+    mkdir -p "$cm/mail/cur" "$cm/mail/new" "$cm/mail/tmp" || return 1
+    echo "== complete mode: split" &&
+	"$PYTHON" "$CM" split "$maildir" "$owners" 0.80 "$cm/mail/cur" "$cm/queries.json" &&
+	sed "s|^path=.*|path=$cm/mail|" "$config" >"$cm/notmuch-config" || return 1
+    (
+	export NOTMUCH_CONFIG="$cm/notmuch-config"
+	echo "== complete mode: history" && notmuch new --quiet --no-hooks &&
+	    "$KITH" index && "$KITH" complete --format=json --limit=0 "" >"$cm/complete.json"
+    ) || return 1
+    "$PYTHON" "$CM" report "$(basename "$out")" "$cm/queries.json" "$cm/complete.json" \
+	"$out/complete.tsv" >>"$out/block.txt"
+}
+
 if [ "${1:-}" = "--one" ]; then
     shift
     WORK_PATHS=$1/paths.txt
@@ -149,7 +171,7 @@ generated=
 case "${1:-}" in
 --generated) generated=1 ;;
 "") ;;
-*) sed -n '2,27s/^# \{0,1\}//p' "$0"; exit 2 ;;
+*) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 2 ;;
 esac
 
 CORPORA=${KITH_EVAL_CORPORA:-$SRC_DIR/../shared/corpora/real}
@@ -276,4 +298,8 @@ while read -r name; do
     [ -s "$WORK/$name/hook.tsv" ] &&
 	printf '%-16s %8s %11s %8s %6s\n' "$name" $(cat "$WORK/$name/hook.tsv")
 done <"$WORK/order"
+echo
+echo "=== complete (the first 80 % of each mailbox by date indexed, the owner's later mail" \
+    "as queries; tests/eval-complete.py)"
+"$PYTHON" "$CM" summary "$WORK"/*/complete.tsv
 [ "$failed" -eq 0 ]

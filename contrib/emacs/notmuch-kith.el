@@ -77,7 +77,7 @@ Looked up beside this file, then on `exec-path'."
       (cons status (buffer-string)))))
 
 (defun notmuch-kith-address-candidates (prefix)
-  "The completions of PREFIX, best relationship first.
+  "The completions of PREFIX, likeliest recipient first.
 Each is a mailbox string, \"Name <address>\", as \"notmuch kith
 complete --format=emacs\" prints it."
   (let ((result (notmuch-kith--call "complete" "--format=emacs"
