@@ -1146,6 +1146,7 @@ verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
     kith_status_t status = KITH_STATUS_SUCCESS;
     format_t format;
     g_autofree char *query = NULL;
+    const char *platform = NULL;
     gboolean from_message = FALSE;
     GOptionEntry entries[] = {
 	{ "message", 0, 0, G_OPTION_ARG_NONE, &from_message,
@@ -1173,7 +1174,7 @@ verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
 	for (guint i = 0; i < addresses->len && (i == 0 || status == KITH_STATUS_BAD_ARGUMENT); i++) {
 	    free (message);
 	    message = NULL;
-	    if (kith_platform_of (kith, addresses->pdata[i])) {
+	    if ((platform = kith_platform_of (kith, addresses->pdata[i]))) {
 		query = g_strdup (addresses->pdata[i]);
 		break;
 	    }
@@ -1181,12 +1182,12 @@ verb_show (const kith_cli_globals_t *globals, int argc, char **argv)
 	}
     } else {
 	query = g_strjoinv (" ", argv + 1);
-	if (! strchr (query, '@') || ! kith_platform_of (kith, query))
+	if (! strchr (query, '@') || ! (platform = kith_platform_of (kith, query)))
 	    status = kith_find (kith, query, &contact, &message);
     }
     /* A platform's address is no person: who is behind its mail. */
-    if (query && strchr (query, '@') && kith_platform_of (kith, query)) {
-	code = show_platform (kith, query, kith_platform_of (kith, query), format);
+    if (platform) {
+	code = show_platform (kith, query, platform, format);
 	kith_destroy (kith);
 	return code;
     }
@@ -1387,6 +1388,7 @@ verb_paths (const kith_cli_globals_t *globals, int argc, char **argv)
     };
     paths_out_t out = { 0 };
     g_autofree char *query = NULL, *first_name = NULL;
+    const char *platform;
     kith_contact_t *target = NULL;
     kith_t *kith = NULL;
     char *message = NULL;
@@ -1411,10 +1413,10 @@ verb_paths (const kith_cli_globals_t *globals, int argc, char **argv)
     query = g_strjoinv (" ", argv + 1);
     if (open_session (globals, 0, &kith, &code))
 	return code;
-    if (strchr (query, '@') && kith_platform_of (kith, query)) {
+    if (strchr (query, '@') && (platform = kith_platform_of (kith, query))) {
 	g_printerr ("Error: %s is %s's address, a platform, not a person: 'notmuch kith show %s' "
 		    "lists the people behind its mail\n",
-		    query, kith_platform_of (kith, query), query);
+		    query, platform, query);
 	kith_destroy (kith);
 	return KITH_EXIT_FAILURE;
     }

@@ -674,18 +674,27 @@ has_tag (notmuch_message_t *message, const char *tag)
     return found;
 }
 
+/* The values of MESSAGE's property KEY (kith.tag: the tags kith set). */
+static GPtrArray *
+property_values (notmuch_message_t *message, const char *key)
+{
+    GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+    notmuch_message_properties_t *props;
+
+    for (props = notmuch_message_get_properties (message, key, TRUE);
+	 notmuch_message_properties_valid (props); notmuch_message_properties_move_to_next (props))
+	g_ptr_array_add (values, g_strdup (notmuch_message_properties_value (props)));
+    notmuch_message_properties_destroy (props);
+    return values;
+}
+
 /* Does MESSAGE hold the property KEY=VALUE? */
 static gboolean
 has_property (notmuch_message_t *message, const char *key, const char *value)
 {
-    notmuch_message_properties_t *props;
-    gboolean found = FALSE;
+    g_autoptr (GPtrArray) values = property_values (message, key);
 
-    for (props = notmuch_message_get_properties (message, key, TRUE);
-	 notmuch_message_properties_valid (props) && ! found; notmuch_message_properties_move_to_next (props))
-	found = strcmp (notmuch_message_properties_value (props), value) == 0;
-    notmuch_message_properties_destroy (props);
-    return found;
+    return g_ptr_array_find_with_equal_func (values, value, g_str_equal, NULL);
 }
 
 static void
@@ -705,15 +714,9 @@ apply (notmuch_message_t *message, judgement_t *j, gboolean dry_run)
 {
     g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr (GPtrArray) recorded = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) recorded = property_values (message, "kith.tag");
     g_autoptr (GPtrArray) record = g_ptr_array_new_with_free_func (g_free);
-    notmuch_message_properties_t *props;
     notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
-
-    for (props = notmuch_message_get_properties (message, "kith.tag", TRUE);
-	 notmuch_message_properties_valid (props); notmuch_message_properties_move_to_next (props))
-	g_ptr_array_add (recorded, g_strdup (notmuch_message_properties_value (props)));
-    notmuch_message_properties_destroy (props);
 
     for (guint i = 0; i < j->add->len; i++) {
 	const char *tag = j->add->pdata[i];

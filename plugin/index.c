@@ -697,16 +697,8 @@ follow_platform_senders (run_t *run, const char *senders, GError **error)
     if (run->full || g_strcmp0 (stored, senders) == 0)
 	return TRUE;
     globs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
-    for (int which = 0; which < 2; which++) {
-	g_auto (GStrv) lines = g_strsplit (which ? senders : (stored ? stored : ""), "\n", -1);
-	for (guint i = 0; lines[i]; i++) {
-	    char *tab = strchr (lines[i], '\t');
-	    if (tab) {
-		*tab = '\0';
-		g_ptr_array_add (globs, g_pattern_spec_new (lines[i]));
-	    }
-	}
-    }
+    _kith_rules_platform_globs (stored, globs);
+    _kith_rules_platform_globs (senders, globs);
     return collect_addresses (run, globs, error);
 }
 

@@ -671,6 +671,9 @@ const char *_kith_rules_platform_of (const _kith_rules_t *rules, const char *add
 /* Every such glob, "GLOB\tPLATFORM\n", sorted: what the store keeps to
  * notice a change of the rules. */
 char *_kith_rules_platform_senders (const _kith_rules_t *rules);
+/* Add to GLOBS (of GPatternSpec*) the globs of SENDERS, such a text
+ * (NULL: none). */
+void _kith_rules_platform_globs (const char *senders, GPtrArray *globs);
 
 typedef struct {
     char *rule;     /* the rule's group name, e.g. "linkedin-invitation" */

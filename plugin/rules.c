@@ -761,6 +761,20 @@ _kith_rules_platform_senders (const _kith_rules_t *rules)
     return g_string_free (out, FALSE);
 }
 
+void
+_kith_rules_platform_globs (const char *senders, GPtrArray *globs)
+{
+    g_auto (GStrv) lines = g_strsplit (senders ? senders : "", "\n", -1);
+
+    for (guint i = 0; lines[i]; i++) {
+	char *tab = strchr (lines[i], '\t');
+	if (tab) {
+	    *tab = '\0';
+	    g_ptr_array_add (globs, g_pattern_spec_new (lines[i]));
+	}
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Texts */
 
