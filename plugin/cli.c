@@ -314,10 +314,11 @@ display_name (GString *out, kith_contact_t *c)
 	g_string_append (out, kith_contact_get_address (c));
 }
 
+/* The keys every object of a person starts with: address, name, tier,
+ * score (who, show, paths). */
 static void
-print_contact_map (sprinter_t *sp, kith_contact_t *c)
+print_contact_head (sprinter_t *sp, kith_contact_t *c)
 {
-    sprinter_begin_map (sp);
     sprinter_key (sp, "address");
     sprinter_string (sp, kith_contact_get_address (c));
     sprinter_key (sp, "name");
@@ -326,6 +327,13 @@ print_contact_map (sprinter_t *sp, kith_contact_t *c)
     sprinter_string (sp, kith_tier_to_string (kith_contact_get_tier (c)));
     sprinter_key (sp, "score");
     sprinter_double (sp, kith_contact_get_score (c));
+}
+
+static void
+print_contact_map (sprinter_t *sp, kith_contact_t *c)
+{
+    sprinter_begin_map (sp);
+    print_contact_head (sp, c);
     sprinter_key (sp, "cap");
     if (kith_contact_get_cap (c))
 	sprinter_string (sp, kith_contact_get_cap (c));
@@ -1316,14 +1324,7 @@ print_path (const kith_path_t *path, void *data)
     if (out->sp) {
 	sprinter_t *sp = out->sp;
 	sprinter_begin_map (sp);
-	sprinter_key (sp, "address");
-	sprinter_string (sp, kith_contact_get_address (c));
-	sprinter_key (sp, "name");
-	sprinter_string (sp, kith_contact_get_name (c));
-	sprinter_key (sp, "tier");
-	sprinter_string (sp, kith_tier_to_string (kith_contact_get_tier (c)));
-	sprinter_key (sp, "score");
-	sprinter_double (sp, kith_contact_get_score (c));
+	print_contact_head (sp, c);
 	sprinter_key (sp, "conversations");
 	sprinter_integer (sp, conv);
 	sprinter_key (sp, "replies_to_target");

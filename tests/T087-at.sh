@@ -5,17 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 write_config
-# exchange ADDRESS NAME N: N conversations a month apart from 2024-01
-# (they write, I reply, they reply), each directly between us.
-exchange () {
-    local a m i
-    for i in $(seq 1 "$3"); do
-	a=$(add_message from="$2 <$1>" subject="Plan $i from $2" date="2024-0$i-03")
-	m=$(add_message from="Me Myself <$ME>" to="$2 <$1>" subject="Re: Plan $i from $2" reply="$a" date="2024-0$i-04")
-	add_message from="$2 <$1>" subject="Re: Plan $i from $2" reply="$m" date="2024-0$i-05" >/dev/null
-    done
-}
-exchange alice@acme.example "Alice Ames" 6
+monthly_exchanges alice@acme.example "Alice Ames" 6
 # Cleo at acme too: two conversations a month for three years.
 for y in 2021 2022 2023; do
     for mo in 01 02 03 04 05 06 07 08 09 10 11 12; do
@@ -26,10 +16,10 @@ for y in 2021 2022 2023; do
 	done
     done
 done
-exchange bob@mail.acme.example "Bob Baker" 1
-exchange carol@acme-corp.example "Carol Cole" 1
-exchange dave@gmail.com "Dave Dunn" 1
-exchange erin@notacme.example "Erin Eng" 1
+monthly_exchanges bob@mail.acme.example "Bob Baker" 1
+monthly_exchanges carol@acme-corp.example "Carol Cole" 1
+monthly_exchanges dave@gmail.com "Dave Dunn" 1
+monthly_exchanges erin@notacme.example "Erin Eng" 1
 # At acme.example, but no shared history: a cold sender, a newsletter.
 add_message from="Cold Caller <cold@acme.example>" subject="Opportunity" date=2024-04-01 >/dev/null
 add_message from="Acme News <news@news.acme.example>" subject="Deals" date=2024-04-02 \

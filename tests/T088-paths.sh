@@ -6,19 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 write_config
-# exchange ADDRESS NAME N: N conversations a month apart from 2024-01.
-exchange () {
-    local a m i
-    for i in $(seq 1 "$3"); do
-	a=$(add_message from="$2 <$1>" subject="Plan $i from $2" date="2024-0$i-03")
-	m=$(add_message from="Me Myself <$ME>" to="$2 <$1>" subject="Re: Plan $i from $2" reply="$a" date="2024-0$i-04")
-	add_message from="$2 <$1>" subject="Re: Plan $i from $2" reply="$m" date="2024-0$i-05" >/dev/null
-    done
-}
-exchange juergen@uni.example "Jürgen Müller" 6
-exchange ann@firm.example "Ann Arbor" 1
-exchange bob@firm.example "Bob Brown" 6
-exchange carl@firm.example "Carl Cox" 6
+monthly_exchanges juergen@uni.example "Jürgen Müller" 6
+monthly_exchanges ann@firm.example "Ann Arbor" 1
+monthly_exchanges bob@firm.example "Bob Brown" 6
+monthly_exchanges carl@firm.example "Carl Cox" 6
 PAT="Pat Target <pat@acme.example>"
 
 # Pat writes to Jürgen, Cc me; Jürgen answers, Pat answers him.

@@ -217,6 +217,17 @@ notmuch_new () {
 
 # json_get FILE PYTHON-EXPRESSION: evaluate an expression over the
 # parsed JSON in variable j (python3 is a test dependency).
+# monthly_exchanges ADDRESS NAME N: N conversations a month apart from 2024-01
+# (they write, I reply, they reply), each directly between us.
+monthly_exchanges () {
+    local a m i
+    for i in $(seq 1 "$3"); do
+	a=$(add_message from="$2 <$1>" subject="Plan $i from $2" date="2024-0$i-03")
+	m=$(add_message from="Me Myself <$ME>" to="$2 <$1>" subject="Re: Plan $i from $2" reply="$a" date="2024-0$i-04")
+	add_message from="$2 <$1>" subject="Re: Plan $i from $2" reply="$m" date="2024-0$i-05" >/dev/null
+    done
+}
+
 json_eval () {
     python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"
 }
