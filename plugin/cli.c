@@ -314,6 +314,17 @@ display_name (GString *out, kith_contact_t *c)
 	g_string_append (out, kith_contact_get_address (c));
 }
 
+/* KEY and the NULL-terminated STRINGS (NULL: none) as a list. */
+static void
+print_string_list (sprinter_t *sp, const char *key, const char *const *strings)
+{
+    sprinter_key (sp, key);
+    sprinter_begin_list (sp);
+    for (const char *const *s = strings; s && *s; s++)
+	sprinter_string (sp, *s);
+    sprinter_end (sp);
+}
+
 /* The keys every object of a person starts with: address, name, tier,
  * score (who, show, paths). */
 static void
@@ -1335,11 +1346,7 @@ print_path (const kith_path_t *path, void *data)
 	sprinter_integer (sp, path->direct_to_target);
 	sprinter_key (sp, "direct_from_target");
 	sprinter_integer (sp, path->direct_from_target);
-	sprinter_key (sp, "threads");
-	sprinter_begin_list (sp);
-	for (const char *const *t = path->threads; *t; t++)
-	    sprinter_string (sp, *t);
-	sprinter_end (sp);
+	print_string_list (sp, "threads", path->threads);
 	print_date (sp, "first", path->first);
 	print_date (sp, "last", path->last);
 	sprinter_end (sp);
@@ -1584,16 +1591,8 @@ print_judgement (const kith_judgement_t *j, void *data)
 	    sprinter_boolean (sp, j->request);
 	    sprinter_key (sp, "introduced");
 	    sprinter_boolean (sp, j->introduced);
-	    sprinter_key (sp, "tags_added");
-	    sprinter_begin_list (sp);
-	    for (const char *const *t = j->tags_added; t && *t; t++)
-		sprinter_string (sp, *t);
-	    sprinter_end (sp);
-	    sprinter_key (sp, "tags_removed");
-	    sprinter_begin_list (sp);
-	    for (const char *const *t = j->tags_removed; t && *t; t++)
-		sprinter_string (sp, *t);
-	    sprinter_end (sp);
+	    print_string_list (sp, "tags_added", j->tags_added);
+	    print_string_list (sp, "tags_removed", j->tags_removed);
 	}
 	sprinter_end (sp);
 	return;

@@ -448,32 +448,49 @@ migrate_to_4 (_kith_store_t *store, GError **error)
     return TRUE;
 }
 
+/* In a transaction: add each of COLUMNS (pairs of constant SQL: is it
+ * there, add it) that contact lacks, and forget the fingerprint, so
+ * that the next index, which fills them, is a full one whatever the
+ * settings. */
+static gboolean
+add_contact_columns (_kith_store_t *store, const char *const (*columns)[2], guint n_columns,
+		     GError **error)
+{
+    for (guint i = 0; i < n_columns; i++) {
+	sqlite3_int64 n = 0;
+
+	if (! pragma_int (store, columns[i][0], &n)) {
+	    _kith_store_set_error (store, error, "cannot read the kith store");
+	    return FALSE;
+	}
+	if (n == 0 && ! _kith_store_exec (store, columns[i][1], error))
+	    return FALSE;
+    }
+    return _kith_store_set_meta (store, "fingerprint", "", error);
+}
+
 /* Schema 4 -> 5: the pull column of contact (the completion order), 0
  * until the next index mines the store again, which it does in full,
  * and the date index of the message rows (the newest message, index.c). */
 static gboolean
 migrate_to_5 (_kith_store_t *store, GError **error)
 {
-    sqlite3_int64 n = 0;
+    static const char *const columns[][2] = {
+	{ "SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'pull'",
+	  "ALTER TABLE contact ADD COLUMN " CONTACT_PULL_SQL },
+    };
 
     if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
 	return FALSE;
-    if (! pragma_int (store, "SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'pull'", &n)) {
-	_kith_store_set_error (store, error, "cannot read the kith store");
-	goto FAIL;
-    }
-    if ((n == 0 && ! _kith_store_exec (store, "ALTER TABLE contact ADD COLUMN " CONTACT_PULL_SQL, error)) ||
+    if (! add_contact_columns (store, columns, G_N_ELEMENTS (columns), error) ||
 	! _kith_store_exec (store, "CREATE INDEX IF NOT EXISTS message_date ON message (date)", error) ||
-	! _kith_store_set_meta (store, "fingerprint", "", error) ||
 	! _kith_store_exec (store, "PRAGMA user_version = 5", error) ||
 	! _kith_store_set_meta (store, "schema_version", "5", error) ||
-	! _kith_store_exec (store, "COMMIT", error))
-	goto FAIL;
+	! _kith_store_exec (store, "COMMIT", error)) {
+	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+    }
     return TRUE;
-
-FAIL:
-    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-    return FALSE;
 }
 
 /* Schema 2 -> 3: the directness columns of contact, 0 until the next
@@ -493,28 +510,14 @@ migrate_to_3 (_kith_store_t *store, GError **error)
 
     if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
 	return FALSE;
-    for (guint i = 0; i < G_N_ELEMENTS (columns); i++) {
-	sqlite3_int64 n = 0;
-
-	if (! pragma_int (store, columns[i][0], &n)) {
-	    _kith_store_set_error (store, error, "cannot read the kith store");
-	    goto FAIL;
-	}
-	if (n == 0 && ! _kith_store_exec (store, columns[i][1], error))
-	    goto FAIL;
-    }
-    /* The new columns are 0 until mined: forget the fingerprint, so that
-     * the next index is a full one whatever the settings. */
-    if (! _kith_store_set_meta (store, "fingerprint", "", error) ||
+    if (! add_contact_columns (store, columns, G_N_ELEMENTS (columns), error) ||
 	! _kith_store_exec (store, "PRAGMA user_version = 3", error) ||
 	! _kith_store_set_meta (store, "schema_version", "3", error) ||
-	! _kith_store_exec (store, "COMMIT", error))
-	goto FAIL;
+	! _kith_store_exec (store, "COMMIT", error)) {
+	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+    }
     return TRUE;
-
-FAIL:
-    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-    return FALSE;
 }
 
 /* The directory SQLite makes the -wal and -shm files of PATH in (that
