@@ -8,7 +8,10 @@
  * incremental run alike.  That is what makes "any sequence of
  * incremental runs equals a rebuild" hold by construction: an
  * incremental run only has to find every contact whose rows it touched
- * (_kith_aggr_dependents) and compute them again.
+ * (_kith_aggr_dependents) and compute them again.  One exception keeps
+ * a flood's sender cheap: new mail of a one-way sender is added to
+ * their stored history (add_one_way, below), which gives what the
+ * computation would.
  *
  * Reply edges.  A message's parent is found, in this order:
  *   1. In-Reply-To (else the last References entry) naming a message
@@ -71,6 +74,10 @@ enum {
     Q_INSERT_NAME,
     Q_DELETE_WORDS,
     Q_INSERT_WORD,
+    Q_AUTHOR_NAME,
+    Q_ADD_NAME,
+    Q_CONTACT_NAME,
+    Q_EVENT_IN_MONTH,
     Q_LAST
 };
 
@@ -125,6 +132,15 @@ static const char *const queries[Q_LAST] = {
     [Q_DELETE_WORDS] = "DELETE FROM contact_word WHERE address = ?",
     [Q_INSERT_WORD] = "INSERT OR IGNORE INTO contact_word (word, address) VALUES (?, ?)",
     [Q_LIST_ADDRESS] = "SELECT address FROM recipient WHERE message = ? AND kind = 4",
+    /* One more message of a one-way sender (add_one_way). */
+    [Q_AUTHOR_NAME] = "SELECT author_name FROM message WHERE id = ?",
+    [Q_ADD_NAME] = "INSERT INTO contact_name (address, name, count) VALUES (?1, ?2, 1) "
+		   "ON CONFLICT (address, name) DO UPDATE SET count = count + 1 RETURNING count",
+    [Q_CONTACT_NAME] = "SELECT c.name, n.count FROM contact c LEFT JOIN contact_name n "
+		       "ON n.address = c.address AND n.name = c.name WHERE c.address = ?",
+    /* Index message_event: the same terms as its WHERE. */
+    [Q_EVENT_IN_MONTH] = "SELECT EXISTS (SELECT 1 FROM message WHERE author = ?1 AND date >= ?2 "
+			 "AND date < ?3 AND id < ?4 AND " KITH_MSG_EVENT_SQL ")",
     /* Messages naming an address in To or Cc, whoever wrote them. */
     [Q_TO_THEM] = "SELECT " ROW_COLUMNS_M " FROM recipient r JOIN message m ON m.id = r.message "
 		  "WHERE r.address = ? AND r.kind IN (1, 2) AND (m.flags & 1024) = 0",
@@ -885,36 +901,45 @@ add_dependent (_kith_aggr_t *aggr, GHashTable *set, const char *address)
 }
 
 static gboolean
-add_row_addresses (_kith_aggr_t *aggr, row_t *row, GHashTable *set, GError **error)
+add_row_addresses (_kith_aggr_t *aggr, row_t *row, gboolean author, GHashTable *set, GError **error)
 {
     GPtrArray *rcpts = get_rcpts (aggr, row, error);
 
     if (rcpts == NULL)
 	return FALSE;
-    add_dependent (aggr, set, row->author);
+    if (author)
+	add_dependent (aggr, set, row->author);
     for (guint i = 0; i < rcpts->len; i++)
 	add_dependent (aggr, set, rcpts->pdata[i]);
     return TRUE;
 }
 
 gboolean
-_kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid, GHashTable *set, GError **error)
+_kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid, GHashTable *set, char **author_only,
+		       GError **error)
 {
     g_autoptr (GArray) kids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (GHashTable) others = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     gboolean failed = FALSE;
     row_t *row, *parent;
+    GHashTableIter it;
+    gpointer key;
     int rc;
 
+    if (author_only)
+	*author_only = NULL;
     g_hash_table_remove_all (aggr->rows);
     row = get_row (aggr, rowid, error);
     if (row == NULL)
 	return FALSE;
-    if (! add_row_addresses (aggr, row, set, error))
+    /* Everyone but the author first: the author is only the author
+     * when nothing else on or around the message names them. */
+    if (! add_row_addresses (aggr, row, FALSE, others, error))
 	return FALSE;
     /* The list the message names: whether it is a contact depends on it. */
     sqlite3_bind_int64 (aggr->q[Q_LIST_ADDRESS], 1, rowid);
     while ((rc = sqlite3_step (aggr->q[Q_LIST_ADDRESS])) == SQLITE_ROW)
-	add_dependent (aggr, set, (const char *) sqlite3_column_text (aggr->q[Q_LIST_ADDRESS], 0));
+	add_dependent (aggr, others, (const char *) sqlite3_column_text (aggr->q[Q_LIST_ADDRESS], 0));
     sqlite3_reset (aggr->q[Q_LIST_ADDRESS]);
     if (rc != SQLITE_DONE) {
 	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
@@ -924,14 +949,22 @@ _kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid, GHashTable *set, GError
     if (failed)
 	return FALSE;
     if (parent)
-	add_dependent (aggr, set, parent->author);
+	add_dependent (aggr, others, parent->author);
     if (! children_ids (aggr, row, kids, error))
 	return FALSE;
     for (guint i = 0; i < kids->len; i++) {
 	row_t *kid = get_row (aggr, g_array_index (kids, gint64, i), error);
-	if (kid == NULL || ! add_row_addresses (aggr, kid, set, error))
+	if (kid == NULL || ! add_row_addresses (aggr, kid, TRUE, others, error))
 	    return FALSE;
     }
+    if (author_only && row->author && ! _kith_config_is_me (aggr->config, row->author) &&
+	! g_hash_table_contains (others, row->author))
+	*author_only = g_strdup (row->author);
+    else
+	add_dependent (aggr, set, row->author);
+    g_hash_table_iter_init (&it, others);
+    while (g_hash_table_iter_next (&it, &key, NULL))
+	add_dependent (aggr, set, key);
     g_hash_table_remove_all (aggr->rows);
     return TRUE;
 }
@@ -950,23 +983,253 @@ step_done (_kith_aggr_t *aggr, sqlite3_stmt *stmt, GError **error)
     return TRUE;
 }
 
+/* ---- one more message of a one-way sender ----
+ *
+ * Computing a contact again costs its mail: a stranger who has sent
+ * thousands of messages would make each next one cost thousands of
+ * look-ups in every `notmuch new`.  But when the only change to a
+ * contact in a run is new messages of theirs, when the stored history
+ * is one-way from them (no mail of mine to them and no reply either
+ * way, so no conversation, latency or two-way part), and when none of
+ * the new messages replies to mine or is replied to by mine, then
+ * _kith_aggr_compute would find the stored history plus the terms of
+ * each new message alone: its count, directness, first and last, pull,
+ * its month unless another message of theirs to me is dated in it
+ * (index message_event), its author name.  Each is a few look-ups
+ * whatever they sent before; anything else is computed in full.  The
+ * result is the full computation's but for the last bits of pull,
+ * which depend on the order the terms are added in. */
+
+/* Is the month of ROW's date one in which no message of theirs to me
+ * that counts (KITH_MSG_EVENT_SQL) came before ROW (a smaller rowid:
+ * every older row, and the new ones added before it)? */
+static gboolean
+month_is_new (_kith_aggr_t *aggr, const char *address, const row_t *row, gboolean *is_new,
+	      GError **error)
+{
+    sqlite3_stmt *stmt = aggr->q[Q_EVENT_IN_MONTH];
+    g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (row->date);
+    g_autoptr (GDateTime) start = NULL;
+    g_autoptr (GDateTime) end = NULL;
+    int rc;
+
+    *is_new = FALSE;
+    if (dt == NULL)
+	return TRUE; /* no month, as in _kith_aggr_compute */
+    start = g_date_time_new_utc (g_date_time_get_year (dt), g_date_time_get_month (dt), 1, 0, 0, 0);
+    end = start ? g_date_time_add_months (start, 1) : NULL;
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 2, start ? g_date_time_to_unix (start) : row->date);
+    sqlite3_bind_int64 (stmt, 3, end ? g_date_time_to_unix (end) : G_MAXINT64);
+    sqlite3_bind_int64 (stmt, 4, row->id);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+	*is_new = sqlite3_column_int (stmt, 0) == 0;
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_ROW) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+/* Count one more use of ROW's author name, if it has one, keeping
+ * *TOP (and *TOP_COUNT) the most used name, ties by byte order as
+ * Q_NAMES sorts; a name used for the first time adds its words. */
+static gboolean
+add_name (_kith_aggr_t *aggr, const char *address, const row_t *row, char **top, gint64 *top_count,
+	  GError **error)
+{
+    sqlite3_stmt *stmt = aggr->q[Q_AUTHOR_NAME];
+    g_autofree char *name = NULL;
+    gint64 count = 0;
+    int rc;
+
+    sqlite3_bind_int64 (stmt, 1, row->id);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+	name = column_strdup (stmt, 0);
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    if (name == NULL)
+	return TRUE;
+    stmt = aggr->q[Q_ADD_NAME];
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+	count = sqlite3_column_int64 (stmt, 0);
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_DONE) {
+	_kith_store_set_error (aggr->store, error, "cannot write the kith store");
+	return FALSE;
+    }
+    if (count == 1) {
+	g_autoptr (GPtrArray) names = g_ptr_array_new ();
+	g_autoptr (GPtrArray) words = NULL;
+
+	g_ptr_array_add (names, name);
+	words = _kith_completion_words (address, names);
+	for (guint i = 0; i < words->len; i++) {
+	    stmt = aggr->q[Q_INSERT_WORD];
+	    sqlite3_bind_text (stmt, 1, words->pdata[i], -1, SQLITE_STATIC);
+	    sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
+	    if (! step_done (aggr, stmt, error))
+		return FALSE;
+	}
+    }
+    if (*top == NULL || g_strcmp0 (name, *top) == 0 || count > *top_count ||
+	(count == *top_count && strcmp (name, *top) < 0)) {
+	g_free (*top);
+	*top = g_steal_pointer (&name);
+	*top_count = count;
+    }
+    return TRUE;
+}
+
+/* The stored contact's name and that name's count. */
+static gboolean
+stored_name (_kith_aggr_t *aggr, const char *address, char **top, gint64 *top_count, GError **error)
+{
+    sqlite3_stmt *stmt = aggr->q[Q_CONTACT_NAME];
+    int rc;
+
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW) {
+	*top = column_strdup (stmt, 0);
+	*top_count = sqlite3_column_int64 (stmt, 1);
+    }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	_kith_store_set_error (aggr->store, error, "cannot read the kith store");
+	return FALSE;
+    }
+    return TRUE;
+}
+
+/* Add the new rows FRESH (rowids, all ADDRESS's) to ADDRESS's stored
+ * one-way history; *DONE FALSE when that is not the case (see above),
+ * with nothing written. */
+static gboolean
+add_one_way (_kith_aggr_t *aggr, const char *address, GArray *fresh, gboolean *done, GError **error)
+{
+    g_autoptr (GError) local = NULL;
+    g_autofree char *top = NULL;
+    gint64 top_count = 0;
+    _kith_stats_t s;
+    gboolean failed = FALSE;
+
+    *done = FALSE;
+    if (aggr->cutoff != 0)
+	return TRUE;
+    if (! _kith_store_read_contact (aggr->store, address, &s, &local)) {
+	if (local) {
+	    g_propagate_error (error, g_steal_pointer (&local));
+	    return FALSE;
+	}
+	return TRUE; /* no contact yet */
+    }
+    if (s.count[KITH_COUNT_SENT_DIRECT] || s.count[KITH_COUNT_SENT_GROUP] || s.count[KITH_COUNT_REPLIES_TO] ||
+	s.count[KITH_COUNT_REPLIES_FROM] || s.count[KITH_COUNT_CONVERSATIONS] || s.out_msgs)
+	return TRUE;
+    g_array_sort (fresh, compare_gint64);
+    g_hash_table_remove_all (aggr->rows);
+    for (guint i = 0; i < fresh->len; i++) {
+	g_autoptr (GArray) kids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	row_t *row = get_row (aggr, g_array_index (fresh, gint64, i), &local), *parent;
+
+	if (row == NULL) {
+	    if (local) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	    }
+	    return TRUE;
+	}
+	if (IS_MINE (row) || IS_EXCLUDED (row) || g_strcmp0 (row->author, address) != 0)
+	    return TRUE;
+	parent = resolve_parent (aggr, row, &failed, error);
+	if (failed)
+	    return FALSE;
+	if (parent && IS_MINE (parent))
+	    return TRUE;
+	if (! children_ids (aggr, row, kids, error))
+	    return FALSE;
+	for (guint k = 0; k < kids->len; k++) {
+	    row_t *kid = get_row (aggr, g_array_index (kids, gint64, k), error);
+	    if (kid == NULL)
+		return FALSE;
+	    if (IS_MINE (kid))
+		return TRUE;
+	}
+    }
+
+    if (! stored_name (aggr, address, &top, &top_count, error))
+	return FALSE;
+    for (guint i = 0; i < fresh->len; i++) {
+	row_t *row = get_row (aggr, g_array_index (fresh, gint64, i), error);
+	gboolean to_me, few, crowd, new_month;
+
+	if (row == NULL || ! add_name (aggr, address, row, &top, &top_count, error))
+	    return FALSE;
+	if (KITH_MSG_IS_AUTOMATED (row->flags)) {
+	    s.count[KITH_COUNT_AUTOMATED]++;
+	    continue;
+	}
+	to_me = (row->flags & KITH_MSG_TO_ME) != 0;
+	s.count[to_me ? KITH_COUNT_RECEIVED : KITH_COUNT_SEEN]++;
+	if (! to_me)
+	    continue;
+	if (! addressing (aggr, row, is_me, NULL, &few, &crowd, error))
+	    return FALSE;
+	s.direct_in += few;
+	s.crowd_in += crowd;
+	s.in_msgs++;
+	if (row->date <= 0)
+	    continue;
+	s.pull = _kith_pull_log_add (s.pull, row->date, FALSE);
+	if (! month_is_new (aggr, address, row, &new_month, error))
+	    return FALSE;
+	s.count[KITH_COUNT_MONTHS] += new_month;
+	if (s.first == 0 || row->date < s.first) {
+	    s.first = row->date;
+	    s.i_wrote_first = FALSE;
+	}
+	s.last = MAX (s.last, row->date);
+    }
+    s.automated = _kith_address_is_noreply (address) ||
+		  (s.count[KITH_COUNT_AUTOMATED] > 0 && s.count[KITH_COUNT_RECEIVED] + s.count[KITH_COUNT_SEEN] == 0);
+    g_hash_table_remove_all (aggr->rows);
+    *done = TRUE;
+    return _kith_store_write_contact (aggr->store, address, top, &s, error);
+}
+
 gboolean
-_kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GError **error)
+_kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GArray *fresh, GError **error)
 {
     sqlite3_stmt *stmt;
     g_autoptr (GPtrArray) addresses = g_ptr_array_new ();
     g_autofree char *name = NULL;
     _kith_stats_t stats;
-    gboolean appears;
+    gboolean appears, done = FALSE;
     int rc;
+
+    for (int i = Q_DELETE_WORDS; i < Q_LAST; i++)
+	if (aggr->q[i] == NULL && (aggr->q[i] = _kith_store_prepare (aggr->store, queries[i], error)) == NULL)
+	    return FALSE;
+    if (fresh && ! add_one_way (aggr, address, fresh, &done, error))
+	return FALSE;
+    if (done)
+	return TRUE;
 
     stmt = aggr->q[Q_DELETE_NAMES];
     sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
     if (! step_done (aggr, stmt, error))
 	return FALSE;
-    for (int i = Q_DELETE_WORDS; i <= Q_INSERT_WORD; i++)
-	if (aggr->q[i] == NULL && (aggr->q[i] = _kith_store_prepare (aggr->store, queries[i], error)) == NULL)
-	    return FALSE;
     stmt = aggr->q[Q_DELETE_WORDS];
     sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
     if (! step_done (aggr, stmt, error))

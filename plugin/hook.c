@@ -407,24 +407,32 @@ find_introducer (judge_t *ctx, gint64 rowid, const char *sender, const char *thr
     return ! (error && *error);
 }
 
+/* The stored history of SENDER (all of it, this run's mail included)
+ * bounds their history before any date: every count only grows with
+ * mail.  Never written to by me, never answering me (and no alias
+ * group's): no history before any of their messages, and no reply to
+ * me in any; a stranger's thousandth message costs one look-up. */
+static gboolean
+never_two_way (kith_t *kith, const char *sender)
+{
+    _kith_stats_t all;
+
+    return g_hash_table_lookup (kith->config->alias, sender) == NULL &&
+	   _kith_store_read_contact (kith->store, sender, &all, NULL) &&
+	   all.count[KITH_COUNT_SENT_DIRECT] + all.count[KITH_COUNT_SENT_GROUP] +
+		   all.count[KITH_COUNT_REPLIES_TO] + all.count[KITH_COUNT_REPLIES_FROM] ==
+	       0;
+}
+
 /* Did the sender have no history before DATE, and does this message not
  * reply to me?  (The message itself counts for the reply test only.) */
 static gboolean
 sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_history,
 		   GError **error)
 {
-    _kith_stats_t before, with, all;
+    _kith_stats_t before, with;
 
-    /* The stored history of the sender (all of it, this run's mail
-     * included) bounds the history before any date: every count only
-     * grows with mail.  Never written to by me, never answering me:
-     * no history before any of their messages, and no reply in this
-     * one; a stranger's thousandth message costs one look-up. */
-    if (g_hash_table_lookup (ctx->kith->config->alias, sender) == NULL &&
-	_kith_store_read_contact (ctx->kith->store, sender, &all, NULL) &&
-	all.count[KITH_COUNT_SENT_DIRECT] + all.count[KITH_COUNT_SENT_GROUP] +
-		all.count[KITH_COUNT_REPLIES_TO] + all.count[KITH_COUNT_REPLIES_FROM] ==
-	    0) {
+    if (never_two_way (ctx->kith, sender)) {
 	*no_history = TRUE;
 	return TRUE;
     }
@@ -983,8 +991,13 @@ add_rejudged (kith_t *kith, GPtrArray *ids, GError **error)
 	if (! KITH_MSG_IS_AUTOMATED (flags) && ! (flags & KITH_MSG_EXCLUDED)) {
 	    GPtrArray *who = g_ptr_array_new_with_free_func (g_free);
 
+	    /* Someone else's mail changes their later verdicts only if
+	     * they have history with me at all (a flood's sender's older
+	     * message re-judges none of the flood). */
 	    if (! (flags & KITH_MSG_MINE) && sqlite3_column_text (row, 1)) {
-		g_ptr_array_add (who, g_strdup ((const char *) sqlite3_column_text (row, 1)));
+		const char *author = (const char *) sqlite3_column_text (row, 1);
+		if (! never_two_way (kith, author))
+		    g_ptr_array_add (who, g_strdup (author));
 	    } else if (flags & KITH_MSG_MINE) {
 		sqlite3_bind_int64 (rcpts, 1, rowid);
 		while (sqlite3_step (rcpts) == SQLITE_ROW && people++ < KITH_REJUDGE_PEOPLE)

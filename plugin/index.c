@@ -47,6 +47,7 @@ typedef struct {
     sqlite3_stmt *update_flags;
     _kith_aggr_t *aggr;
     GHashTable *affected; /* addresses whose contact rows must be recomputed */
+    GHashTable *fresh;    /* address -> GArray of rowids: only new messages of theirs */
     GPtrArray *added;     /* message ids new to the store, or NULL */
     gboolean full;
     kith_index_stats_t *stats;
@@ -113,6 +114,8 @@ run_clear (run_t *run)
     _kith_aggr_free (run->aggr);
     if (run->affected)
 	g_hash_table_unref (run->affected);
+    if (run->fresh)
+	g_hash_table_unref (run->fresh);
 }
 
 static gboolean
@@ -347,7 +350,31 @@ note_dependents (run_t *run, gint64 rowid, GError **error)
 {
     if (run->full)
 	return TRUE;
-    return _kith_aggr_dependents (run->aggr, rowid, run->affected, error);
+    return _kith_aggr_dependents (run->aggr, rowid, run->affected, NULL, error);
+}
+
+/* The same for a message new to the store: its author, when nothing
+ * else about it names them, goes to run->fresh with the row (for
+ * _kith_aggr_update_contact). */
+static gboolean
+note_new_dependents (run_t *run, gint64 rowid, GError **error)
+{
+    g_autofree char *author = NULL;
+    GArray *rows;
+
+    if (run->full)
+	return TRUE;
+    if (! _kith_aggr_dependents (run->aggr, rowid, run->affected, &author, error))
+	return FALSE;
+    if (author == NULL)
+	return TRUE;
+    rows = g_hash_table_lookup (run->fresh, author);
+    if (rows == NULL) {
+	rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_hash_table_insert (run->fresh, g_steal_pointer (&author), rows);
+    }
+    g_array_append_val (rows, rowid);
+    return TRUE;
 }
 
 /* Handle one message that notmuch reports as new or changed. */
@@ -415,7 +442,7 @@ index_message (run_t *run, notmuch_message_t *message, job_t *job, GError **erro
 	return FALSE;
     if (run->added && ! run->full && ! known)
 	g_ptr_array_add (run->added, g_strdup (message_id));
-    return note_dependents (run, rowid, error);
+    return known ? note_dependents (run, rowid, error) : note_new_dependents (run, rowid, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -843,15 +870,23 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     if (! follow_platform_senders (run, senders, error))
 	return FALSE;
 
-    /* Recompute the touched contacts, in a stable order. */
+    /* Recompute the touched contacts, in a stable order: those touched
+     * only by new messages of theirs given those rows. */
     addresses = g_ptr_array_new ();
     g_hash_table_iter_init (&it, run->affected);
     while (g_hash_table_iter_next (&it, &key, NULL))
 	g_ptr_array_add (addresses, key);
+    g_hash_table_iter_init (&it, run->fresh);
+    while (g_hash_table_iter_next (&it, &key, NULL))
+	if (! g_hash_table_contains (run->affected, key))
+	    g_ptr_array_add (addresses, key);
     g_ptr_array_sort (addresses, _kith_compare_strings);
-    for (guint i = 0; i < addresses->len; i++)
-	if (! _kith_aggr_update_contact (run->aggr, addresses->pdata[i], error))
+    for (guint i = 0; i < addresses->len; i++) {
+	const char *a = addresses->pdata[i];
+	GArray *fresh = g_hash_table_contains (run->affected, a) ? NULL : g_hash_table_lookup (run->fresh, a);
+	if (! _kith_aggr_update_contact (run->aggr, a, fresh, error))
 	    return FALSE;
+    }
     run->stats->contacts_updated = addresses->len;
 
     rev_string = g_strdup_printf ("%lu", revision);
@@ -929,6 +964,7 @@ _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn progress,
     run.verbose = (flags & KITH_INDEX_VERBOSE) != 0;
     run.now = g_get_real_time () / G_USEC_PER_SEC;
     run.affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    run.fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
     /* SQLite's default page cache (2 MB) is much smaller than the
      * store of a large mailbox; a larger one saves most re-reads. */
     {

@@ -105,6 +105,20 @@ typedef enum {
      (((f) & (KITH_MSG_PRECEDENCE_BULK | KITH_MSG_LIST_UNSUBSCRIBE)) &&      \
       ! ((f) & KITH_MSG_LIST_POST)))
 
+/* Over the store's flags column, for SQL: the messages of someone else
+ * that count in a one-way history with me (to me, not mine, not
+ * excluded, not automated as above; aggr.c: one more message of a
+ * one-way sender; the partial index message_event).  The numbers are
+ * the flags above, checked when compiling, and test-score checks it
+ * against KITH_MSG_IS_AUTOMATED. */
+#define KITH_MSG_EVENT_SQL                                                   \
+    "(flags & 1792) = 512 AND (flags & 12353) = 0 AND ((flags & 34) = 0 OR (flags & 8) != 0)"
+G_STATIC_ASSERT ((KITH_MSG_AUTO_SUBMITTED | KITH_MSG_NOREPLY_SENDER | KITH_MSG_AUTO_RESPONSE |
+		  KITH_MSG_ROBOT_SENDER) == 12353);
+G_STATIC_ASSERT ((KITH_MSG_PRECEDENCE_BULK | KITH_MSG_LIST_UNSUBSCRIBE) == 34);
+G_STATIC_ASSERT (KITH_MSG_LIST_POST == 8);
+G_STATIC_ASSERT ((KITH_MSG_MINE | KITH_MSG_TO_ME | KITH_MSG_EXCLUDED) == 1792 && KITH_MSG_TO_ME == 512);
+
 /* Mail that went through a mailing list. */
 #define KITH_MSG_IS_LIST(f)                                                  \
     ((f) & (KITH_MSG_LIST_ID | KITH_MSG_LIST_POST | KITH_MSG_PRECEDENCE_LIST))
@@ -461,6 +475,10 @@ typedef struct {
 #define _KITH_PULL_INIT { 0.0, 0.0 }
 void _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine);
 double _kith_pull_log (const _kith_pull_acc_t *acc);
+/* The stored form PULL (0: none) with one more message added: what
+ * _kith_pull_add gives up to rounding in the last bits, whatever the
+ * order (aggr.c: one more message of a one-way sender). */
+double _kith_pull_log_add (double pull, gint64 date, gboolean mine);
 
 /* The decayed sum of STATS at time NOW: sum of weight * 2^(-age / half-life). */
 double _kith_pull (const _kith_stats_t *stats, gint64 now);
@@ -473,9 +491,9 @@ double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 no
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 
-#define KITH_SCHEMA_VERSION 5
+#define KITH_SCHEMA_VERSION 6
 /* The oldest schema a read-only session can use as it is (5 added a
- * contact column, the pull of the completion order). */
+ * contact column, the pull of the completion order; 6 only an index). */
 #define KITH_SCHEMA_READABLE 5
 
 typedef struct {
@@ -563,9 +581,12 @@ gboolean _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses,
 /* Addresses whose contact rows may depend on the message row ROWID:
  * its author, recipients, the author of the message it replies to and
  * the authors and recipients of the messages replying to it.  Added to
- * SET (char* -> NULL, strings owned by the set). */
+ * SET (char* -> NULL, strings owned by the set).  With AUTHOR_ONLY not
+ * NULL (a message new to the store), an author that nothing else on or
+ * around the message names is not added but returned there (free it),
+ * for _kith_aggr_update_contact's FRESH. */
 gboolean _kith_aggr_dependents (_kith_aggr_t *aggr, gint64 rowid,
-				GHashTable *set, GError **error);
+				GHashTable *set, char **author_only, GError **error);
 
 /* The rules telling a platform's address (never a contact) from a
  * person's, for _kith_aggr_update_contact; NULL: none (borrowed). */
@@ -592,9 +613,12 @@ void _kith_tie_free (_kith_tie_t *tie);
 gboolean _kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *ties, GError **error);
 
 /* Recompute and store (or delete, when it no longer appears anywhere
- * or is a platform's) the contact row and names of ADDRESS. */
+ * or is a platform's) the contact row and names of ADDRESS.  FRESH
+ * (gint64 rowids, may be NULL): when nothing but these new messages of
+ * ADDRESS changed their history, which may then be brought up to date
+ * by adding them alone (aggr.c: one more message of a one-way sender). */
 gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
-				    GError **error);
+				    GArray *fresh, GError **error);
 
 /* The columns of a contact row after address and name, in the order
  * _kith_store_stats_from_row reads them. */

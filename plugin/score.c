@@ -220,6 +220,13 @@ _kith_contact_tier (const _kith_config_t *config, const _kith_stats_t *s, gint64
 
 #define PULL_HALF_LIFE (KITH_PULL_HALF_LIFE_DAYS * DAY)
 
+/* The exponent of one message's term: log2 (weight * 2^(date / half-life)). */
+static double
+pull_exponent (gint64 date, gboolean mine)
+{
+    return (double) date / PULL_HALF_LIFE + log2 (mine ? KITH_PULL_WEIGHT_MINE : KITH_PULL_WEIGHT_THEIRS);
+}
+
 void
 _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine)
 {
@@ -227,7 +234,7 @@ _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine)
 
     if (date <= 0)
 	return; /* undated: no age */
-    x = (double) date / PULL_HALF_LIFE + log2 (mine ? KITH_PULL_WEIGHT_MINE : KITH_PULL_WEIGHT_THEIRS);
+    x = pull_exponent (date, mine);
     if (acc->sum == 0.0) {
 	acc->max = x;
 	acc->sum = 1.0;
@@ -243,6 +250,20 @@ double
 _kith_pull_log (const _kith_pull_acc_t *acc)
 {
     return acc->sum > 0.0 ? acc->max + log2 (acc->sum) : 0.0;
+}
+
+double
+_kith_pull_log_add (double pull, gint64 date, gboolean mine)
+{
+    double x, hi, lo;
+
+    if (date <= 0)
+	return pull;
+    x = pull_exponent (date, mine);
+    if (pull == 0.0)
+	return x;
+    hi = MAX (pull, x), lo = MIN (pull, x);
+    return hi + log1p (exp2 (lo - hi)) / G_LN2;
 }
 
 double

@@ -68,7 +68,7 @@
  * and made again after the load (sorting once is cheaper than keeping
  * them up to date row by row). */
 #define INDEX_SQL                                                   \
-    "CREATE INDEX message_author ON message (author);"              \
+    "CREATE INDEX message_author ON message (author, date);"        \
     "CREATE INDEX message_parent ON message (parent);"              \
     "CREATE INDEX message_thread_index ON message (thread_index);"  \
     "CREATE INDEX message_ti_parent ON message (ti_parent);"        \
@@ -76,7 +76,15 @@
     "CREATE INDEX message_thread ON message (thread_id, date);"     \
     "CREATE INDEX message_date ON message (date);"                  \
     "CREATE INDEX recipient_message ON recipient (message);"        \
-    "CREATE INDEX recipient_address ON recipient (address);"
+    "CREATE INDEX recipient_address ON recipient (address);"        \
+    MESSAGE_EVENT_SQL ";"
+
+/* Schema 6: the messages of a one-way sender that count in their
+ * history (aggr.c: one more message of a one-way sender), by author and
+ * date, so that "another such message of theirs that month" is one
+ * look-up however much they sent. */
+#define MESSAGE_EVENT_SQL \
+    "CREATE INDEX IF NOT EXISTS message_event ON message (author, date) WHERE " KITH_MSG_EVENT_SQL
 
 static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS message_author;"
@@ -87,7 +95,8 @@ static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS message_thread;"
     "DROP INDEX IF EXISTS message_date;"
     "DROP INDEX IF EXISTS recipient_message;"
-    "DROP INDEX IF EXISTS recipient_address;";
+    "DROP INDEX IF EXISTS recipient_address;"
+    "DROP INDEX IF EXISTS message_event;";
 
 static const char schema_sql[] =
     "PRAGMA application_id = 1802073192;"
@@ -131,7 +140,7 @@ static const char schema_sql[] =
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
     "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL INDEX_SQL
-    "PRAGMA user_version = 5;";
+    "PRAGMA user_version = 6;";
 
 void
 _kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
@@ -493,6 +502,26 @@ migrate_to_5 (_kith_store_t *store, GError **error)
     return TRUE;
 }
 
+/* Schema 5 -> 6: the index of a one-way sender's messages, and the
+ * author index by date too (hook.c: a sender's later messages); nothing
+ * to mine again. */
+static gboolean
+migrate_to_6 (_kith_store_t *store, GError **error)
+{
+    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
+	return FALSE;
+    if (! _kith_store_exec (store, MESSAGE_EVENT_SQL, error) ||
+	! _kith_store_exec (store, "DROP INDEX IF EXISTS message_author", error) ||
+	! _kith_store_exec (store, "CREATE INDEX message_author ON message (author, date)", error) ||
+	! _kith_store_exec (store, "PRAGMA user_version = 6", error) ||
+	! _kith_store_set_meta (store, "schema_version", "6", error) ||
+	! _kith_store_exec (store, "COMMIT", error)) {
+	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+    }
+    return TRUE;
+}
+
 /* Schema 2 -> 3: the directness columns of contact, 0 until the next
  * index mines the store again, which it does in full. */
 static gboolean
@@ -680,6 +709,8 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
     if (create && version <= 3 && ! migrate_to_4 (store, error))
 	return NULL;
     if (create && version <= 4 && ! migrate_to_5 (store, error))
+	return NULL;
+    if (create && version <= 5 && ! migrate_to_6 (store, error))
 	return NULL;
     if (! create && version < KITH_SCHEMA_READABLE) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_VERSION,

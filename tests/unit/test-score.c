@@ -287,6 +287,85 @@ test_gate_sql (void)
     sqlite3_close (db);
 }
 
+/* The event condition in SQL (the partial index message_event) is the
+ * C rule, on every combination of the flags it reads. */
+static void
+test_event_sql (void)
+{
+    static const guint bits[] = {
+	KITH_MSG_AUTO_SUBMITTED, KITH_MSG_PRECEDENCE_BULK, KITH_MSG_LIST_POST,
+	KITH_MSG_LIST_UNSUBSCRIBE, KITH_MSG_NOREPLY_SENDER, KITH_MSG_MINE, KITH_MSG_TO_ME,
+	KITH_MSG_EXCLUDED, KITH_MSG_AUTO_RESPONSE, KITH_MSG_ROBOT_SENDER, KITH_MSG_LIST_ID,
+    };
+    sqlite3 *db = NULL;
+    sqlite3_stmt *select = NULL;
+    guint n_events = 0;
+
+    g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT " KITH_MSG_EVENT_SQL " FROM (SELECT ? AS flags)", -1,
+					 &select, NULL),
+		     ==, SQLITE_OK);
+    for (guint combo = 0; combo < 1u << G_N_ELEMENTS (bits); combo++) {
+	guint flags = 0;
+	gboolean event;
+
+	for (guint b = 0; b < G_N_ELEMENTS (bits); b++)
+	    if (combo & (1u << b))
+		flags |= bits[b];
+	event = (flags & KITH_MSG_TO_ME) && ! (flags & (KITH_MSG_MINE | KITH_MSG_EXCLUDED)) &&
+		! KITH_MSG_IS_AUTOMATED (flags);
+	sqlite3_bind_int64 (select, 1, flags);
+	g_assert_cmpint (sqlite3_step (select), ==, SQLITE_ROW);
+	g_assert_cmpint (sqlite3_column_int (select, 0), ==, event);
+	sqlite3_reset (select);
+	n_events += event;
+    }
+    g_assert_cmpuint (n_events, >, 0);
+    sqlite3_finalize (select);
+    sqlite3_close (db);
+}
+
+static int
+compare_int64 (gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* One more message added to the stored form is, up to the last bits,
+ * the sum made again in date order, whatever the order it comes in. */
+static void
+test_pull_log_add (void)
+{
+    g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+
+    for (int trial = 0; trial < 200; trial++) {
+	_kith_pull_acc_t acc = _KITH_PULL_INIT;
+	double incremental = 0.0;
+	guint n = (guint) g_rand_int_range (rand, 1, 30);
+	g_autoptr (GArray) dates = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+	for (guint i = 0; i < n; i++) {
+	    /* now and then undated (0): no term */
+	    gint64 d = g_rand_int_range (rand, 0, 8) == 0 ? 0 : NOW - g_rand_int_range (rand, 0, 3 * 365) * DAY;
+	    gboolean mine = g_rand_boolean (rand);
+	    g_array_append_val (dates, d);
+	    incremental = _kith_pull_log_add (incremental, d, mine);
+	    /* the same messages in date order, from scratch */
+	    g_array_index (dates, gint64, i) = d * 2 + mine;
+	}
+	g_array_sort (dates, compare_int64);
+	for (guint i = 0; i < n; i++) {
+	    gint64 v = g_array_index (dates, gint64, i);
+	    _kith_pull_add (&acc, v / 2, v % 2);
+	}
+	g_assert_cmpfloat_with_epsilon (incremental, _kith_pull_log (&acc), 1e-9);
+	if (_kith_pull_log (&acc) == 0.0)
+	    g_assert_cmpfloat (incremental, ==, 0.0);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* The gate */
 
@@ -1023,6 +1102,8 @@ main (int argc, char **argv)
     g_test_add_func ("/score/cap/list-only", test_cap_list_only);
     g_test_add_func ("/score/cap/not-repeated", test_cap_not_repeated);
     g_test_add_func ("/score/cap/monotone", test_cap_monotone);
+    g_test_add_func ("/score/event-sql", test_event_sql);
+    g_test_add_func ("/score/pull/log-add", test_pull_log_add);
 
     return g_test_run ();
 }
