@@ -197,6 +197,9 @@ typedef struct {
 
 /* Does MSG name more distinct people (not counting Bcc on mail that is
  * not MINE) than kith.max_recipients? */
+/* ------------------------------------------------------------------ */
+/* What the store keeps of a message */
+
 static gboolean
 too_many_recipients (const _kith_config_t *config, const _kith_msg_t *msg, gboolean mine)
 {
@@ -216,6 +219,49 @@ too_many_recipients (const _kith_config_t *config, const _kith_msg_t *msg, gbool
     return FALSE;
 }
 
+void
+_kith_msg_row (const _kith_config_t *config, const _kith_msg_t *msg, gboolean excluded, _kith_msg_row_t *row)
+{
+    gboolean mine = msg->from && _kith_config_is_me (config, msg->from->address);
+
+    memset (row, 0, sizeof (*row));
+    row->author = msg->from ? msg->from->address : NULL;
+    row->author_name = msg->from ? msg->from->name : NULL;
+    row->flags = msg->flags;
+    if (mine)
+	row->flags |= KITH_MSG_MINE;
+    else if (msg->from && _kith_sender_is_robot (config->robots, msg->from->address, msg->from->name))
+	row->flags |= KITH_MSG_ROBOT_SENDER;
+    if (excluded)
+	row->flags |= KITH_MSG_EXCLUDED;
+    for (guint r = 0; r < msg->rcpts->len; r++) {
+	const _kith_addr_t *a = msg->rcpts->pdata[r];
+	if (a->kind != KITH_RCPT_BCC && _kith_config_is_me (config, a->address))
+	    row->flags |= KITH_MSG_TO_ME;
+    }
+    /* A crowd's message, whoever is on it, and one whose recipients
+     * would each cost a recomputation: nobody is credited. */
+    if (too_many_recipients (config, msg, mine))
+	row->flags |= KITH_MSG_MANY_RCPTS;
+    row->parent = _kith_msg_parent_keys (msg, &row->ti_parent);
+    row->has_reply_headers = msg->in_reply_to != NULL || (msg->references && msg->references->len > 0);
+    row->rcpts = g_ptr_array_new ();
+    for (guint r = 0; r < msg->rcpts->len && ! (row->flags & KITH_MSG_MANY_RCPTS); r++) {
+	_kith_addr_t *a = msg->rcpts->pdata[r];
+	/* Bcc counts only on my own sent copies. */
+	if (a->kind != KITH_RCPT_BCC || mine)
+	    g_ptr_array_add (row->rcpts, a);
+    }
+    row->list_address = msg->list_address;
+}
+
+void
+_kith_msg_row_clear (_kith_msg_row_t *row)
+{
+    g_clear_pointer (&row->ti_parent, g_free);
+    g_clear_pointer (&row->rcpts, g_ptr_array_unref);
+}
+
 /* Mine the file of MESSAGE (already parsed by a reader when JOB is not
  * NULL) into a new message row.  A bad message is warned about unless
  * QUIET (it was bad already when its file was last read). */
@@ -227,10 +273,7 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
     g_autoptr (GError) parse_error = NULL;
     g_autoptr (_kith_msg_t) msg = NULL;
     sqlite3_stmt *stmt = run->insert_message;
-    const char *parent = NULL;
-    g_autofree char *ti_parent = NULL;
-    guint flags;
-    gboolean mine;
+    g_auto (_kith_msg_row_t) row = { 0 };
     int i = 1;
 
     if (job) {
@@ -263,23 +306,8 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
     }
     if (msg->recovered > 0 && ! quiet && filename)
 	note_recovered (run, filename, msg);
-    mine = msg->from && _kith_config_is_me (config, msg->from->address);
-    flags = msg->flags;
-    if (mine)
-	flags |= KITH_MSG_MINE;
-    else if (msg->from && _kith_sender_is_robot (config->robots, msg->from->address, msg->from->name))
-	flags |= KITH_MSG_ROBOT_SENDER;
-    if (excluded)
-	flags |= KITH_MSG_EXCLUDED;
-    for (guint r = 0; r < msg->rcpts->len; r++) {
-	_kith_addr_t *a = msg->rcpts->pdata[r];
-	if (a->kind != KITH_RCPT_BCC && _kith_config_is_me (config, a->address))
-	    flags |= KITH_MSG_TO_ME;
-    }
-    if (too_many_recipients (config, msg, mine)) {
-	/* A crowd's message, whoever is on it, and one whose recipients
-	 * would each cost a recomputation: nobody is credited. */
-	flags |= KITH_MSG_MANY_RCPTS;
+    _kith_msg_row (config, msg, excluded, &row);
+    if (row.flags & KITH_MSG_MANY_RCPTS) {
 	if (run->added && ! quiet)
 	    g_printerr ("Warning: kith: message <%s> has more than kith.max_recipients (%u) "
 			"recipients: counted as group mail, nobody credited\n",
@@ -287,7 +315,6 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	else if (! quiet && run->many++ == 0)
 	    run->many_first = g_strdup_printf ("<%s>", notmuch_message_get_message_id (message));
     }
-    parent = _kith_msg_parent_keys (msg, &ti_parent);
 
     sqlite3_bind_text (stmt, i++, notmuch_message_get_message_id (message), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text (stmt, i++, notmuch_message_get_thread_id (message), -1, SQLITE_TRANSIENT);
@@ -296,24 +323,21 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
      * or in the future, then the Received date (mime.c). */
     sqlite3_bind_int64 (stmt, i++,
 			_kith_msg_date (msg, (gint64) notmuch_message_get_date (message), run->now));
-    sqlite3_bind_text (stmt, i++, msg->from ? msg->from->address : NULL, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, i++, msg->from ? msg->from->name : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, row.author, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i++, row.author_name, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, i++, msg->subject, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, i++, msg->subject_base, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, i++, parent, -1, SQLITE_STATIC);
-    sqlite3_bind_int (stmt, i++, msg->in_reply_to != NULL || (msg->references && msg->references->len > 0));
+    sqlite3_bind_text (stmt, i++, row.parent, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, i++, row.has_reply_headers);
     sqlite3_bind_text (stmt, i++, msg->thread_index, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, i++, ti_parent, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, i++, flags);
+    sqlite3_bind_text (stmt, i++, row.ti_parent, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, i++, row.flags);
     if (! step_done (run, stmt, error))
 	return FALSE;
     *rowid = sqlite3_last_insert_rowid (run->kith->store->db);
 
-    for (guint r = 0; r < msg->rcpts->len && ! (flags & KITH_MSG_MANY_RCPTS); r++) {
-	_kith_addr_t *a = msg->rcpts->pdata[r];
-	/* Bcc counts only on my own sent copies. */
-	if (a->kind == KITH_RCPT_BCC && ! mine)
-	    continue;
+    for (guint r = 0; r < row.rcpts->len; r++) {
+	const _kith_addr_t *a = row.rcpts->pdata[r];
 	stmt = run->insert_rcpt;
 	sqlite3_bind_int64 (stmt, 1, *rowid);
 	sqlite3_bind_text (stmt, 2, a->address, -1, SQLITE_STATIC);
@@ -322,10 +346,10 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
 	if (! step_done (run, stmt, error))
 	    return FALSE;
     }
-    if (msg->list_address) {
+    if (row.list_address) {
 	stmt = run->insert_rcpt;
 	sqlite3_bind_int64 (stmt, 1, *rowid);
-	sqlite3_bind_text (stmt, 2, msg->list_address, -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 2, row.list_address, -1, SQLITE_STATIC);
 	sqlite3_bind_null (stmt, 3);
 	sqlite3_bind_int (stmt, 4, KITH_RCPT_LIST);
 	if (! step_done (run, stmt, error))

@@ -307,6 +307,35 @@ typedef struct {
     char *fingerprint;        /* what the store's mined rows depend on */
 } _kith_config_t;
 
+/* What the store keeps of one message besides notmuch's ids, its file,
+ * subject, Thread-Index and date (index.c writes it, aggr.c computes
+ * histories from it): the facts about the people on it.  Strings are
+ * borrowed from the message, but TI_PARENT. */
+typedef struct {
+    const char *author;      /* normalised From address, or NULL */
+    const char *author_name; /* its display name, or NULL */
+    /* The message's flags and the identity's: MINE (the author is me),
+     * ROBOT_SENDER (not mine, _kith_sender_is_robot under kith.robots),
+     * TO_ME (me in To or Cc; a Bcc copy is not addressed to me),
+     * EXCLUDED (as asked), MANY_RCPTS (more distinct recipients than
+     * kith.max_recipients, Bcc counted on my mail only). */
+    guint flags;
+    const char *parent;      /* _kith_msg_parent_keys */
+    char *ti_parent;         /* its parent's Thread-Index (owned), or NULL */
+    gboolean has_reply_headers; /* In-Reply-To or References present */
+    /* const _kith_addr_t*: the recipient rows, in order: To, Cc and,
+     * on my mail only, Bcc; none for MANY_RCPTS. */
+    GPtrArray *rcpts;
+    const char *list_address; /* the list's own row, or NULL */
+} _kith_msg_row_t;
+
+/* The row of MSG, excluded (search.exclude_tags) or not, under CONFIG
+ * (index.c; pure).  Release with _kith_msg_row_clear. */
+void _kith_msg_row (const _kith_config_t *config, const _kith_msg_t *msg, gboolean excluded,
+		    _kith_msg_row_t *row);
+void _kith_msg_row_clear (_kith_msg_row_t *row);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (_kith_msg_row_t, _kith_msg_row_clear)
+
 /* For g_ptr_array_sort of strings (status.c). */
 int _kith_compare_strings (gconstpointer a, gconstpointer b);
 

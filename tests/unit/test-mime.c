@@ -1390,6 +1390,154 @@ test_parent_keys (void)
     g_assert_null (ti_none);
 }
 
+/* ------------------------------------------------------------------ */
+/* What the store keeps of a message (index.c: _kith_msg_row) */
+
+/* Just the settings _kith_msg_row reads: me@example.org is me, a
+ * kith.robots glob, and at most MAX recipients. */
+static void
+row_config (_kith_config_t *config, GPtrArray *me, GPtrArray *patterns, GPtrArray *robots, guint max)
+{
+    memset (config, 0, sizeof (*config));
+    g_ptr_array_add (me, (gpointer) "me@example.org");
+    g_ptr_array_add (robots, (gpointer) "*@alerts.example");
+    config->me = me;
+    config->me_patterns = patterns;
+    config->robots = robots;
+    config->max_recipients = max;
+}
+
+static void
+row_of (const char *headers, gboolean excluded, guint max, _kith_msg_row_t *row, _kith_msg_t **msg)
+{
+    g_autoptr (GPtrArray) me = g_ptr_array_new ();
+    g_autoptr (GPtrArray) patterns = g_ptr_array_new ();
+    g_autoptr (GPtrArray) robots = g_ptr_array_new ();
+    _kith_config_t config;
+
+    row_config (&config, me, patterns, robots, max);
+    *msg = parse (headers);
+    _kith_msg_row (&config, *msg, excluded, row);
+}
+
+static char *
+row_rcpts (const _kith_msg_row_t *row)
+{
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < row->rcpts->len; i++) {
+	const _kith_addr_t *a = row->rcpts->pdata[i];
+	g_string_append_printf (s, "%s%s:%d", i ? " " : "", a->address, a->kind);
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* My mail: mine, not to me, Bcc kept, the parent from In-Reply-To. */
+static void
+test_row_mine (void)
+{
+    g_autoptr (_kith_msg_t) msg = NULL;
+    g_auto (_kith_msg_row_t) row = { 0 };
+    g_autofree char *rcpts = NULL;
+
+    row_of ("From: Me <Me@Example.org>\nTo: Ann <ann@a.example>\nCc: bob@b.example\n"
+	    "Bcc: carl@c.example\nIn-Reply-To: <p1@x>\nReferences: <p0@x> <p1@x>\n\n",
+	    FALSE, 1000, &row, &msg);
+    rcpts = row_rcpts (&row);
+    g_assert_cmpstr (row.author, ==, "me@example.org");
+    g_assert_true (row.flags & KITH_MSG_MINE);
+    g_assert_false (row.flags & (KITH_MSG_TO_ME | KITH_MSG_ROBOT_SENDER | KITH_MSG_EXCLUDED | KITH_MSG_MANY_RCPTS));
+    g_assert_cmpstr (rcpts, ==, "ann@a.example:1 bob@b.example:2 carl@c.example:3");
+    g_assert_cmpstr (row.parent, ==, "p1@x");
+    g_assert_true (row.has_reply_headers);
+    g_assert_null (row.ti_parent);
+}
+
+/* Their mail to me in Cc: to me; another's Bcc is not stored; the
+ * parent from References alone; excluded as asked. */
+static void
+test_row_theirs (void)
+{
+    g_autoptr (_kith_msg_t) msg = NULL;
+    g_auto (_kith_msg_row_t) row = { 0 };
+    g_autofree char *rcpts = NULL;
+
+    row_of ("From: Ann <ann@a.example>\nTo: bob@b.example\nCc: me@example.org\nBcc: eve@e.example\n"
+	    "References: <r0@x> <r1@x>\n\n",
+	    TRUE, 1000, &row, &msg);
+    rcpts = row_rcpts (&row);
+    g_assert_cmpstr (row.author, ==, "ann@a.example");
+    g_assert_cmpstr (row.author_name, ==, "Ann");
+    g_assert_cmpuint (row.flags & (KITH_MSG_MINE | KITH_MSG_TO_ME | KITH_MSG_EXCLUDED), ==,
+		      KITH_MSG_TO_ME | KITH_MSG_EXCLUDED);
+    g_assert_cmpstr (rcpts, ==, "bob@b.example:1 me@example.org:2");
+    g_assert_cmpstr (row.parent, ==, "r1@x");
+    g_assert_true (row.has_reply_headers);
+}
+
+/* A Bcc copy is not addressed to me; a robot by kith.robots; a list's
+ * own address; no reply headers, no parent. */
+static void
+test_row_bcc_robot_list (void)
+{
+    g_autoptr (_kith_msg_t) msg = NULL;
+    g_auto (_kith_msg_row_t) row = { 0 };
+    g_autofree char *rcpts = NULL;
+
+    row_of ("From: Night Watch <watch@alerts.example>\nTo: ops@list.example\nBcc: me@example.org\n"
+	    "List-Id: Ops <ops.list.example>\nList-Post: <mailto:ops@list.example>\n\n",
+	    FALSE, 1000, &row, &msg);
+    rcpts = row_rcpts (&row);
+    g_assert_false (row.flags & KITH_MSG_TO_ME);
+    g_assert_true (row.flags & KITH_MSG_ROBOT_SENDER);
+    g_assert_cmpstr (rcpts, ==, "ops@list.example:1");
+    g_assert_cmpstr (row.list_address, ==, "ops@list.example");
+    g_assert_null (row.parent);
+    g_assert_false (row.has_reply_headers);
+}
+
+/* Past kith.max_recipients distinct people: group mail, no rows; the
+ * same person named again is not another; their Bcc does not count. */
+static void
+test_row_many (void)
+{
+    g_autoptr (_kith_msg_t) m1 = NULL;
+    g_autoptr (_kith_msg_t) m2 = NULL;
+    g_autoptr (_kith_msg_t) m3 = NULL;
+    g_auto (_kith_msg_row_t) many = { 0 };
+    g_auto (_kith_msg_row_t) same = { 0 };
+    g_auto (_kith_msg_row_t) bcc = { 0 };
+
+    row_of ("From: ann@a.example\nTo: me@example.org, b@x.example, c@x.example, d@x.example\n\n", FALSE, 3,
+	    &many, &m1);
+    row_of ("From: ann@a.example\nTo: b@x.example, b@x.example, me@example.org\nCc: b@x.example\n\n", FALSE, 2,
+	    &same, &m2);
+    row_of ("From: ann@a.example\nTo: me@example.org, b@x.example\nBcc: c@x.example, d@x.example\n\n", FALSE, 2,
+	    &bcc, &m3);
+    g_assert_true (many.flags & KITH_MSG_MANY_RCPTS);
+    g_assert_true (many.flags & KITH_MSG_TO_ME);
+    g_assert_cmpuint (many.rcpts->len, ==, 0);
+    g_assert_false (same.flags & KITH_MSG_MANY_RCPTS);
+    g_assert_false (bcc.flags & KITH_MSG_MANY_RCPTS);
+    g_assert_cmpuint (bcc.rcpts->len, ==, 2);
+}
+
+/* Outlook's Thread-Index: the parent's is the reply's less five bytes. */
+static void
+test_row_thread_index (void)
+{
+    g_autoptr (_kith_msg_t) msg = NULL;
+    g_auto (_kith_msg_row_t) row = { 0 };
+
+    row_of ("From: ann@a.example\nTo: me@example.org\n"
+	    "Thread-Index: AcPfDKFXdGhpcyBpcyBhIHRlc3QAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n\n",
+	    FALSE, 1000, &row, &msg);
+    g_assert_nonnull (msg->thread_index);
+    g_assert_nonnull (row.ti_parent);
+    g_assert_cmpuint (strlen (row.ti_parent), ==, strlen (msg->thread_index) - KITH_TI_REPLY_HEX);
+    g_assert_true (g_str_has_prefix (msg->thread_index, row.ti_parent));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1426,6 +1574,11 @@ main (int argc, char **argv)
     g_test_add_func ("/mime/file/big-header", test_file_big_header);
     g_test_add_func ("/mime/file/errors", test_file_errors);
     g_test_add_func ("/mime/rfc2047/padded-words", test_rfc2047_padded_words);
+    g_test_add_func ("/mime/row/mine", test_row_mine);
+    g_test_add_func ("/mime/row/theirs", test_row_theirs);
+    g_test_add_func ("/mime/row/bcc-robot-list", test_row_bcc_robot_list);
+    g_test_add_func ("/mime/row/many", test_row_many);
+    g_test_add_func ("/mime/row/thread-index", test_row_thread_index);
 
     return g_test_run ();
 }
