@@ -76,6 +76,20 @@ TOP = 5
 LIST_HOSTS = ("vger.kernel.org",)
 
 
+def message_date(msg):
+    """The date kith gives a message (plugin/mime.c: _kith_msg_date): its
+    Date, or when that is absent or implausible (a client's placeholder
+    such as 1979-12-31, or a day after its delivery) the date of the
+    first Received field, the hop that delivered it; None without either.  The cut must date mail as
+    kith does, or mail of after the cut lands in the history."""
+    date = ref.parse_date(msg.get("Date"))
+    received = ref.raw_text(msg.get("Received"))
+    received = ref.parse_date(received.rsplit(";", 1)[1]) if ";" in received else None
+    if received is not None and (date is None or date > received + datetime.timedelta(days=1)):
+        return received
+    return date
+
+
 def read_all(maildir):
     """(date or None, path, msg) of every distinct message, and the list addresses."""
     seen_ids, seen_keys, out, lists = set(), set(), [], set()
@@ -85,7 +99,7 @@ def read_all(maildir):
                 msg = email.message_from_binary_file(f, policy=email.policy.compat32)
         except Exception:
             continue
-        date = ref.parse_date(msg.get("Date"))
+        date = message_date(msg)
         mid = ref.raw_text(msg.get("Message-ID")).strip().strip("<>").strip().lower()
         key = (ref.raw_text(msg.get("From")).strip().lower(), ref.raw_text(msg.get("Date")).strip(),
                " ".join(ref.header_text(msg.get("Subject")).split()),
