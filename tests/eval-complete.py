@@ -20,7 +20,8 @@ Usage:
         again from the store, first at the shipped weights against kith's
         own order (the conformance check), then over a grid of its three
         weights; each real mailbox is scored with the weights best on the
-        other real mailboxes, beside the shipped weights and the baselines
+        other real mailboxes, beside the shipped weights and the baselines;
+        then MRR by the days from the cut to the query
 
 The measurement of recipient prediction (Carvalho & Cohen, ECIR 2008),
 cut in time: the first FRACTION of the mail by date is the history; each
@@ -125,7 +126,7 @@ def split(maildir, owners_arg, fraction, hist_dir, queries_path):
     cut = max([m[0] for m in msgs[:cut_at]] or [0.0])
     mine = collections.defaultdict(list)    # X -> dates of my messages to X (history)
     theirs = collections.defaultdict(list)  # X -> dates of X's messages to me (history)
-    queries = []
+    queries, dates = [], []  # dates: each query's, for the horizon
     for i, (date, path, msg, dup) in enumerate(msgs):
         if i < cut_at:
             shutil.copyfile(path, os.path.join(hist_dir, "m%07d" % i))
@@ -146,12 +147,13 @@ def split(maildir, owners_arg, fraction, hist_dir, queries_path):
                     mine[a].append(date)
             else:
                 queries.append(rcpts)
+                dates.append(date)
         elif i < cut_at and author and author not in lists and \
                 set(ref.addresses(msg, "To", "Cc")) & owners:
             theirs[author].append(date)
     with open(queries_path, "w") as f:
         json.dump({"cut": cut, "mine": mine, "theirs": theirs, "queries": queries,
-                   "lists": sorted(lists)}, f)
+                   "dates": dates, "lists": sorted(lists)}, f)
 
 
 def rank_count(q):
@@ -543,6 +545,38 @@ def lomo(dirs):
         m = [sum(score[b.name, p][j] for b in real) / nq for j in range(3)]
         print("  (in-sample: the weights best on all the real mailboxes, %g d, %g, %g: MRR %.3f  "
               "recall@5 %.3f  MRR-1 %.3f)" % (p[0], p[1], p[2], *m))
+    horizon(boxes, real)
+
+
+HORIZONS = ((0, 30), (30, 180), (180, None))  # days after the cut
+
+
+def horizon(boxes, real):
+    """MRR by how long after the cut a query was written: the history is
+    the cut's, so a query a year later asks completion a question it never
+    meets when the store is kept current (the hook indexes new mail)."""
+    if not all("dates" in b.q for b in boxes):
+        return
+    print("by horizon (days from the cut to the query; MRR kith / count / IR 14 d / IR 240 d)")
+    print("%-16s %s" % ("mailbox", "  ".join("%-30s" % ("%d-%s d" % (lo, hi or "")) for lo, hi in HORIZONS)))
+    pooled = collections.defaultdict(lambda: [0, [0.0] * 4])
+    for b in boxes:
+        rankings = [b.kith_order(), rank_count(b.q), rank_ir(b.q, 14), rank_ir(b.q, 240)]
+        cells = []
+        for lo, hi in HORIZONS:
+            qs = [r for r, d in zip(b.queries, b.q["dates"])
+                  if lo * 86400 <= d - b.q["cut"] and (hi is None or d - b.q["cut"] < hi * 86400)]
+            ms = [measure(r, qs)[0] for r in rankings]
+            if b in real:
+                pooled[lo][0] += len(qs)
+                pooled[lo][1] = [x + y for x, y in zip(pooled[lo][1], ms)]
+            cells.append("%3d: %s" % (len(qs), "/".join("%.3f" % (m / len(qs)) for m in ms))
+                         if qs else "  0")
+        print("%-16s %s" % (b.name, "  ".join("%-30s" % c for c in cells)))
+    print("%-16s %s" % ("overall (real)", "  ".join(
+        "%-30s" % ("%3d: %s" % (pooled[lo][0], "/".join("%.3f" % (m / pooled[lo][0])
+                                                          for m in pooled[lo][1]))
+                   if pooled[lo][0] else "  0") for lo, _ in HORIZONS)))
 
 
 def main(argv):
