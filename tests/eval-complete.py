@@ -13,6 +13,15 @@ Usage:
         history's store)
     tests/eval-complete.py summary ROW.tsv...
         the table of every mailbox and the overall rows
+    tests/eval-complete.py lomo OUT...
+        leave one mailbox out (OUT: a mailbox's directory of eval.sh, with
+        complete/queries.json, complete/complete.json and the store
+        complete/mail/.notmuch/kith.db): kith's completion value computed
+        again from the store, first at the shipped weights against kith's
+        own order (the conformance check), then over a grid of its three
+        weights; each real mailbox is scored with the weights best on the
+        other real mailboxes, beside the shipped weights and the baselines;
+        then MRR by the days from the cut to the query
 
 The measurement of recipient prediction (Carvalho & Cohen, ECIR 2008),
 cut in time: the first FRACTION of the mail by date is the history; each
@@ -50,6 +59,7 @@ import email
 import email.policy
 import importlib.util
 import json
+import math
 import os
 import shutil
 import sys
@@ -67,6 +77,20 @@ TOP = 5
 LIST_HOSTS = ("vger.kernel.org",)
 
 
+def message_date(msg):
+    """The date kith gives a message (plugin/mime.c: _kith_msg_date): its
+    Date, or when that is absent or implausible (a client's placeholder
+    such as 1979-12-31, or a day after its delivery) the date of the
+    first Received field, the hop that delivered it; None without either.  The cut must date mail as
+    kith does, or mail of after the cut lands in the history."""
+    date = ref.parse_date(msg.get("Date"))
+    received = ref.raw_text(msg.get("Received"))
+    received = ref.parse_date(received.rsplit(";", 1)[1]) if ";" in received else None
+    if received is not None and (date is None or date > received + datetime.timedelta(days=1)):
+        return received
+    return date
+
+
 def read_all(maildir):
     """(date or None, path, msg) of every distinct message, and the list addresses."""
     seen_ids, seen_keys, out, lists = set(), set(), [], set()
@@ -76,7 +100,7 @@ def read_all(maildir):
                 msg = email.message_from_binary_file(f, policy=email.policy.compat32)
         except Exception:
             continue
-        date = ref.parse_date(msg.get("Date"))
+        date = message_date(msg)
         mid = ref.raw_text(msg.get("Message-ID")).strip().strip("<>").strip().lower()
         key = (ref.raw_text(msg.get("From")).strip().lower(), ref.raw_text(msg.get("Date")).strip(),
                " ".join(ref.header_text(msg.get("Subject")).split()),
@@ -102,7 +126,7 @@ def split(maildir, owners_arg, fraction, hist_dir, queries_path):
     cut = max([m[0] for m in msgs[:cut_at]] or [0.0])
     mine = collections.defaultdict(list)    # X -> dates of my messages to X (history)
     theirs = collections.defaultdict(list)  # X -> dates of X's messages to me (history)
-    queries = []
+    queries, dates = [], []  # dates: each query's, for the horizon
     for i, (date, path, msg, dup) in enumerate(msgs):
         if i < cut_at:
             shutil.copyfile(path, os.path.join(hist_dir, "m%07d" % i))
@@ -123,12 +147,13 @@ def split(maildir, owners_arg, fraction, hist_dir, queries_path):
                     mine[a].append(date)
             else:
                 queries.append(rcpts)
+                dates.append(date)
         elif i < cut_at and author and author not in lists and \
                 set(ref.addresses(msg, "To", "Cc")) & owners:
             theirs[author].append(date)
     with open(queries_path, "w") as f:
         json.dump({"cut": cut, "mine": mine, "theirs": theirs, "queries": queries,
-                   "lists": sorted(lists)}, f)
+                   "dates": dates, "lists": sorted(lists)}, f)
 
 
 def rank_count(q):
@@ -227,10 +252,340 @@ def summary(paths):
     print("(each cell: kith / count / IR)")
 
 
+# ---- lomo: leave one mailbox out ------------------------------------------
+#
+# kith's completion value re-computed offline from each run's store (the
+# message and recipient tables of kith.db, read the way plugin/aggr.c reads
+# them for the pull), so that its three weights can be varied:
+#   value = pull * (1 + RELATIONSHIP * log2 (1 + score)), 0 below the floor,
+#   pull  = sum over my mail to the person (or replying to them) of
+#           2^(-age / HALF_LIFE), and over theirs to me (or replying to me)
+#           of THEIRS * 2^(-age / HALF_LIFE), age from the store's newest
+#           message;
+# ties (no pull) in the order of `who`: tier, score, last, address.
+# The score and the tier are those kith printed (complete.json).
+
+PULL_SHIPPED = (14.0, 0.25, 0.1)  # plugin/kith-private.h: KITH_PULL_*
+PULL_FLOOR = 1.0 / 1024
+LOMO_HALF_LIVES = (3, 7, 14, 30, 60, 120, 240)
+LOMO_THEIRS = (0.0, 0.0625, 0.125, 0.25, 0.5, 1.0)
+LOMO_RELATIONSHIP = (0.0, 0.05, 0.1, 0.2, 0.4, 1.0)
+TIERS = {"none": 0, "weak": 1, "known": 2, "close": 3}
+F_AUTO_SUBMITTED, F_BULK, F_LIST_POST, F_UNSUB, F_NOREPLY = 1, 2, 8, 32, 64
+F_REPLY_SUBJECT, F_MINE, F_TO_ME, F_EXCLUDED = 128, 256, 512, 1024
+F_AUTO_RESPONSE, F_ROBOT = 4096, 8192
+TI_ROOT_HEX, TI_REPLY_HEX, SUBJECT_NEIGHBOURS = 44, 10, 32
+REPLY_WINDOW = 60 * 86400  # KITH_DEFAULT_REPLY_WINDOW_DAYS
+
+
+def automated(flags):
+    return bool(flags & (F_AUTO_SUBMITTED | F_NOREPLY | F_AUTO_RESPONSE | F_ROBOT)) or \
+        bool(flags & (F_BULK | F_UNSUB) and not flags & F_LIST_POST)
+
+
+class Store:
+    """The message rows of a kith.db and the look-ups of plugin/aggr.c."""
+
+    def __init__(self, path):
+        import sqlite3
+        con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        self.rows = {}
+        self.by_mid, self.by_ti, self.by_subject = {}, {}, collections.defaultdict(list)
+        self.kids_parent, self.kids_ti = collections.defaultdict(list), collections.defaultdict(list)
+        self.authored, self.addressed = collections.defaultdict(list), collections.defaultdict(list)
+        for r in con.execute("SELECT id, message_id, author, subject_base, parent, thread_index, "
+                             "ti_parent, date, flags, has_reply_headers FROM message ORDER BY id"):
+            row = dict(zip(("id", "mid", "author", "subject", "parent", "ti", "ti_parent", "date",
+                            "flags", "reply_headers"), r))
+            self.rows[row["id"]] = row
+            ok = not row["flags"] & F_EXCLUDED
+            if ok:
+                self.by_mid[row["mid"]] = row["id"]
+                if row["ti"] and (row["ti"] not in self.by_ti or
+                                  (row["date"], row["id"]) < self.rows[self.by_ti[row["ti"]]]["date_id"]):
+                    self.by_ti[row["ti"]] = row["id"]
+                if row["author"]:
+                    self.authored[row["author"]].append(row["id"])
+            row["date_id"] = (row["date"], row["id"])
+            if row["subject"]:
+                self.by_subject[row["subject"]].append(row["date_id"])
+            if row["parent"]:
+                self.kids_parent[row["parent"]].append(row["id"])
+            if row["ti_parent"]:
+                self.kids_ti[row["ti_parent"]].append(row["id"])
+        for v in self.by_subject.values():
+            v.sort()
+        self.rcpts = collections.defaultdict(list)
+        for m, a in con.execute("SELECT message, address FROM recipient WHERE kind < 4 ORDER BY rowid"):
+            self.rcpts[m].append(a)
+            if self.rows[m]["flags"] & F_MINE and not self.rows[m]["flags"] & F_EXCLUDED:
+                if m not in self.addressed[a]:
+                    self.addressed[a].append(m)
+        self.newest = int(dict(con.execute("SELECT key, value FROM meta").fetchall()).get("newest", 0))
+        self.pull = dict(con.execute("SELECT address, pull FROM contact"))
+        con.close()
+
+    def parent(self, row):
+        if row["parent"] and row["parent"] in self.by_mid:
+            return self.rows[self.by_mid[row["parent"]]]
+        if row["ti_parent"]:
+            prefix = row["ti_parent"]
+            while len(prefix) >= TI_ROOT_HEX:
+                i = self.by_ti.get(prefix)
+                if i is not None and i != row["id"]:
+                    return self.rows[i]
+                prefix = prefix[:len(prefix) - TI_REPLY_HEX]
+        if not row["reply_headers"] and row["flags"] & F_REPLY_SUBJECT and row["subject"] and \
+                row["author"]:
+            near = [d for d in self.by_subject[row["subject"]] if d < row["date_id"]]
+            near = near[-SUBJECT_NEIGHBOURS:][::-1]
+            mine = row["flags"] & F_MINE
+            for date, i in near:
+                cand = self.rows[i]
+                if not (row["date"] - REPLY_WINDOW <= date < row["date"]) or \
+                        cand["flags"] & F_EXCLUDED or cand["author"] is None:
+                    continue
+                if mine:
+                    if not cand["flags"] & F_MINE and cand["author"] in self.rcpts[row["id"]]:
+                        return cand
+                elif cand["flags"] & F_MINE and row["author"] in self.rcpts[i]:
+                    return cand
+        return None
+
+    def children(self, row):
+        ids = list(self.kids_parent.get(row["mid"], ())) if row["mid"] else []
+        if row["ti"]:
+            ids += self.kids_ti.get(row["ti"], ())
+        if row["subject"]:
+            after = [d for d in self.by_subject[row["subject"]] if d > row["date_id"]]
+            ids += [i for date, i in after[:SUBJECT_NEIGHBOURS]
+                    if row["date"] < date <= row["date"] + REPLY_WINDOW and
+                    not self.rows[i]["reply_headers"]]
+        return ids
+
+    def events(self, address):
+        """(date, mine) of the messages the pull of ADDRESS adds up, in aggr.c's order."""
+        mine, seen, events = [], set(), []
+        for i in self.addressed.get(address, ()):
+            if i not in seen:
+                seen.add(i)
+                mine.append(i)
+        for i in sorted(self.authored.get(address, ())):
+            t = self.rows[i]
+            if t["flags"] & F_MINE or automated(t["flags"]):
+                continue
+            p = self.parent(t)
+            if t["flags"] & F_TO_ME or (p and p["flags"] & F_MINE and not automated(p["flags"])):
+                events.append((t["date"], False, i))
+            for k in self.children(t):
+                c = self.rows[k]
+                if k not in seen and c["flags"] & F_MINE and not c["flags"] & F_EXCLUDED:
+                    seen.add(k)
+                    mine.append(k)
+        for i in sorted(mine):
+            m = self.rows[i]
+            if not m["flags"] & F_MINE or m["flags"] & F_EXCLUDED or automated(m["flags"]):
+                continue
+            p = self.parent(m)
+            if address in self.rcpts[i] or (p and not p["flags"] & F_MINE and
+                                            p["author"] == address and not automated(p["flags"])):
+                events.append((m["date"], True, i))
+        events.sort(key=lambda e: (e[0], not e[1], e[2]))
+        return [(d, m) for d, m, _ in events if d > 0]
+
+
+def stored_pull(events, half_life_days, theirs):
+    """The stored form of the pull (score.c: _kith_pull_add, _kith_pull_log)."""
+    h = half_life_days * 86400.0
+    top = total = 0.0
+    for date, mine in events:
+        x = date / h + math.log2(1.0 if mine else theirs)
+        if total == 0.0:
+            top, total = x, 1.0
+        elif x > top:
+            total, top = total * 2.0 ** (top - x) + 1.0, x
+        else:
+            total += 2.0 ** (x - top)
+    return top + math.log2(total) if total > 0 else 0.0
+
+
+def iso_time(text):
+    if not text:
+        return 0.0
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+class Mailbox:
+    def __init__(self, name, cm):
+        with open(os.path.join(cm, "queries.json")) as f:
+            q = json.load(f)
+        with open(os.path.join(cm, "complete.json")) as f:
+            self.complete = json.load(f)
+        self.name, self.q, self.queries = name, q, q["queries"]
+        self.lists = set(q["lists"])
+        self.store = Store(os.path.join(cm, "mail", ".notmuch", "kith.db"))
+        # per contact of complete.json: the ages (days) of my mail and of theirs
+        self.ages, self.same = [], 0
+        now = self.store.newest
+        for c in self.complete:
+            mine, theirs = [], []
+            for a in c.get("addresses") or [c["address"]]:
+                ev = self.store.events(a)
+                want = self.store.pull.get(a, 0.0)
+                if abs(stored_pull(ev, PULL_SHIPPED[0], PULL_SHIPPED[1]) - want) <= 1e-9 * max(1.0, abs(want)):
+                    self.same += 1
+                for d, m in ev:
+                    (mine if m else theirs).append((now - d) / 86400.0)
+            self.ages.append((mine, theirs))
+        who = sorted(range(len(self.complete)), key=lambda i: (
+            -TIERS.get(self.complete[i]["tier"], 0), -self.complete[i]["score"],
+            -iso_time(self.complete[i].get("last")),
+            self.complete[i]["address"]))
+        self.who_pos = {i: n for n, i in enumerate(who)}
+        self._sums = {}
+
+    def expand(self, order):
+        out, seen = [], set()
+        for i in order:
+            c = self.complete[i]
+            for a in c.get("addresses") or [c["address"]]:
+                a = a.lower()
+                if a not in seen and a not in self.lists:
+                    seen.add(a)
+                    out.append(a)
+        return out
+
+    def kith_order(self):
+        return self.expand(range(len(self.complete)))
+
+    def ranking(self, half_life, theirs, relationship):
+        key = half_life
+        if key not in self._sums:
+            self._sums[key] = [(sum(2.0 ** (-a / half_life) for a in mine),
+                                sum(2.0 ** (-a / half_life) for a in th))
+                               for mine, th in self.ages]
+        value = []
+        for i, (sm, st) in enumerate(self._sums[key]):
+            c = self.complete[i]
+            pull = sm + theirs * st
+            v = 0.0 if pull < PULL_FLOOR else \
+                pull * (1.0 + relationship * math.log2(1.0 + max(c["score"], 0.0)))
+            value.append(v)
+        order = sorted(range(len(self.complete)), key=lambda i: (
+            bool(self.complete[i].get("automated")), -value[i], self.who_pos[i]))
+        return self.expand(order)
+
+
+def lomo(dirs):
+    """Leave one mailbox out: for each real mailbox the weights best (pooled
+    MRR) on the other real mailboxes, scored on it; the generated mailbox
+    with the weights best on all the real ones."""
+    boxes = []
+    for d in dirs:
+        cm = os.path.join(d, "complete")
+        if os.path.exists(os.path.join(cm, "complete.json")):
+            boxes.append(Mailbox(os.path.basename(os.path.normpath(d)), cm))
+    if not boxes:
+        print("lomo: no mailbox")
+        return
+    grid = [(h, t, r) for h in LOMO_HALF_LIVES for t in LOMO_THEIRS for r in LOMO_RELATIONSHIP]
+    print("conformance: the re-computation at the shipped weights (half-life %g d, theirs %g, "
+          "relationship %g) against kith's own order" % PULL_SHIPPED)
+    score, ir = {}, {}
+    for b in boxes:
+        n = len(b.queries)
+        order, order_again = b.kith_order(), b.ranking(*PULL_SHIPPED)
+        kith, again = measure(order, b.queries), measure(order_again, b.queries)
+        moved = sum(1 for x, y in zip(order, order_again) if x != y) + abs(len(order) - len(order_again))
+        print("  %-16s pull of %d/%d addresses as stored; %d of %d ranks differ (equal printed "
+              "scores); MRR %.4f/%.4f, MRR-1 %.4f/%.4f" % (
+                  b.name, b.same, sum(len(c.get("addresses") or [1]) for c in b.complete),
+                  moved, len(order), kith[0] / n, again[0] / n, kith[2] / n, again[2] / n))
+        for p in grid:
+            score[b.name, p] = measure(b.ranking(*p), b.queries)
+        for h in IR_HALF_LIVES:
+            ir[b.name, h] = measure(rank_ir(b.q, h), b.queries)
+    real = [b for b in boxes if not b.name.startswith("generated")]
+
+    def best(train, table, keys, default):
+        if not train:
+            return default
+        return max(keys, key=lambda k: (sum(table[b.name, k][0] for b in train),
+                                        sum(table[b.name, k][2] for b in train),
+                                        k == default))
+    rows, pooled = [], [[0.0, 0.0] for _ in range(4)]
+    for b in boxes:
+        train = [o for o in real if o is not b]
+        p = best(train, score, grid, PULL_SHIPPED)
+        h = best(train, ir, IR_HALF_LIVES, 14)
+        ms = [score[b.name, p], score[b.name, PULL_SHIPPED], measure(rank_count(b.q), b.queries),
+              ir[b.name, h]]
+        rows.append((b, p, h, ms))
+        if b in real:
+            for i, m in enumerate(ms):
+                pooled[i][0] += m[0]
+                pooled[i][1] += m[2]
+    print("leave one mailbox out (weights picked by pooled MRR on the other real mailboxes; "
+          "grid: half-life %s d, theirs %s, relationship %s; IR's half-life likewise)" % (
+              "/".join("%g" % x for x in LOMO_HALF_LIVES), "/".join("%g" % x for x in LOMO_THEIRS),
+              "/".join("%g" % x for x in LOMO_RELATIONSHIP)))
+    print("%-16s %7s  %-27s %-27s %s" % ("mailbox", "queries", "MRR lomo/shipped/count/IR",
+                                          "MRR-1 lomo/shipped/count/IR", "picked: kith; IR"))
+    for b, p, h, ms in rows:
+        n = len(b.queries)
+        print("%-16s %7d  %-27s %-27s %g d, %g, %g; %d d" % (
+            b.name, n, "/".join("%.3f" % (m[0] / n) for m in ms),
+            "/".join("%.3f" % (m[2] / n) for m in ms), p[0], p[1], p[2], h))
+    nq = sum(len(b.queries) for b in real)
+    if nq:
+        print("%-16s %7d  %-27s %s" % ("overall (real)", nq,
+                                       "/".join("%.3f" % (m[0] / nq) for m in pooled),
+                                       "/".join("%.3f" % (m[1] / nq) for m in pooled)))
+        p = best(real, score, grid, PULL_SHIPPED)
+        m = [sum(score[b.name, p][j] for b in real) / nq for j in range(3)]
+        print("  (in-sample: the weights best on all the real mailboxes, %g d, %g, %g: MRR %.3f  "
+              "recall@5 %.3f  MRR-1 %.3f)" % (p[0], p[1], p[2], *m))
+    horizon(boxes, real)
+
+
+HORIZONS = ((0, 30), (30, 180), (180, None))  # days after the cut
+
+
+def horizon(boxes, real):
+    """MRR by how long after the cut a query was written: the history is
+    the cut's, so a query a year later asks completion a question it never
+    meets when the store is kept current (the hook indexes new mail)."""
+    if not all("dates" in b.q for b in boxes):
+        return
+    print("by horizon (days from the cut to the query; MRR kith / count / IR 14 d / IR 240 d)")
+    print("%-16s %s" % ("mailbox", "  ".join("%-30s" % ("%d-%s d" % (lo, hi or "")) for lo, hi in HORIZONS)))
+    pooled = collections.defaultdict(lambda: [0, [0.0] * 4])
+    for b in boxes:
+        rankings = [b.kith_order(), rank_count(b.q), rank_ir(b.q, 14), rank_ir(b.q, 240)]
+        cells = []
+        for lo, hi in HORIZONS:
+            qs = [r for r, d in zip(b.queries, b.q["dates"])
+                  if lo * 86400 <= d - b.q["cut"] and (hi is None or d - b.q["cut"] < hi * 86400)]
+            ms = [measure(r, qs)[0] for r in rankings]
+            if b in real:
+                pooled[lo][0] += len(qs)
+                pooled[lo][1] = [x + y for x, y in zip(pooled[lo][1], ms)]
+            cells.append("%3d: %s" % (len(qs), "/".join("%.3f" % (m / len(qs)) for m in ms))
+                         if qs else "  0")
+        print("%-16s %s" % (b.name, "  ".join("%-30s" % c for c in cells)))
+    print("%-16s %s" % ("overall (real)", "  ".join(
+        "%-30s" % ("%3d: %s" % (pooled[lo][0], "/".join("%.3f" % (m / pooled[lo][0])
+                                                          for m in pooled[lo][1]))
+                   if pooled[lo][0] else "  0") for lo, _ in HORIZONS)))
+
+
 def main(argv):
     cmds = {"split": (split, 5), "report": (report, 4)}
     if len(argv) >= 2 and argv[1] == "summary":
         summary(argv[2:])
+        return 0
+    if len(argv) >= 2 and argv[1] == "lomo":
+        lomo(argv[2:])
         return 0
     if len(argv) < 2 or argv[1] not in cmds or len(argv) - 2 != cmds[argv[1]][1]:
         sys.stderr.write(__doc__.split("\n\n", 2)[1] + "\n")

@@ -302,4 +302,12 @@ echo
 echo "=== complete (the first 80 % of each mailbox by date indexed, the owner's later mail" \
     "as queries; tests/eval-complete.py)"
 "$PYTHON" "$CM" summary "$WORK"/*/complete.tsv
+echo
+echo "=== complete, leave one mailbox out (the completion weights picked on the other real" \
+    "mailboxes; tests/eval-complete.py lomo)"
+dirs=()
+while read -r name; do
+    [ -s "$WORK/$name/complete.tsv" ] && dirs+=("$WORK/$name")
+done <"$WORK/order"
+[ ${#dirs[@]} -eq 0 ] || "$PYTHON" "$CM" lomo "${dirs[@]}" || failed=$((failed + 1))
 [ "$failed" -eq 0 ]
