@@ -106,6 +106,7 @@ typedef struct {
     sqlite3_stmt *rcpts;
     sqlite3_stmt *thread_start;
     sqlite3_stmt *template; /* a sender's earlier subjects, prepared on first need */
+    sqlite3_stmt *wrote;    /* my mail to an address, prepared on first need */
     gint64 now;
 } judge_t;
 
@@ -119,6 +120,7 @@ judge_clear (judge_t *ctx)
     sqlite3_finalize (ctx->rcpts);
     sqlite3_finalize (ctx->thread_start);
     sqlite3_finalize (ctx->template);
+    sqlite3_finalize (ctx->wrote);
 }
 
 /* LENIENT (the hook): a broken rules file is a warning, and the
@@ -424,6 +426,41 @@ never_two_way (kith_t *kith, const char *sender)
 	       0;
 }
 
+/* Did I write to the person behind SENDER before DATE: a message of mine
+ * naming one of their addresses, neither excluded nor automated, dated
+ * before?  Exactly when their history before DATE counts mail I sent
+ * them (aggr.c), which no-history excludes; a look-up over my mail to
+ * them instead of computing their whole history. */
+static gboolean
+wrote_before (judge_t *ctx, const char *sender, gint64 date, gboolean *wrote, GError **error)
+{
+    g_autoptr (GPtrArray) person = _kith_config_person (ctx->kith->config, sender);
+    int rc = SQLITE_DONE;
+
+    *wrote = FALSE;
+    if (ctx->wrote == NULL &&
+	(ctx->wrote = _kith_store_prepare (
+	     ctx->kith->store,
+	     "SELECT m.flags FROM recipient r JOIN message m ON m.id = r.message WHERE r.address = ?1 "
+	     "AND r.kind < 4 AND (m.flags & 1280) = 256 AND m.date < ?2",
+	     error)) == NULL)
+	return FALSE;
+    G_STATIC_ASSERT ((KITH_MSG_MINE | KITH_MSG_EXCLUDED) == 1280 && KITH_MSG_MINE == 256 &&
+		     KITH_RCPT_LIST == 4);
+    for (guint a = 0; a < person->len && ! *wrote; a++) {
+	sqlite3_bind_text (ctx->wrote, 1, person->pdata[a], -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (ctx->wrote, 2, date);
+	while (! *wrote && (rc = sqlite3_step (ctx->wrote)) == SQLITE_ROW)
+	    *wrote = ! KITH_MSG_IS_AUTOMATED ((guint) sqlite3_column_int64 (ctx->wrote, 0));
+	sqlite3_reset (ctx->wrote);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	    _kith_store_set_error (ctx->kith->store, error, "cannot read the kith store");
+	    return FALSE;
+	}
+    }
+    return TRUE;
+}
+
 /* Did the sender have no history before DATE, and does this message not
  * reply to me?  (The message itself counts for the reply test only.) */
 static gboolean
@@ -431,10 +468,20 @@ sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_h
 		   GError **error)
 {
     _kith_stats_t before, with;
+    gboolean wrote;
 
     if (never_two_way (ctx->kith, sender)) {
 	*no_history = TRUE;
 	return TRUE;
+    }
+    /* Someone I wrote to before is no stranger, whatever else. */
+    if (date > 0) {
+	if (! wrote_before (ctx, sender, date, &wrote, error))
+	    return FALSE;
+	if (wrote) {
+	    *no_history = FALSE;
+	    return TRUE;
+	}
     }
     if (! stats_before (ctx, sender, date, &before, error))
 	return FALSE;

@@ -153,21 +153,23 @@ first, each thread:ID a button; return the buffer."
     (or (car (mail-header-parse-address from))
         (user-error "No sender address in %S" from))))
 
+(defun notmuch-kith--for-sender (view interactive)
+  "The buffer of VIEW (a function of an address) for the current sender.
+Popped to when INTERACTIVE."
+  (let ((buffer (funcall view (notmuch-kith--current-sender))))
+    (when interactive
+      (pop-to-buffer buffer))
+    buffer))
+
 (defun notmuch-kith-show-sender ()
   "Show the shared history with the sender of the current message."
   (interactive)
-  (let ((buffer (notmuch-kith-show (notmuch-kith--current-sender))))
-    (when (called-interactively-p 'any)
-      (pop-to-buffer buffer))
-    buffer))
+  (notmuch-kith--for-sender #'notmuch-kith-show (called-interactively-p 'any)))
 
 (defun notmuch-kith-paths-sender ()
   "Show who could introduce you to the sender of the current message."
   (interactive)
-  (let ((buffer (notmuch-kith-paths (notmuch-kith--current-sender))))
-    (when (called-interactively-p 'any)
-      (pop-to-buffer buffer))
-    buffer))
+  (notmuch-kith--for-sender #'notmuch-kith-paths (called-interactively-p 'any)))
 
 ;;; Saved searches
 
