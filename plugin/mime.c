@@ -1762,6 +1762,17 @@ _kith_mime_parse_file (const char *filename, GError **error)
     return NULL;
 }
 
+/* The character sets of most non-UTF-8 mail.  glibc loads each
+ * converter from a shared object when a conversion is opened and
+ * unloads it soon after the last one is closed, so that reading one
+ * windows-1252 body per message would load and unload CP1252.so per
+ * message.  A conversion from each, held open for the life of the
+ * process, keeps them loaded; nothing reads through them. */
+static const char *const resident_charsets[] = {
+    "ISO-8859-1", "CP1252", "ISO-8859-15", "UTF-7",
+};
+static GIConv resident_converters[G_N_ELEMENTS (resident_charsets)];
+
 void
 _kith_mime_init (void)
 {
@@ -1769,6 +1780,8 @@ _kith_mime_init (void)
 
     if (g_once_init_enter (&initialised)) {
 	g_mime_init ();
+	for (gsize i = 0; i < G_N_ELEMENTS (resident_charsets); i++)
+	    resident_converters[i] = g_iconv_open ("UTF-8", resident_charsets[i]);
 	g_once_init_leave (&initialised, 1);
     }
 }
