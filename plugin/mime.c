@@ -994,7 +994,13 @@ _kith_rfc2047_join (const char *text)
 	guint words = 1;
 
 	if (n == 0) {
-	    g_string_append_c (out, *p++);
+	    /* No encoded-word starts before the next "=?": the text up
+	     * to it in one piece. */
+	    const char *e = strstr (p + 1, "=?");
+	    gsize run = e ? (gsize) (e - p) : strlen (p);
+
+	    g_string_append_len (out, p, run);
+	    p += run;
 	    continue;
 	}
 	bytes = g_byte_array_new ();
