@@ -1775,7 +1775,10 @@ _kith_mime_parse_file (const char *filename, GError **error)
  * message.  A conversion from each, held open for the life of the
  * process, keeps them loaded; nothing reads through them. */
 static const char *const resident_charsets[] = {
-    "ISO-8859-1", "CP1252", "ISO-8859-15", "UTF-7",
+    "ISO-8859-1",
+    "CP1252",
+    "ISO-8859-15",
+    "UTF-7",
 };
 static GIConv resident_converters[G_N_ELEMENTS (resident_charsets)];
 
