@@ -10,7 +10,10 @@
 #   make eval       kith against the reference read off real mailboxes in ../shared/corpora/real
 #                   (not part of check; GENERATED=1: also a generated 10k mailbox)
 #   make fuzz       libFuzzer targets of every parser of untrusted input,
-#                   FUZZ_SECONDS (60) each, from tests/fuzz/corpus (needs clang)
+#                   FUZZ_SECONDS (60) each, from tests/fuzz/corpus (needs clang);
+#                   FUZZ_RUNS=N: N executions each instead (no time limit);
+#                   FUZZ_WORKERS=2: two processes per target; FUZZ_SANITIZE=undefined:
+#                   UBSan without ASan (faster, in build-fuzz-ubsan/)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make format / format-check   clang-format (changed lines: git clang-format)
 #   DEVELOPER=1     turn warnings into errors
@@ -132,10 +135,14 @@ demo: deps
 
 BIG ?=
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
+FUZZ_WORKERS ?= 1
+FUZZ_SANITIZE ?= address,undefined
 
 fuzz:
 	@KITH_EXTRA_PACKAGES="clang libclang-rt-14-dev" tests/install-deps.sh
-	tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_WORKERS=$(FUZZ_WORKERS) FUZZ_SANITIZE=$(FUZZ_SANITIZE) \
+		tests/fuzz/run-fuzz.sh $(if $(FUZZ_RUNS),0,$(FUZZ_SECONDS))
 
 bench: $(BUILD)/notmuch-kith
 	BUILD=$(BUILD) BIG=$(BIG) tests/bench.sh

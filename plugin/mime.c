@@ -994,7 +994,13 @@ _kith_rfc2047_join (const char *text)
 	guint words = 1;
 
 	if (n == 0) {
-	    g_string_append_c (out, *p++);
+	    /* No encoded-word starts before the next "=?": the text up
+	     * to it in one piece. */
+	    const char *e = strstr (p + 1, "=?");
+	    gsize run = e ? (gsize) (e - p) : strlen (p);
+
+	    g_string_append_len (out, p, run);
+	    p += run;
 	    continue;
 	}
 	bytes = g_byte_array_new ();
@@ -1762,6 +1768,20 @@ _kith_mime_parse_file (const char *filename, GError **error)
     return NULL;
 }
 
+/* The character sets of most non-UTF-8 mail.  glibc loads each
+ * converter from a shared object when a conversion is opened and
+ * unloads it soon after the last one is closed, so that reading one
+ * windows-1252 body per message would load and unload CP1252.so per
+ * message.  A conversion from each, held open for the life of the
+ * process, keeps them loaded; nothing reads through them. */
+static const char *const resident_charsets[] = {
+    "ISO-8859-1",
+    "CP1252",
+    "ISO-8859-15",
+    "UTF-7",
+};
+static GIConv resident_converters[G_N_ELEMENTS (resident_charsets)];
+
 void
 _kith_mime_init (void)
 {
@@ -1769,6 +1789,8 @@ _kith_mime_init (void)
 
     if (g_once_init_enter (&initialised)) {
 	g_mime_init ();
+	for (gsize i = 0; i < G_N_ELEMENTS (resident_charsets); i++)
+	    resident_converters[i] = g_iconv_open ("UTF-8", resident_charsets[i]);
 	g_once_init_leave (&initialised, 1);
     }
 }

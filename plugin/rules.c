@@ -840,13 +840,15 @@ line_text (const char *text)
 static char *
 block_text (const char *text, gsize len, gsize max, gboolean unfold)
 {
-    g_autofree char *valid = valid_text (text, len, max);
-    GString *out;
+    char *valid = valid_text (text, len, max);
+    char *out;
     const char *p;
 
     if (valid == NULL)
 	return NULL;
-    out = g_string_sized_new (strlen (valid));
+    /* In place: the text only shrinks (a CR LF becomes one "\n", an
+     * unfolded line end two bytes less), so OUT never passes P. */
+    out = valid;
     for (p = valid; *p; p++) {
 	char c = *p;
 
@@ -861,9 +863,10 @@ block_text (const char *text, gsize len, gsize max, gboolean unfold)
 	}
 	if (c != '\n' && c != '\t' && (guchar) c < ' ')
 	    c = ' ';
-	g_string_append_c (out, c == 0x7f ? ' ' : c);
+	*out++ = c == 0x7f ? ' ' : c;
     }
-    return g_string_free (out, FALSE);
+    *out = '\0';
+    return valid;
 }
 
 /* Case-insensitive (ASCII) search for NEEDLE in HAYSTACK. */
