@@ -680,6 +680,18 @@ add_id_once (GArray *ids, GHashTable *seen, gint64 id)
     g_hash_table_add (seen, g_memdup2 (&id, sizeof (id)));
 }
 
+/* A contact is automated when one of its N ADDRESSES is no-reply style,
+ * or when all the mail of theirs that S counts is automated (NONAUTO of
+ * their messages are not). */
+static gboolean
+is_automated (const char *const *addresses, guint n, const _kith_stats_t *s, unsigned long nonauto)
+{
+    for (guint a = 0; a < n; a++)
+	if (_kith_address_is_noreply (addresses[a]))
+	    return TRUE;
+    return s->count[KITH_COUNT_AUTOMATED] > 0 && nonauto == 0;
+}
+
 gboolean
 _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 		    _kith_evidence_t *evidence, GError **error)
@@ -881,11 +893,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
     s->latency_them = median (lat_them);
     s->latency_me = median (lat_me);
 
-    for (guint a = 0; a < addresses->len; a++)
-	if (_kith_address_is_noreply (addresses->pdata[a]))
-	    s->automated = TRUE;
-    if (s->count[KITH_COUNT_AUTOMATED] > 0 && nonauto_theirs == 0)
-	s->automated = TRUE;
+    s->automated = is_automated ((const char *const *) addresses->pdata, addresses->len, s, nonauto_theirs);
 
     if (evidence)
 	build_evidence (evidence, &uf, edges, events);
@@ -983,6 +991,23 @@ step_done (_kith_aggr_t *aggr, sqlite3_stmt *stmt, GError **error)
     return TRUE;
 }
 
+/* Add the words completion finds ADDRESS by, with NAMES (char*), to
+ * those it has. */
+static gboolean
+insert_words (_kith_aggr_t *aggr, const char *address, GPtrArray *names, GError **error)
+{
+    g_autoptr (GPtrArray) words = _kith_completion_words (address, names);
+
+    for (guint i = 0; i < words->len; i++) {
+	sqlite3_stmt *stmt = aggr->q[Q_INSERT_WORD];
+	sqlite3_bind_text (stmt, 1, words->pdata[i], -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
+	if (! step_done (aggr, stmt, error))
+	    return FALSE;
+    }
+    return TRUE;
+}
+
 /* ---- one more message of a one-way sender ----
  *
  * Computing a contact again costs its mail: a stranger who has sent
@@ -1070,17 +1095,10 @@ add_name (_kith_aggr_t *aggr, const char *address, const row_t *row, char **top,
     }
     if (count == 1) {
 	g_autoptr (GPtrArray) names = g_ptr_array_new ();
-	g_autoptr (GPtrArray) words = NULL;
 
 	g_ptr_array_add (names, name);
-	words = _kith_completion_words (address, names);
-	for (guint i = 0; i < words->len; i++) {
-	    stmt = aggr->q[Q_INSERT_WORD];
-	    sqlite3_bind_text (stmt, 1, words->pdata[i], -1, SQLITE_STATIC);
-	    sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
-	    if (! step_done (aggr, stmt, error))
-		return FALSE;
-	}
+	if (! insert_words (aggr, address, names, error))
+	    return FALSE;
     }
     if (*top == NULL || g_strcmp0 (name, *top) == 0 || count > *top_count ||
 	(count == *top_count && strcmp (name, *top) < 0)) {
@@ -1201,8 +1219,8 @@ add_one_way (_kith_aggr_t *aggr, const char *address, GArray *fresh, gboolean *d
 	}
 	s.last = MAX (s.last, row->date);
     }
-    s.automated = _kith_address_is_noreply (address) ||
-		  (s.count[KITH_COUNT_AUTOMATED] > 0 && s.count[KITH_COUNT_RECEIVED] + s.count[KITH_COUNT_SEEN] == 0);
+    /* Each non-automated message of theirs is received or seen. */
+    s.automated = is_automated (&address, 1, &s, s.count[KITH_COUNT_RECEIVED] + s.count[KITH_COUNT_SEEN]);
     g_hash_table_remove_all (aggr->rows);
     *done = TRUE;
     return _kith_store_write_contact (aggr->store, address, top, &s, error);
@@ -1279,17 +1297,8 @@ _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address, GArray *fres
 	}
 	if (names->len > 0)
 	    name = g_strdup (names->pdata[0]);
-	/* The words completion finds this contact by. */
-	{
-	    g_autoptr (GPtrArray) words = _kith_completion_words (address, names);
-	    for (guint i = 0; i < words->len; i++) {
-		stmt = aggr->q[Q_INSERT_WORD];
-		sqlite3_bind_text (stmt, 1, words->pdata[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
-		if (! step_done (aggr, stmt, error))
-		    return FALSE;
-	    }
-	}
+	if (! insert_words (aggr, address, names, error))
+	    return FALSE;
     }
 
     g_ptr_array_add (addresses, (gpointer) address);

@@ -438,25 +438,6 @@ FAIL:
     return FALSE;
 }
 
-/* Schema 3 -> 4: the thread index also orders by date, so that the
- * first message of a thread is one look-up however long the thread
- * (hook.c: who started it). */
-static gboolean
-migrate_to_4 (_kith_store_t *store, GError **error)
-{
-    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
-	return FALSE;
-    if (! _kith_store_exec (store, "DROP INDEX IF EXISTS message_thread", error) ||
-	! _kith_store_exec (store, "CREATE INDEX message_thread ON message (thread_id, date)", error) ||
-	! _kith_store_exec (store, "PRAGMA user_version = 4", error) ||
-	! _kith_store_set_meta (store, "schema_version", "4", error) ||
-	! _kith_store_exec (store, "COMMIT", error)) {
-	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-	return FALSE;
-    }
-    return TRUE;
-}
-
 /* In a transaction: add each of COLUMNS (pairs of constant SQL: is it
  * there, add it) that contact lacks, and forget the fingerprint, so
  * that the next index, which fills them, is a full one whatever the
@@ -478,6 +459,38 @@ add_contact_columns (_kith_store_t *store, const char *const (*columns)[2], guin
     return _kith_store_set_meta (store, "fingerprint", "", error);
 }
 
+/* One schema step, whole or not at all: the contact COLUMNS (N_COLUMNS
+ * pairs, see add_contact_columns; may be none), then SQL (may be NULL),
+ * then the store marked with PRAGMA (constant SQL setting user_version)
+ * and VERSION. */
+static gboolean
+migrate (_kith_store_t *store, const char *const (*columns)[2], guint n_columns, const char *sql,
+	 const char *pragma, const char *version, GError **error)
+{
+    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
+	return FALSE;
+    if ((n_columns > 0 && ! add_contact_columns (store, columns, n_columns, error)) ||
+	(sql && ! _kith_store_exec (store, sql, error)) || ! _kith_store_exec (store, pragma, error) ||
+	! _kith_store_set_meta (store, "schema_version", version, error) ||
+	! _kith_store_exec (store, "COMMIT", error)) {
+	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+    }
+    return TRUE;
+}
+
+/* Schema 3 -> 4: the thread index also orders by date, so that the
+ * first message of a thread is one look-up however long the thread
+ * (hook.c: who started it). */
+static gboolean
+migrate_to_4 (_kith_store_t *store, GError **error)
+{
+    return migrate (store, NULL, 0,
+		    "DROP INDEX IF EXISTS message_thread;"
+		    "CREATE INDEX message_thread ON message (thread_id, date)",
+		    "PRAGMA user_version = 4", "4", error);
+}
+
 /* Schema 4 -> 5: the pull column of contact (the completion order), 0
  * until the next index mines the store again, which it does in full,
  * and the date index of the message rows (the newest message, index.c). */
@@ -489,17 +502,9 @@ migrate_to_5 (_kith_store_t *store, GError **error)
 	  "ALTER TABLE contact ADD COLUMN " CONTACT_PULL_SQL },
     };
 
-    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
-	return FALSE;
-    if (! add_contact_columns (store, columns, G_N_ELEMENTS (columns), error) ||
-	! _kith_store_exec (store, "CREATE INDEX IF NOT EXISTS message_date ON message (date)", error) ||
-	! _kith_store_exec (store, "PRAGMA user_version = 5", error) ||
-	! _kith_store_set_meta (store, "schema_version", "5", error) ||
-	! _kith_store_exec (store, "COMMIT", error)) {
-	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-	return FALSE;
-    }
-    return TRUE;
+    return migrate (store, columns, G_N_ELEMENTS (columns),
+		    "CREATE INDEX IF NOT EXISTS message_date ON message (date)", "PRAGMA user_version = 5", "5",
+		    error);
 }
 
 /* Schema 5 -> 6: the index of a one-way sender's messages, and the
@@ -508,18 +513,11 @@ migrate_to_5 (_kith_store_t *store, GError **error)
 static gboolean
 migrate_to_6 (_kith_store_t *store, GError **error)
 {
-    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
-	return FALSE;
-    if (! _kith_store_exec (store, MESSAGE_EVENT_SQL, error) ||
-	! _kith_store_exec (store, "DROP INDEX IF EXISTS message_author", error) ||
-	! _kith_store_exec (store, "CREATE INDEX message_author ON message (author, date)", error) ||
-	! _kith_store_exec (store, "PRAGMA user_version = 6", error) ||
-	! _kith_store_set_meta (store, "schema_version", "6", error) ||
-	! _kith_store_exec (store, "COMMIT", error)) {
-	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-	return FALSE;
-    }
-    return TRUE;
+    return migrate (store, NULL, 0,
+		    MESSAGE_EVENT_SQL ";"
+		    "DROP INDEX IF EXISTS message_author;"
+		    "CREATE INDEX message_author ON message (author, date)",
+		    "PRAGMA user_version = 6", "6", error);
 }
 
 /* Schema 2 -> 3: the directness columns of contact, 0 until the next
@@ -537,16 +535,7 @@ migrate_to_3 (_kith_store_t *store, GError **error)
 	  "ALTER TABLE contact ADD COLUMN crowd_in INTEGER NOT NULL DEFAULT 0" },
     };
 
-    if (! _kith_store_exec (store, "BEGIN IMMEDIATE", error))
-	return FALSE;
-    if (! add_contact_columns (store, columns, G_N_ELEMENTS (columns), error) ||
-	! _kith_store_exec (store, "PRAGMA user_version = 3", error) ||
-	! _kith_store_set_meta (store, "schema_version", "3", error) ||
-	! _kith_store_exec (store, "COMMIT", error)) {
-	sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-	return FALSE;
-    }
-    return TRUE;
+    return migrate (store, columns, G_N_ELEMENTS (columns), NULL, "PRAGMA user_version = 3", "3", error);
 }
 
 /* The directory SQLite makes the -wal and -shm files of PATH in (that
