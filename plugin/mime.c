@@ -1226,41 +1226,61 @@ gmime_mailboxes (InternetAddressList *list, int kind, int depth, GPtrArray *out)
 
 static _kith_addr_t *addr_copy (const _kith_addr_t *a);
 
-/* How many of the addresses in LIST equal ADDRESS. */
-static guint
-count_address (GPtrArray *list, const char *address)
+/* How many times each address occurs in LIST: a table from the
+ * address (borrowed from LIST) to its count. */
+static GHashTable *
+count_addresses (GPtrArray *list)
 {
-    guint n = 0;
+    GHashTable *counts = g_hash_table_new (g_str_hash, g_str_equal);
 
-    for (guint i = 0; i < list->len; i++)
-	n += strcmp (((_kith_addr_t *) list->pdata[i])->address, address) == 0;
-    return n;
+    for (guint i = 0; i < list->len; i++) {
+	const char *address = ((_kith_addr_t *) list->pdata[i])->address;
+	g_hash_table_insert (counts, (char *) address,
+			     GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, address)) + 1));
+    }
+    return counts;
 }
 
 /* The reading of one field to use, given GMime's and the tolerant one
  * (both emptied into it; freed by the caller): GMime's, unless the
  * tolerant reading found more; then the tolerant one, followed by
  * whatever GMime found that it did not (a mailbox both read, but
- * differently), so that falling back never loses an address.  The
- * first address recovered is kept in *EXAMPLE if that is NULL. */
+ * differently), so that falling back never loses an address: an
+ * address GMime read K times and the tolerant reader M < K times is
+ * added K - M times, at its first K - M places in GMime's reading.  The
+ * first address recovered is kept in *EXAMPLE if that is NULL.  Linear:
+ * the counts are hash tables (a list of thousands of addresses is one
+ * header line). */
 static GPtrArray *
 choose_reading (GPtrArray *gmime, GPtrArray *tolerant, char **example)
 {
     GPtrArray *use = g_ptr_array_new_with_free_func ((GDestroyNotify) addr_free);
-    GPtrArray *from = tolerant->len > gmime->len ? tolerant : gmime;
+    g_autoptr (GHashTable) in_gmime = NULL;
+    g_autoptr (GHashTable) in_use = NULL;
 
-    for (guint i = 0; i < from->len; i++) {
-	_kith_addr_t *a = from->pdata[i];
-	if (from == tolerant && *example == NULL && count_address (gmime, a->address) == 0)
-	    *example = g_strdup (a->address);
-	g_ptr_array_add (use, g_steal_pointer (&from->pdata[i]));
+    if (tolerant->len <= gmime->len) {
+	for (guint i = 0; i < gmime->len; i++)
+	    g_ptr_array_add (use, g_steal_pointer (&gmime->pdata[i]));
+	return use;
     }
-    if (from == tolerant)
-	for (guint i = 0; i < gmime->len; i++) {
-	    _kith_addr_t *a = gmime->pdata[i];
-	    if (count_address (use, a->address) < count_address (gmime, a->address))
-		g_ptr_array_add (use, addr_copy (a));
+    in_gmime = count_addresses (gmime);
+    for (guint i = 0; i < tolerant->len; i++) {
+	_kith_addr_t *a = tolerant->pdata[i];
+	if (*example == NULL && ! g_hash_table_contains (in_gmime, a->address))
+	    *example = g_strdup (a->address);
+	g_ptr_array_add (use, g_steal_pointer (&tolerant->pdata[i]));
+    }
+    in_use = count_addresses (use); /* keys borrowed from USE, which outlives it */
+    for (guint i = 0; i < gmime->len; i++) {
+	_kith_addr_t *a = gmime->pdata[i];
+	guint have = GPOINTER_TO_UINT (g_hash_table_lookup (in_use, a->address));
+
+	if (have < GPOINTER_TO_UINT (g_hash_table_lookup (in_gmime, a->address))) {
+	    _kith_addr_t *copy = addr_copy (a);
+	    g_ptr_array_add (use, copy);
+	    g_hash_table_insert (in_use, copy->address, GUINT_TO_POINTER (have + 1));
 	}
+    }
     return use;
 }
 

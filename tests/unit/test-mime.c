@@ -1138,6 +1138,63 @@ rcpt_list (const _kith_msg_t *msg)
     return g_string_free (out, FALSE);
 }
 
+/* The addresses of a reading, comma-separated. */
+static char *
+addr_list (GPtrArray *list)
+{
+    GString *out = g_string_new (NULL);
+
+    for (guint i = 0; i < list->len; i++)
+	g_string_append_printf (out, "%s%s", i ? "," : "",
+				((_kith_addr_t *) list->pdata[i])->address);
+    return g_string_free (out, FALSE);
+}
+
+static void
+test_read_address_list_counts (void)
+{
+    g_autoptr (GPtrArray) gmime = g_ptr_array_new_with_free_func ((GDestroyNotify) _kith_addr_free);
+    g_autoptr (GPtrArray) used = g_ptr_array_new_with_free_func ((GDestroyNotify) _kith_addr_free);
+    g_autoptr (GString) raw = g_string_new (NULL);
+    g_autofree char *got = NULL;
+    guint n_a = 0, n_dots = 0;
+
+    /* The tolerant reading finds more (the consecutive dots), so it
+     * is used; every address GMime read is there as often as GMime
+     * read it. */
+    _kith_mime_read_address_list ("a@x.example, b@x.example, j..doe@x.example, a@x.example",
+				  gmime, used);
+    got = addr_list (used);
+    g_assert_cmpstr (got, ==, "a@x.example,b@x.example,j..doe@x.example,a@x.example");
+
+    /* A long list: 5,000 addresses, each twice, and one GMime drops. */
+    g_ptr_array_set_size (gmime, 0);
+    g_ptr_array_set_size (used, 0);
+    for (guint i = 0; i < 5000; i++)
+	g_string_append_printf (raw, "p%u@x.example, ", i % 2500);
+    g_string_append (raw, "j..doe@x.example");
+    _kith_mime_read_address_list (raw->str, gmime, used);
+    g_assert_cmpuint (used->len, ==, 5001);
+    for (guint i = 0; i < used->len; i++) {
+	const char *a = ((_kith_addr_t *) used->pdata[i])->address;
+	n_a += strcmp (a, "p7@x.example") == 0;
+	n_dots += strcmp (a, "j..doe@x.example") == 0;
+    }
+    g_assert_cmpuint (n_a, ==, 2);
+    g_assert_cmpuint (n_dots, ==, 1);
+    for (guint i = 0; i < gmime->len; i++) {
+	const char *a = ((_kith_addr_t *) gmime->pdata[i])->address;
+	guint in_gmime = 0, in_used = 0;
+	if (i % 500)
+	    continue; /* a sample: counting all is the quadratic work removed */
+	for (guint j = 0; j < gmime->len; j++)
+	    in_gmime += strcmp (((_kith_addr_t *) gmime->pdata[j])->address, a) == 0;
+	for (guint j = 0; j < used->len; j++)
+	    in_used += strcmp (((_kith_addr_t *) used->pdata[j])->address, a) == 0;
+	g_assert_cmpuint (in_used, >=, in_gmime);
+    }
+}
+
 static void
 test_parse_recovered (void)
 {
@@ -1565,6 +1622,7 @@ main (int argc, char **argv)
     g_test_add_func ("/mime/parse/same-address-thrice", test_parse_same_address_thrice);
     g_test_add_func ("/mime/parse/as-gmime", test_parse_as_gmime);
     g_test_add_func ("/mime/parse/recovered", test_parse_recovered);
+    g_test_add_func ("/mime/address-list/counts", test_read_address_list_counts);
     g_test_add_func ("/mime/parse/list-rewrite", test_parse_list_rewrite);
     g_test_add_func ("/mime/parse/auto-response", test_parse_auto_response);
     g_test_add_func ("/mime/sender/robot", test_sender_robot);
