@@ -1152,8 +1152,7 @@ add_one_way (_kith_aggr_t *aggr, const char *address, GArray *fresh, gboolean *d
 	}
 	return TRUE; /* no contact yet */
     }
-    if (s.count[KITH_COUNT_SENT_DIRECT] || s.count[KITH_COUNT_SENT_GROUP] || s.count[KITH_COUNT_REPLIES_TO] ||
-	s.count[KITH_COUNT_REPLIES_FROM] || s.count[KITH_COUNT_CONVERSATIONS] || s.out_msgs)
+    if (! _kith_stats_one_way (&s))
 	return TRUE;
     g_array_sort (fresh, compare_gint64);
     g_hash_table_remove_all (aggr->rows);

@@ -420,10 +420,7 @@ never_two_way (kith_t *kith, const char *sender)
     _kith_stats_t all;
 
     return g_hash_table_lookup (kith->config->alias, sender) == NULL &&
-	   _kith_store_read_contact (kith->store, sender, &all, NULL) &&
-	   all.count[KITH_COUNT_SENT_DIRECT] + all.count[KITH_COUNT_SENT_GROUP] +
-		   all.count[KITH_COUNT_REPLIES_TO] + all.count[KITH_COUNT_REPLIES_FROM] ==
-	       0;
+	   _kith_store_read_contact (kith->store, sender, &all, NULL) && _kith_stats_one_way (&all);
 }
 
 /* Did I write to the person behind SENDER before DATE: a message of mine

@@ -429,6 +429,13 @@ typedef struct {
  * terms. */
 double _kith_score (const _kith_stats_t *stats, gint64 now);
 
+/* A one-way history: no mail of mine to them and no reply either way
+ * (so no conversation and nothing of mine counted).  Every count only
+ * grows with mail, so a one-way history has been one-way at every date:
+ * the hook's shortcut for a stranger's later mail, and the index's
+ * adding one more message of theirs (aggr.c) rest on it. */
+gboolean _kith_stats_one_way (const _kith_stats_t *stats);
+
 /* The gate of the score: mail went both ways (I wrote to them or
  * replied, and they wrote to me or replied) and the contact is not
  * automated.  Closed: score 0, tier none. */

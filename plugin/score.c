@@ -141,6 +141,16 @@ _kith_tier (const _kith_config_t *config, double score)
     return KITH_TIER_WEAK;
 }
 
+gboolean
+_kith_stats_one_way (const _kith_stats_t *s)
+{
+    const unsigned long *n = s->count;
+
+    return n[KITH_COUNT_SENT_DIRECT] + n[KITH_COUNT_SENT_GROUP] + n[KITH_COUNT_REPLIES_TO] +
+		   n[KITH_COUNT_REPLIES_FROM] + n[KITH_COUNT_CONVERSATIONS] + s->out_msgs ==
+	   0;
+}
+
 kith_cap_t
 _kith_cap (const _kith_stats_t *s, kith_tier_t *max)
 {

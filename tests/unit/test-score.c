@@ -1063,6 +1063,38 @@ test_cap_monotone (void)
     g_rand_free (rand);
 }
 
+/* One-way: their mail to me only, however much; any mail of mine, any
+ * reply either way, is two-way evidence and ends it. */
+static void
+test_one_way (void)
+{
+    static const kith_count_t two_way[] = {
+	KITH_COUNT_SENT_DIRECT, KITH_COUNT_SENT_GROUP, KITH_COUNT_REPLIES_TO,
+	KITH_COUNT_REPLIES_FROM, KITH_COUNT_CONVERSATIONS,
+    };
+    _kith_stats_t s = { 0 };
+
+    g_assert_true (_kith_stats_one_way (&s));
+    s.count[KITH_COUNT_RECEIVED] = 500;
+    s.count[KITH_COUNT_SEEN] = 700;
+    s.count[KITH_COUNT_AUTOMATED] = 3;
+    s.count[KITH_COUNT_MONTHS] = 12;
+    s.in_msgs = 500;
+    s.direct_in = 400;
+    s.pull = 1234.5;
+    g_assert_true (_kith_stats_one_way (&s));
+    for (guint i = 0; i < G_N_ELEMENTS (two_way); i++) {
+	_kith_stats_t t = s;
+	t.count[two_way[i]] = 1;
+	g_assert_false (_kith_stats_one_way (&t));
+    }
+    s.out_msgs = 1;
+    g_assert_false (_kith_stats_one_way (&s));
+    /* A one-way history never has a tier. */
+    s.out_msgs = 0;
+    g_assert_cmpint (_kith_contact_tier (NULL, &s, NOW, NULL, NULL), ==, KITH_TIER_NONE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1102,6 +1134,7 @@ main (int argc, char **argv)
     g_test_add_func ("/score/cap/list-only", test_cap_list_only);
     g_test_add_func ("/score/cap/not-repeated", test_cap_not_repeated);
     g_test_add_func ("/score/cap/monotone", test_cap_monotone);
+    g_test_add_func ("/score/one-way", test_one_way);
     g_test_add_func ("/score/event-sql", test_event_sql);
     g_test_add_func ("/score/pull/log-add", test_pull_log_add);
 
