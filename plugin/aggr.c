@@ -870,7 +870,7 @@ _kith_aggr_compute (_kith_aggr_t *aggr, GPtrArray *addresses, _kith_stats_t *s,
 	    event_t *e = &g_array_index (events, event_t, i);
 	    _kith_pull_add (&acc, e->date, e->mine);
 	}
-	s->pull = _kith_pull_log (&acc);
+	_kith_pull_store (&acc, s);
     }
     two_way = two_way_events (events, edges);
     for (guint i = 0; i < events->len; i++) {
@@ -1208,7 +1208,7 @@ add_one_way (_kith_aggr_t *aggr, const char *address, GArray *fresh, gboolean *d
 	s.in_msgs++;
 	if (row->date <= 0)
 	    continue;
-	s.pull = _kith_pull_log_add (s.pull, row->date, FALSE);
+	_kith_pull_stats_add (&s, row->date, FALSE);
 	if (! month_is_new (aggr, address, row, &new_month, error))
 	    return FALSE;
 	s.count[KITH_COUNT_MONTHS] += new_month;

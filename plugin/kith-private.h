@@ -403,6 +403,9 @@ typedef struct {
      * this form so that it needs no "now": _kith_pull gives its value
      * at any time. */
     double pull;
+    /* Schema 7: the same sum over KITH_PULL_LONG_HALF_LIFE_DAYS, the
+     * completion order's long memory. */
+    double pull_long;
 } _kith_stats_t;
 
 /* People on a message (author and distinct recipients) up to which it is
@@ -489,34 +492,45 @@ kith_tier_t _kith_contact_tier (const _kith_config_t *config, const _kith_stats_
 /* The completion order (README: "Completion"): whom I am about to write
  * to.  My mail to someone (to them or replying to them) and theirs to
  * me (to me or replying to me) count, automated mail not, each message
- * weight * 2^(-age / half-life), mine with weight 1, theirs 1/4; a
- * pull below KITH_PULL_FLOOR (about 140 days after a single message of
- * mine) is none.  The relationship multiplies it by
+ * weight * 2^(-age / half-life), mine with weight 1, theirs 1/4, summed
+ * twice: over 14 days (recency) and over 224 days (the long memory that
+ * keeps a long-standing correspondent above a one-off of last week once
+ * that fades), the second counting 1/16 as much; a pull below
+ * KITH_PULL_FLOOR (a single message of mine some 3.7 years old) is
+ * none.  The relationship multiplies it by
  * 1 + KITH_PULL_RELATIONSHIP * log2 (1 + score). */
 #define KITH_PULL_HALF_LIFE_DAYS 14
+#define KITH_PULL_LONG_HALF_LIFE_DAYS 224
+#define KITH_PULL_LONG_WEIGHT (1.0 / 16)
 #define KITH_PULL_WEIGHT_MINE 1.0
 #define KITH_PULL_WEIGHT_THEIRS 0.25
 #define KITH_PULL_FLOOR (1.0 / 1024)
 #define KITH_PULL_RELATIONSHIP 0.1
 
-/* A sum of weight * 2^(date / half-life) kept in log2 form (the
- * exponents reach a few thousand): start from _KITH_PULL_INIT, add each
- * message with _kith_pull_add, read the stored form with
- * _kith_pull_log.  Adding the same messages in the same order gives the
- * same bits (aggr.c adds them in date order). */
+/* Sums of weight * 2^(date / half-life) kept in log2 form (the
+ * exponents reach a few thousand), one per half-life: start from
+ * _KITH_PULL_INIT, add each message with _kith_pull_add, store them
+ * with _kith_pull_store.  Adding the same messages in the same order
+ * gives the same bits (aggr.c adds them in date order). */
 typedef struct {
     double max; /* the largest exponent added */
     double sum; /* the sum of 2^(exponent - max) */
+} _kith_pull_sum_t;
+typedef struct {
+    _kith_pull_sum_t near; /* KITH_PULL_HALF_LIFE_DAYS */
+    _kith_pull_sum_t far;  /* KITH_PULL_LONG_HALF_LIFE_DAYS */
 } _kith_pull_acc_t;
-#define _KITH_PULL_INIT { 0.0, 0.0 }
+#define _KITH_PULL_INIT { { 0.0, 0.0 }, { 0.0, 0.0 } }
 void _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine);
-double _kith_pull_log (const _kith_pull_acc_t *acc);
-/* The stored form PULL (0: none) with one more message added: what
+/* The stored forms of ACC into STATS (pull, pull_long; 0: none). */
+void _kith_pull_store (const _kith_pull_acc_t *acc, _kith_stats_t *stats);
+/* STATS's stored forms with one more message added: what
  * _kith_pull_add gives up to rounding in the last bits, whatever the
  * order (aggr.c: one more message of a one-way sender). */
-double _kith_pull_log_add (double pull, gint64 date, gboolean mine);
+void _kith_pull_stats_add (_kith_stats_t *stats, gint64 date, gboolean mine);
 
-/* The decayed sum of STATS at time NOW: sum of weight * 2^(-age / half-life). */
+/* The pull of STATS at time NOW: the recent sum plus
+ * KITH_PULL_LONG_WEIGHT times the long one. */
 double _kith_pull (const _kith_stats_t *stats, gint64 now);
 
 /* The completion value of a contact at NOW: its pull (0 below the
@@ -527,10 +541,10 @@ double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 no
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 
-#define KITH_SCHEMA_VERSION 6
-/* The oldest schema a read-only session can use as it is (5 added a
- * contact column, the pull of the completion order; 6 only an index). */
-#define KITH_SCHEMA_READABLE 5
+#define KITH_SCHEMA_VERSION 7
+/* The oldest schema a read-only session can use as it is (7 added a
+ * contact column, the long pull of the completion order). */
+#define KITH_SCHEMA_READABLE 7
 
 typedef struct {
     sqlite3 *db;
@@ -662,7 +676,7 @@ gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
     "sent_direct, sent_group, received, seen, automated_msgs, replies_from, " \
     "replies_to, conversations, list_conversations, months, out_msgs, "       \
     "in_msgs, first, last, latency_them, latency_me, i_wrote_first, automated, " \
-    "direct_out, direct_in, crowd_in, pull"
+    "direct_out, direct_in, crowd_in, pull, pull_long"
 
 /* Fill STATS from KITH_CONTACT_COLUMNS starting at column FIRST. */
 void _kith_store_stats_from_row (sqlite3_stmt *stmt, int first, _kith_stats_t *stats);

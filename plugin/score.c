@@ -228,23 +228,19 @@ _kith_contact_tier (const _kith_config_t *config, const _kith_stats_t *s, gint64
 /* ------------------------------------------------------------------ */
 /* The completion order (README: "Completion") */
 
-#define PULL_HALF_LIFE (KITH_PULL_HALF_LIFE_DAYS * DAY)
+#define PULL_HALF_LIFE ((double) KITH_PULL_HALF_LIFE_DAYS * DAY)
+#define PULL_LONG_HALF_LIFE ((double) KITH_PULL_LONG_HALF_LIFE_DAYS * DAY)
 
 /* The exponent of one message's term: log2 (weight * 2^(date / half-life)). */
 static double
-pull_exponent (gint64 date, gboolean mine)
+pull_exponent (gint64 date, gboolean mine, double half_life)
 {
-    return (double) date / PULL_HALF_LIFE + log2 (mine ? KITH_PULL_WEIGHT_MINE : KITH_PULL_WEIGHT_THEIRS);
+    return (double) date / half_life + log2 (mine ? KITH_PULL_WEIGHT_MINE : KITH_PULL_WEIGHT_THEIRS);
 }
 
-void
-_kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine)
+static void
+sum_add (_kith_pull_sum_t *acc, double x)
 {
-    double x;
-
-    if (date <= 0)
-	return; /* undated: no age */
-    x = pull_exponent (date, mine);
     if (acc->sum == 0.0) {
 	acc->max = x;
 	acc->sum = 1.0;
@@ -256,32 +252,56 @@ _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine)
     }
 }
 
-double
-_kith_pull_log (const _kith_pull_acc_t *acc)
+void
+_kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine)
+{
+    if (date <= 0)
+	return; /* undated: no age */
+    sum_add (&acc->near, pull_exponent (date, mine, PULL_HALF_LIFE));
+    sum_add (&acc->far, pull_exponent (date, mine, PULL_LONG_HALF_LIFE));
+}
+
+static double
+sum_log (const _kith_pull_sum_t *acc)
 {
     return acc->sum > 0.0 ? acc->max + log2 (acc->sum) : 0.0;
 }
 
-double
-_kith_pull_log_add (double pull, gint64 date, gboolean mine)
+void
+_kith_pull_store (const _kith_pull_acc_t *acc, _kith_stats_t *s)
 {
-    double x, hi, lo;
+    s->pull = sum_log (&acc->near);
+    s->pull_long = sum_log (&acc->far);
+}
 
-    if (date <= 0)
-	return pull;
-    x = pull_exponent (date, mine);
+/* log2 (2^PULL + 2^X), PULL 0 standing for none. */
+static double
+log_add (double pull, double x)
+{
+    double hi, lo;
+
     if (pull == 0.0)
 	return x;
     hi = MAX (pull, x), lo = MIN (pull, x);
     return hi + log1p (exp2 (lo - hi)) / G_LN2;
 }
 
+void
+_kith_pull_stats_add (_kith_stats_t *s, gint64 date, gboolean mine)
+{
+    if (date <= 0)
+	return;
+    s->pull = log_add (s->pull, pull_exponent (date, mine, PULL_HALF_LIFE));
+    s->pull_long = log_add (s->pull_long, pull_exponent (date, mine, PULL_LONG_HALF_LIFE));
+}
+
 double
 _kith_pull (const _kith_stats_t *s, gint64 now)
 {
-    if (s->pull == 0.0)
-	return 0.0;
-    return exp2 (s->pull - (double) now / PULL_HALF_LIFE);
+    double near = s->pull == 0.0 ? 0.0 : exp2 (s->pull - (double) now / PULL_HALF_LIFE);
+    double far = s->pull_long == 0.0 ? 0.0 : exp2 (s->pull_long - (double) now / PULL_LONG_HALF_LIFE);
+
+    return near + KITH_PULL_LONG_WEIGHT * far;
 }
 
 double

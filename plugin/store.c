@@ -25,7 +25,9 @@
  *                Schema 5 added pull, the completion order's decayed
  *                sum of our mail (score.c), and an index of the message
  *                rows by date; a version 4 store gains both when opened
- *                for writing and is mined again.
+ *                for writing and is mined again.  Schema 7 added
+ *                pull_long, the same sum over a longer half-life; a
+ *                version 6 store gains it likewise.
  *   contact_word (schema 2) the words completion looks a prefix up in,
  *                per address: the address, the folded words of its
  *                local part and of its display names (names.c).  A
@@ -63,6 +65,10 @@
 
 /* The contact column of schema 5 (score.c: the completion order). */
 #define CONTACT_PULL_SQL "pull REAL NOT NULL DEFAULT 0"
+
+/* The contact column of schema 7 (score.c: the completion order's long
+ * memory). */
+#define CONTACT_PULL_LONG_SQL "pull_long REAL NOT NULL DEFAULT 0"
 
 /* The secondary indexes of the message rows: dropped during a full run
  * and made again after the load (sorting once is cheaper than keeping
@@ -135,12 +141,13 @@ static const char schema_sql[] =
     "  latency_them INTEGER NOT NULL, latency_me INTEGER NOT NULL,"
     "  i_wrote_first INTEGER NOT NULL, automated INTEGER NOT NULL,"
     "  " CONTACT_DIRECT_SQL ","
-    "  " CONTACT_PULL_SQL
+    "  " CONTACT_PULL_SQL ","
+    "  " CONTACT_PULL_LONG_SQL
     ") WITHOUT ROWID;"
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
     "  PRIMARY KEY (address, name)) WITHOUT ROWID;" CONTACT_WORD_SQL INDEX_SQL
-    "PRAGMA user_version = 6;";
+    "PRAGMA user_version = " G_STRINGIFY (KITH_SCHEMA_VERSION) ";";
 
 void
 _kith_store_set_error (_kith_store_t *store, GError **error, const char *context)
@@ -520,6 +527,20 @@ migrate_to_6 (_kith_store_t *store, GError **error)
 		    "PRAGMA user_version = 6", "6", error);
 }
 
+/* Schema 6 -> 7: the pull_long column of contact (the completion
+ * order's long memory), 0 until the next index mines the store again,
+ * which it does in full. */
+static gboolean
+migrate_to_7 (_kith_store_t *store, GError **error)
+{
+    static const char *const columns[][2] = {
+	{ "SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'pull_long'",
+	  "ALTER TABLE contact ADD COLUMN " CONTACT_PULL_LONG_SQL },
+    };
+
+    return migrate (store, columns, G_N_ELEMENTS (columns), NULL, "PRAGMA user_version = 7", "7", error);
+}
+
 /* Schema 2 -> 3: the directness columns of contact, 0 until the next
  * index mines the store again, which it does in full. */
 static gboolean
@@ -701,6 +722,8 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     if (create && version <= 5 && ! migrate_to_6 (store, error))
 	return NULL;
+    if (create && version <= 6 && ! migrate_to_7 (store, error))
+	return NULL;
     if (! create && version < KITH_SCHEMA_READABLE) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_VERSION,
 		     "the kith store '%s' was written by an older kith: run "
@@ -736,6 +759,7 @@ _kith_store_stats_from_row (sqlite3_stmt *stmt, int i, _kith_stats_t *s)
     s->direct_in = sqlite3_column_int64 (stmt, i++);
     s->crowd_in = sqlite3_column_int64 (stmt, i++);
     s->pull = sqlite3_column_double (stmt, i++);
+    s->pull_long = sqlite3_column_double (stmt, i++);
 }
 
 gboolean
@@ -773,7 +797,7 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
 	stmt = store->write_contact = _kith_store_prepare (
 	    store,
 	    "INSERT OR REPLACE INTO contact (address, name, " KITH_CONTACT_COLUMNS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	    error);
 	if (stmt == NULL)
 	    return FALSE;
@@ -802,6 +826,7 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
     sqlite3_bind_int64 (stmt, i++, s->direct_in);
     sqlite3_bind_int64 (stmt, i++, s->crowd_in);
     sqlite3_bind_double (stmt, i++, s->pull);
+    sqlite3_bind_double (stmt, i++, s->pull_long);
     rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     sqlite3_clear_bindings (stmt);

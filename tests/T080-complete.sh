@@ -149,7 +149,7 @@ python3 - "$store" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("DROP TABLE contact_word")
-for column in ("direct_out", "direct_in", "crowd_in", "pull"):   # schema 3's, 5's
+for column in ("direct_out", "direct_in", "crowd_in", "pull", "pull_long"):   # schema 3's, 5's, 7's
     db.execute("ALTER TABLE contact DROP COLUMN %s" % column)
 db.execute("PRAGMA user_version = 1")
 db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
@@ -162,10 +162,10 @@ rc_who=$?
 # who too: the tiers of an older store lack the evidence schema 3 added
 test_expect_equal "1 1 1 1" "$rc $(grep -c "run 'notmuch kith index' once" "$TMP/err") $rc_who $(grep -c "run 'notmuch kith index' once" "$TMP/who")"
 
-test_begin "the next index upgrades the store in place to schema 6, then mines it in full"
+test_begin "the next index upgrades the store in place to schema 7, then mines it in full"
 kith index --format=json >"$TMP/index.json"
 kith complete mull >"$TMP/out"
-test_expect_equal "6 True Jürgen Müller <jurgen.muller@uni.example>" \
+test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example>" \
     "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(cat "$TMP/out")"
 
 test_begin "the migrated word index equals a rebuilt one"
@@ -179,6 +179,7 @@ python3 - "$store" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("ALTER TABLE contact DROP COLUMN pull")
+db.execute("ALTER TABLE contact DROP COLUMN pull_long")
 db.execute("DROP INDEX message_date")
 db.execute("PRAGMA user_version = 4")
 db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
@@ -192,24 +193,45 @@ kith index --format=json >"$TMP/index.json"
 python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/migrated"
 kith index --rebuild >/dev/null
 python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
-test_expect_equal "6 True Jürgen Müller <jurgen.muller@uni.example> $(cat "$TMP/rebuilt" | md5sum)" \
+test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(cat "$TMP/rebuilt" | md5sum)" \
     "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(cat "$TMP/migrated" | md5sum)"
 
-test_begin "a schema 5 store (before the index of one-way senders' mail): read as it is, upgraded in place without mining again"
+test_begin "a schema 5 store (before the index of one-way senders' mail): the next index adds both in place"
 python3 - "$store" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("DROP INDEX message_event")
 db.execute("DROP INDEX message_author")
 db.execute("CREATE INDEX message_author ON message (author)")
+db.execute("ALTER TABLE contact DROP COLUMN pull_long")
 db.execute("PRAGMA user_version = 5")
 db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
 db.commit()
 PY
 kith complete mull >"$TMP/out5" 2>&1
 kith index --format=json >"$TMP/index.json"
-test_expect_equal "Jürgen Müller <jurgen.muller@uni.example> 6 False 1 author,date" \
-    "$(cat "$TMP/out5") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM sqlite_master WHERE name = 'message_event'\").fetchone()[0])" "$store") $(python3 -c "import sqlite3,sys; print(','.join(r[2] for r in sqlite3.connect(sys.argv[1]).execute(\"PRAGMA index_info('message_author')\")))" "$store")"
+test_expect_equal "1 7 True 1 author,date" \
+    "$(grep -c "run 'notmuch kith index' once" "$TMP/out5") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM sqlite_master WHERE name = 'message_event'\").fetchone()[0])" "$store") $(python3 -c "import sqlite3,sys; print(','.join(r[2] for r in sqlite3.connect(sys.argv[1]).execute(\"PRAGMA index_info('message_author')\")))" "$store")"
+
+test_begin "a schema 6 store (before the completion order's long memory): read-only completion asks for one index run"
+python3 - "$store" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("ALTER TABLE contact DROP COLUMN pull_long")
+db.execute("PRAGMA user_version = 6")
+db.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+db.commit()
+PY
+kith complete mull >"$TMP/out6" 2>&1
+test_expect_equal "1" "$(grep -c "run 'notmuch kith index' once" "$TMP/out6")"
+
+test_begin "the next index adds pull_long in place and mines in full, equal to a rebuild"
+kith index --format=json >"$TMP/index.json"
+python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/migrated"
+kith index --rebuild >/dev/null
+python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
+test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(cat "$TMP/rebuilt" | md5sum) 0" \
+    "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(cat "$TMP/migrated" | md5sum) $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM contact WHERE pull != 0 AND pull_long = 0').fetchone()[0])" "$store")"
 
 test_begin "removed mail takes its words with it"
 rm -f "$(notmuch search --output=files from:jules@cold.example)"

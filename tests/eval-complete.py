@@ -11,6 +11,14 @@ Usage:
         the lines of one mailbox on stdout and its row in ROW.tsv
         (COMPLETE.json: `kith complete --format=json --limit=0 ""` on the
         history's store)
+    tests/eval-complete.py roll MAILDIR OWNERS OUT-DIR
+        the kept-current measurement: the mail by date in slices
+        (OUT-DIR/slice-NN/: the first 30 %, then 5 % at a time) and
+        OUT-DIR/cut-NN.json, the history of slices 0..NN and the owner's mail
+        of slice NN+1 as queries (eval.sh indexes slice after slice and writes
+        OUT-DIR/cut-NN.complete.json and a copy of the store, cut-NN.kith.db)
+    tests/eval-complete.py roll-report NAME OUT-DIR ROW.tsv
+        report, summed over the cuts of OUT-DIR
     tests/eval-complete.py summary ROW.tsv...
         the table of every mailbox and the overall rows
     tests/eval-complete.py lomo OUT...
@@ -22,6 +30,9 @@ Usage:
         weights; each real mailbox is scored with the weights best on the
         other real mailboxes, beside the shipped weights and the baselines;
         then MRR by the days from the cut to the query
+    tests/eval-complete.py lomo-roll OUT...
+        lomo on the kept-current cuts (OUT/roll/), each mailbox's cuts
+        measured together
 
 The measurement of recipient prediction (Carvalho & Cohen, ECIR 2008),
 cut in time: the first FRACTION of the mail by date is the history; each
@@ -72,6 +83,9 @@ _spec.loader.exec_module(ref)
 IR_HALF_LIVES = (3, 7, 14, 30, 60, 120, 240, 365, 730)  # days
 IR_WEIGHT_MINE, IR_WEIGHT_THEIRS = 2.0, 1.0
 TOP = 5
+# The kept-current measurement (roll): the first 30 % of the mail by date,
+# then 5 % at a time, 14 cuts.
+ROLL_FIRST, ROLL_STEP, ROLL_CUTS = 0.30, 0.05, 14
 # Mailing-list hosts tests/eval-reference.py does not know by name (LKML
 # and the kernel's other lists carry no List-Id in a list's archive).
 LIST_HOSTS = ("vger.kernel.org",)
@@ -118,19 +132,14 @@ def read_all(maildir):
     return out, lists
 
 
-def split(maildir, owners_arg, fraction, hist_dir, queries_path):
-    owners = {ref.normalize(a) for a in owners_arg.split(";") if ref.normalize(a)}
-    msgs, lists = read_all(maildir)
-    msgs.sort(key=lambda m: (m[0], m[1]))
-    cut_at = int(len(msgs) * float(fraction))
-    cut = max([m[0] for m in msgs[:cut_at]] or [0.0])
+def interactions(msgs, lists, owners, hist_end, q_lo, q_hi):
+    """The history of MSGS[:HIST_END] (the interactions the baselines count)
+    and the queries, one per message of the owner's in MSGS[Q_LO:Q_HI]."""
     mine = collections.defaultdict(list)    # X -> dates of my messages to X (history)
     theirs = collections.defaultdict(list)  # X -> dates of X's messages to me (history)
     queries, dates = [], []  # dates: each query's, for the horizon
-    for i, (date, path, msg, dup) in enumerate(msgs):
-        if i < cut_at:
-            shutil.copyfile(path, os.path.join(hist_dir, "m%07d" % i))
-        if dup:
+    for i, (date, path, msg, dup) in enumerate(msgs[:max(hist_end, q_hi)]):
+        if dup or (hist_end <= i < q_lo):
             continue
         name, author = ref.author_of(msg, lists)
         if ref.automated(msg, author, name):
@@ -142,18 +151,55 @@ def split(maildir, owners_arg, fraction, hist_dir, queries_path):
                     rcpts.append(a)
             if not rcpts:
                 continue
-            if i < cut_at:
+            if i < hist_end:
                 for a in rcpts:
                     mine[a].append(date)
-            else:
+            if q_lo <= i < q_hi:
                 queries.append(rcpts)
                 dates.append(date)
-        elif i < cut_at and author and author not in lists and \
+        elif i < hist_end and author and author not in lists and \
                 set(ref.addresses(msg, "To", "Cc")) & owners:
             theirs[author].append(date)
+    cut = max([m[0] for m in msgs[:hist_end]] or [0.0])
+    return {"cut": cut, "mine": mine, "theirs": theirs, "queries": queries,
+            "dates": dates, "lists": sorted(lists)}
+
+
+def read_sorted(maildir, owners_arg):
+    owners = {ref.normalize(a) for a in owners_arg.split(";") if ref.normalize(a)}
+    msgs, lists = read_all(maildir)
+    msgs.sort(key=lambda m: (m[0], m[1]))
+    return msgs, lists, owners
+
+
+def split(maildir, owners_arg, fraction, hist_dir, queries_path):
+    msgs, lists, owners = read_sorted(maildir, owners_arg)
+    cut_at = int(len(msgs) * float(fraction))
+    for i, (date, path, msg, dup) in enumerate(msgs[:cut_at]):
+        shutil.copyfile(path, os.path.join(hist_dir, "m%07d" % i))
     with open(queries_path, "w") as f:
-        json.dump({"cut": cut, "mine": mine, "theirs": theirs, "queries": queries,
-                   "dates": dates, "lists": sorted(lists)}, f)
+        json.dump(interactions(msgs, lists, owners, cut_at, cut_at, len(msgs)), f)
+
+
+def roll(maildir, owners_arg, out_dir):
+    """The kept-current measurement: the mail by date in slices (the first
+    ROLL_FIRST of it, then ROLL_STEP at a time), written to
+    OUT-DIR/slice-NN/; OUT-DIR/cut-NN.json holds the history of slices
+    0..NN and, as queries, the owner's mail of slice NN+1 (eval.sh indexes
+    slice after slice and asks kith after each)."""
+    msgs, lists, owners = read_sorted(maildir, owners_arg)
+    n = len(msgs)
+    bounds = [int(n * (ROLL_FIRST + k * ROLL_STEP)) for k in range(ROLL_CUTS)] + [n]
+    lo = 0
+    for k, hi in enumerate(bounds):
+        d = os.path.join(out_dir, "slice-%02d" % k)
+        os.makedirs(d, exist_ok=True)
+        for i in range(lo, hi):
+            shutil.copyfile(msgs[i][1], os.path.join(d, "m%07d" % i))
+        lo = hi
+    for k in range(len(bounds) - 1):
+        with open(os.path.join(out_dir, "cut-%02d.json" % k), "w") as f:
+            json.dump(interactions(msgs, lists, owners, bounds[k], bounds[k], bounds[k + 1]), f)
 
 
 def rank_count(q):
@@ -186,31 +232,70 @@ def measure(ranking, queries):
     return mrr, rec, mrr1
 
 
-def report(name, queries_path, complete_path, row_path):
-    with open(queries_path) as f:
-        q = json.load(f)
-    with open(complete_path) as f:
-        complete = json.load(f)
-    lists = set(q["lists"])
+def kith_ranking(complete, lists):
+    """The addresses of `kith complete`'s list, in order, lists left out."""
     kith = []
     for c in complete:
         for a in c.get("addresses") or [c["address"]]:
             if a.lower() not in kith and a.lower() not in lists:
                 kith.append(a.lower())
+    return kith
+
+
+def measure_all(q, complete):
+    """The sums of kith, count and IR at each half-life on the queries of Q."""
     queries = q["queries"]
-    n = len(queries)
-    rows = [measure(kith, queries), measure(rank_count(q), queries)]
-    rows += [measure(rank_ir(q, h), queries) for h in IR_HALF_LIVES]
+    rows = [measure(kith_ranking(complete, set(q["lists"])), queries),
+            measure(rank_count(q), queries)]
+    return rows + [measure(rank_ir(q, h), queries) for h in IR_HALF_LIVES]
+
+
+def print_row(name, n, rows, row_path, what):
     best = max(range(len(IR_HALF_LIVES)), key=lambda i: (rows[2 + i][0], -i))
-    cut = datetime.datetime.fromtimestamp(q["cut"], datetime.timezone.utc).strftime("%Y-%m-%d")
-    print("complete   %d queries (the owner's mail after the cut, %s), history %d addresses "
-          "written to, %d writing to me" % (n, cut, len(q["mine"]), len(q["theirs"])))
+    print("complete   %d queries (%s)" % (n, what))
     for label, m in (("kith", rows[0]), ("count", rows[1]),
                      ("IR (best: %d d)" % IR_HALF_LIVES[best], rows[2 + best])):
         print("           %-22s MRR %s  recall@5 %s  MRR-1 %s" % (
             label, *("%.3f" % (x / n) if n else "-    " for x in m)))
     with open(row_path, "w") as f:
         f.write("\t".join([name, str(n)] + ["%.6f" % x for m in rows for x in m]) + "\n")
+
+
+def report(name, queries_path, complete_path, row_path):
+    with open(queries_path) as f:
+        q = json.load(f)
+    with open(complete_path) as f:
+        complete = json.load(f)
+    cut = datetime.datetime.fromtimestamp(q["cut"], datetime.timezone.utc).strftime("%Y-%m-%d")
+    print_row(name, len(q["queries"]), measure_all(q, complete), row_path,
+              "the owner's mail after the cut, %s; history %d addresses written to, %d writing "
+              "to me" % (cut, len(q["mine"]), len(q["theirs"])))
+
+
+def roll_cuts(roll_dir):
+    """The cuts of a kept-current run: (queries, complete, store) paths."""
+    k, out = 0, []
+    while os.path.exists(os.path.join(roll_dir, "cut-%02d.json" % k)):
+        base = os.path.join(roll_dir, "cut-%02d" % k)
+        if os.path.exists(base + ".complete.json"):
+            out.append((base + ".json", base + ".complete.json", base + ".kith.db"))
+        k += 1
+    return out
+
+
+def roll_report(name, roll_dir, row_path):
+    """report, summed over the cuts of a kept-current run."""
+    total, n, cuts = None, 0, roll_cuts(roll_dir)
+    for qp, cp, _ in cuts:
+        with open(qp) as f:
+            q = json.load(f)
+        with open(cp) as f:
+            rows = measure_all(q, json.load(f))
+        n += len(q["queries"])
+        total = rows if total is None else [[x + y for x, y in zip(a, b)] for a, b in zip(total, rows)]
+    print_row(name, n, total or [[0.0] * 3] * (2 + len(IR_HALF_LIVES)), row_path,
+              "kept current: %d cuts from %d %% of the mail by date, each asked for the owner's "
+              "mail of the next %d %%" % (len(cuts), ROLL_FIRST * 100, ROLL_STEP * 100))
 
 
 def summary(paths):
@@ -258,14 +343,16 @@ def summary(paths):
 # message and recipient tables of kith.db, read the way plugin/aggr.c reads
 # them for the pull), so that its three weights can be varied:
 #   value = pull * (1 + RELATIONSHIP * log2 (1 + score)), 0 below the floor,
-#   pull  = sum over my mail to the person (or replying to them) of
-#           2^(-age / HALF_LIFE), and over theirs to me (or replying to me)
-#           of THEIRS * 2^(-age / HALF_LIFE), age from the store's newest
-#           message;
+#   pull  = sum (HALF_LIFE) + LONG_WEIGHT * sum (LONG_RATIO * HALF_LIFE),
+#   sum (h) = sum over my mail to the person (or replying to them) of
+#           2^(-age / h), and over theirs to me (or replying to me)
+#           of THEIRS * 2^(-age / h), age from the store's newest message;
 # ties (no pull) in the order of `who`: tier, score, last, address.
-# The score and the tier are those kith printed (complete.json).
+# The score and the tier are those kith printed (complete.json).  The grid
+# varies HALF_LIFE (the long half-life with it), THEIRS and RELATIONSHIP.
 
 PULL_SHIPPED = (14.0, 0.25, 0.1)  # plugin/kith-private.h: KITH_PULL_*
+PULL_LONG_RATIO, PULL_LONG_WEIGHT = 16, 1.0 / 16  # KITH_PULL_LONG_*
 PULL_FLOOR = 1.0 / 1024
 LOMO_HALF_LIVES = (3, 7, 14, 30, 60, 120, 240)
 LOMO_THEIRS = (0.0, 0.0625, 0.125, 0.25, 0.5, 1.0)
@@ -322,7 +409,7 @@ class Store:
                 if m not in self.addressed[a]:
                     self.addressed[a].append(m)
         self.newest = int(dict(con.execute("SELECT key, value FROM meta").fetchall()).get("newest", 0))
-        self.pull = dict(con.execute("SELECT address, pull FROM contact"))
+        self.pull = {a: (p, q) for a, p, q in con.execute("SELECT address, pull, pull_long FROM contact")}
         con.close()
 
     def parent(self, row):
@@ -395,7 +482,7 @@ class Store:
 
 
 def stored_pull(events, half_life_days, theirs):
-    """The stored form of the pull (score.c: _kith_pull_add, _kith_pull_log)."""
+    """A stored form of the pull (score.c: _kith_pull_add, _kith_pull_store)."""
     h = half_life_days * 86400.0
     top = total = 0.0
     for date, mine in events:
@@ -416,14 +503,16 @@ def iso_time(text):
 
 
 class Mailbox:
-    def __init__(self, name, cm):
-        with open(os.path.join(cm, "queries.json")) as f:
+    """One history (a cut) of a mailbox: its queries, kith's order and store."""
+
+    def __init__(self, name, queries_path, complete_path, store_path):
+        with open(queries_path) as f:
             q = json.load(f)
-        with open(os.path.join(cm, "complete.json")) as f:
+        with open(complete_path) as f:
             self.complete = json.load(f)
         self.name, self.q, self.queries = name, q, q["queries"]
         self.lists = set(q["lists"])
-        self.store = Store(os.path.join(cm, "mail", ".notmuch", "kith.db"))
+        self.store = Store(store_path)
         # per contact of complete.json: the ages (days) of my mail and of theirs
         self.ages, self.same = [], 0
         now = self.store.newest
@@ -431,8 +520,10 @@ class Mailbox:
             mine, theirs = [], []
             for a in c.get("addresses") or [c["address"]]:
                 ev = self.store.events(a)
-                want = self.store.pull.get(a, 0.0)
-                if abs(stored_pull(ev, PULL_SHIPPED[0], PULL_SHIPPED[1]) - want) <= 1e-9 * max(1.0, abs(want)):
+                want = self.store.pull.get(a, (0.0, 0.0))
+                got = (stored_pull(ev, PULL_SHIPPED[0], PULL_SHIPPED[1]),
+                       stored_pull(ev, PULL_SHIPPED[0] * PULL_LONG_RATIO, PULL_SHIPPED[1]))
+                if all(abs(x - y) <= 1e-9 * max(1.0, abs(y)) for x, y in zip(got, want)):
                     self.same += 1
                 for d, m in ev:
                     (mine if m else theirs).append((now - d) / 86400.0)
@@ -443,6 +534,7 @@ class Mailbox:
             self.complete[i]["address"]))
         self.who_pos = {i: n for n, i in enumerate(who)}
         self._sums = {}
+        self.store = None  # the ages are all lomo needs of it
 
     def expand(self, order):
         out, seen = [], set()
@@ -458,14 +550,20 @@ class Mailbox:
     def kith_order(self):
         return self.expand(range(len(self.complete)))
 
+    def sums(self, half_life):
+        """(mine, theirs) per contact: the sums at HALF_LIFE, plus
+        PULL_LONG_WEIGHT times those at PULL_LONG_RATIO times it."""
+        if half_life not in self._sums:
+            far = half_life * PULL_LONG_RATIO
+            self._sums[half_life] = [
+                (sum(2.0 ** (-a / half_life) + PULL_LONG_WEIGHT * 2.0 ** (-a / far) for a in mine),
+                 sum(2.0 ** (-a / half_life) + PULL_LONG_WEIGHT * 2.0 ** (-a / far) for a in th))
+                for mine, th in self.ages]
+        return self._sums[half_life]
+
     def ranking(self, half_life, theirs, relationship):
-        key = half_life
-        if key not in self._sums:
-            self._sums[key] = [(sum(2.0 ** (-a / half_life) for a in mine),
-                                sum(2.0 ** (-a / half_life) for a in th))
-                               for mine, th in self.ages]
         value = []
-        for i, (sm, st) in enumerate(self._sums[key]):
+        for i, (sm, st) in enumerate(self.sums(half_life)):
             c = self.complete[i]
             pull = sm + theirs * st
             v = 0.0 if pull < PULL_FLOOR else \
@@ -476,35 +574,72 @@ class Mailbox:
         return self.expand(order)
 
 
-def lomo(dirs):
+class Box:
+    """A mailbox for lomo: one or more histories (Mailbox), measured together
+    (the sums over all their queries)."""
+
+    def __init__(self, name, parts):
+        self.name, self.parts = name, parts
+        self.n = sum(len(p.queries) for p in parts)
+
+    def measure(self, rank):
+        """The sums of measure () over the parts, RANK (part) ranking each."""
+        total = [0.0, 0.0, 0.0]
+        for p in self.parts:
+            total = [x + y for x, y in zip(total, measure(rank(p), p.queries))]
+        return total
+
+
+def load_boxes(dirs, rolling):
+    """A Box per mailbox directory of eval.sh: its 80 % cut (complete/), or
+    with ROLLING the cuts of its kept-current run (roll/)."""
+    boxes = []
+    for d in dirs:
+        name = os.path.basename(os.path.normpath(d))
+        if rolling:
+            cuts = roll_cuts(os.path.join(d, "roll"))
+            parts = [Mailbox(name, *c) for c in cuts if os.path.exists(c[2])]
+        else:
+            cm = os.path.join(d, "complete")
+            parts = [Mailbox(name, os.path.join(cm, "queries.json"), os.path.join(cm, "complete.json"),
+                             os.path.join(cm, "mail", ".notmuch", "kith.db"))] \
+                if os.path.exists(os.path.join(cm, "complete.json")) else []
+        if parts:
+            boxes.append(Box(name, parts))
+    return boxes
+
+
+def lomo(dirs, rolling=False):
     """Leave one mailbox out: for each real mailbox the weights best (pooled
     MRR) on the other real mailboxes, scored on it; the generated mailbox
     with the weights best on all the real ones."""
-    boxes = []
-    for d in dirs:
-        cm = os.path.join(d, "complete")
-        if os.path.exists(os.path.join(cm, "complete.json")):
-            boxes.append(Mailbox(os.path.basename(os.path.normpath(d)), cm))
+    boxes = load_boxes(dirs, rolling)
     if not boxes:
         print("lomo: no mailbox")
         return
     grid = [(h, t, r) for h in LOMO_HALF_LIVES for t in LOMO_THEIRS for r in LOMO_RELATIONSHIP]
-    print("conformance: the re-computation at the shipped weights (half-life %g d, theirs %g, "
+    print("conformance: the re-computation at the shipped weights (half-life %g d, the long one 16 times it counting 1/16, theirs %g, "
           "relationship %g) against kith's own order" % PULL_SHIPPED)
     score, ir = {}, {}
     for b in boxes:
-        n = len(b.queries)
-        order, order_again = b.kith_order(), b.ranking(*PULL_SHIPPED)
-        kith, again = measure(order, b.queries), measure(order_again, b.queries)
-        moved = sum(1 for x, y in zip(order, order_again) if x != y) + abs(len(order) - len(order_again))
+        n = b.n
+        kith = b.measure(lambda p: p.kith_order())
+        again = b.measure(lambda p: p.ranking(*PULL_SHIPPED))
+        same = sum(p.same for p in b.parts)
+        addresses = sum(len(c.get("addresses") or [1]) for p in b.parts for c in p.complete)
+        moved = total = 0
+        for p in b.parts:
+            order, order_again = p.kith_order(), p.ranking(*PULL_SHIPPED)
+            moved += sum(1 for x, y in zip(order, order_again) if x != y) + abs(len(order) - len(order_again))
+            total += len(order)
         print("  %-16s pull of %d/%d addresses as stored; %d of %d ranks differ (equal printed "
               "scores); MRR %.4f/%.4f, MRR-1 %.4f/%.4f" % (
-                  b.name, b.same, sum(len(c.get("addresses") or [1]) for c in b.complete),
-                  moved, len(order), kith[0] / n, again[0] / n, kith[2] / n, again[2] / n))
+                  b.name, same, addresses, moved, total, kith[0] / n, again[0] / n,
+                  kith[2] / n, again[2] / n))
         for p in grid:
-            score[b.name, p] = measure(b.ranking(*p), b.queries)
+            score[b.name, p] = b.measure(lambda part: part.ranking(*p))
         for h in IR_HALF_LIVES:
-            ir[b.name, h] = measure(rank_ir(b.q, h), b.queries)
+            ir[b.name, h] = b.measure(lambda part: rank_ir(part.q, h))
     real = [b for b in boxes if not b.name.startswith("generated")]
 
     def best(train, table, keys, default):
@@ -518,7 +653,7 @@ def lomo(dirs):
         train = [o for o in real if o is not b]
         p = best(train, score, grid, PULL_SHIPPED)
         h = best(train, ir, IR_HALF_LIVES, 14)
-        ms = [score[b.name, p], score[b.name, PULL_SHIPPED], measure(rank_count(b.q), b.queries),
+        ms = [score[b.name, p], score[b.name, PULL_SHIPPED], b.measure(lambda part: rank_count(part.q)),
               ir[b.name, h]]
         rows.append((b, p, h, ms))
         if b in real:
@@ -532,11 +667,11 @@ def lomo(dirs):
     print("%-16s %7s  %-27s %-27s %s" % ("mailbox", "queries", "MRR lomo/shipped/count/IR",
                                           "MRR-1 lomo/shipped/count/IR", "picked: kith; IR"))
     for b, p, h, ms in rows:
-        n = len(b.queries)
+        n = b.n
         print("%-16s %7d  %-27s %-27s %g d, %g, %g; %d d" % (
             b.name, n, "/".join("%.3f" % (m[0] / n) for m in ms),
             "/".join("%.3f" % (m[2] / n) for m in ms), p[0], p[1], p[2], h))
-    nq = sum(len(b.queries) for b in real)
+    nq = sum(b.n for b in real)
     if nq:
         print("%-16s %7d  %-27s %s" % ("overall (real)", nq,
                                        "/".join("%.3f" % (m[0] / nq) for m in pooled),
@@ -545,7 +680,8 @@ def lomo(dirs):
         m = [sum(score[b.name, p][j] for b in real) / nq for j in range(3)]
         print("  (in-sample: the weights best on all the real mailboxes, %g d, %g, %g: MRR %.3f  "
               "recall@5 %.3f  MRR-1 %.3f)" % (p[0], p[1], p[2], *m))
-    horizon(boxes, real)
+    if not rolling:
+        horizon([b.parts[0] for b in boxes], [b.parts[0] for b in real])
 
 
 HORIZONS = ((0, 30), (30, 180), (180, None))  # days after the cut
@@ -580,12 +716,16 @@ def horizon(boxes, real):
 
 
 def main(argv):
-    cmds = {"split": (split, 5), "report": (report, 4)}
+    cmds = {"split": (split, 5), "report": (report, 4), "roll": (roll, 3),
+            "roll-report": (roll_report, 3)}
     if len(argv) >= 2 and argv[1] == "summary":
         summary(argv[2:])
         return 0
     if len(argv) >= 2 and argv[1] == "lomo":
         lomo(argv[2:])
+        return 0
+    if len(argv) >= 2 and argv[1] == "lomo-roll":
+        lomo(argv[2:], rolling=True)
         return 0
     if len(argv) < 2 or argv[1] not in cmds or len(argv) - 2 != cmds[argv[1]][1]:
         sys.stderr.write(__doc__.split("\n\n", 2)[1] + "\n")

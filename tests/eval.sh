@@ -10,8 +10,9 @@
 # directory, indexed by the real notmuch under its owner's addresses from
 # that table (in a temporary HOME; nothing is written into the corpora),
 # then kith index, kith who --tier=none --format=json and kith who
-# --limit=20 are run, the hook mode (hook_mode below) and the complete
-# mode (complete_mode: tests/eval-complete.py).
+# --limit=20 are run, the hook mode (hook_mode below), the complete
+# mode (complete_mode: tests/eval-complete.py) and the kept-current
+# complete mode (roll_mode).
 # tests/eval-reference.py reads the same mail with
 # Python's email package and its own rules (never kith's) and prints the
 # block: contacts per tier, the reference ("all": direct mail both ways,
@@ -88,7 +89,8 @@ CONF
 	"$PYTHON" "$REF" report "$(basename "$out")" "$out/ref.json" "$out/all.json" \
 	    "$out/top.txt" "$out/row.tsv" >"$out/block.txt" &&
 	hook_mode "$out" "$maildir" "$owners" "$config" &&
-	complete_mode "$out" "$maildir" "$owners" "$config"
+	complete_mode "$out" "$maildir" "$owners" "$config" &&
+	roll_mode "$out" "$maildir" "$owners" "$config"
 }
 
 # hook_mode OUT MAILDIR OWNERS CONFIG: the triage of a real mailbox as it
@@ -160,6 +162,31 @@ complete_mode () {
 	"$out/complete.tsv" >>"$out/block.txt"
 }
 
+# roll_mode OUT MAILDIR OWNERS CONFIG: completion asked of a store kept
+# current.  The mail arrives by date in slices (the first 30 %, then 5 %
+# at a time: tests/eval-complete.py roll); after each, notmuch new, kith
+# index and complete, whose order (and a copy of the store, for lomo) is
+# asked for the owner's mail of the next slice.  Appends to the block.
+roll_mode () {
+    local out=$1 maildir=$2 owners=$3 config=$4 rd=$1/roll
+    mkdir -p "$rd/mail/cur" "$rd/mail/new" "$rd/mail/tmp" || return 1
+    echo "== kept-current mode: slices" &&
+	"$PYTHON" "$CM" roll "$maildir" "$owners" "$rd" &&
+	sed "s|^path=.*|path=$rd/mail|" "$config" >"$rd/notmuch-config" || return 1
+    (
+	export NOTMUCH_CONFIG="$rd/notmuch-config"
+	for slice in "$rd"/slice-*; do
+	    k=${slice##*-}
+	    find "$slice" -type f -exec mv -t "$rd/mail/cur/" {} + && rmdir "$slice" || exit 1
+	    [ -f "$rd/cut-$k.json" ] || continue # the last slice is only asked about
+	    notmuch new --quiet --no-hooks && "$KITH" index &&
+		"$KITH" complete --format=json --limit=0 "" >"$rd/cut-$k.complete.json" &&
+		cp "$rd/mail/.notmuch/kith.db" "$rd/cut-$k.kith.db" || exit 1
+	done
+    ) || return 1
+    "$PYTHON" "$CM" roll-report "$(basename "$out")" "$rd" "$out/roll.tsv" >>"$out/block.txt"
+}
+
 if [ "${1:-}" = "--one" ]; then
     shift
     WORK_PATHS=$1/paths.txt
@@ -171,7 +198,7 @@ generated=
 case "${1:-}" in
 --generated) generated=1 ;;
 "") ;;
-*) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 2 ;;
+*) sed -n '2,29s/^# \{0,1\}//p' "$0"; exit 2 ;;
 esac
 
 CORPORA=${KITH_EVAL_CORPORA:-$SRC_DIR/../shared/corpora/real}
@@ -310,4 +337,15 @@ while read -r name; do
     [ -s "$WORK/$name/complete.tsv" ] && dirs+=("$WORK/$name")
 done <"$WORK/order"
 [ ${#dirs[@]} -eq 0 ] || "$PYTHON" "$CM" lomo "${dirs[@]}" || failed=$((failed + 1))
+echo
+echo "=== complete, kept current (the mail by date in slices, the first 30 % then 5 % at a" \
+    "time; after each, kith asked for the owner's mail of the next; tests/eval-complete.py roll)"
+"$PYTHON" "$CM" summary "$WORK"/*/roll.tsv
+echo
+echo "=== complete, kept current, leave one mailbox out (tests/eval-complete.py lomo-roll)"
+dirs=()
+while read -r name; do
+    [ -s "$WORK/$name/roll.tsv" ] && dirs+=("$WORK/$name")
+done <"$WORK/order"
+[ ${#dirs[@]} -eq 0 ] || "$PYTHON" "$CM" lomo-roll "${dirs[@]}" || failed=$((failed + 1))
 [ "$failed" -eq 0 ]

@@ -15,7 +15,7 @@ Prints what kith mined and derived, in an order that does not depend on
 how the rows were written, so that two stores holding the same facts
 give byte-identical dumps:
 
-  contact        every row, all columns, sorted by address (pull
+  contact        every row, all columns, sorted by address (pull, pull_long
                  rounded to 6 decimals);
   contact_name   every row, sorted by (address, name);
   message        every row without the store-local columns id and
@@ -49,15 +49,16 @@ def dump(path):
     out = []
     cols = [r[1] for r in db.execute("PRAGMA table_info(contact)")]
     out.append("# contact " + " ".join(cols))
-    # pull, a float sum, is the same up to its last bits whatever order
-    # its terms were added in (one more message of a one-way sender is
-    # added to the stored sum, a rebuild sums in date order): 6 decimals
-    # of its log2 form, a millionth of a half-life.
-    pull = cols.index("pull") if "pull" in cols else -1
+    # pull and pull_long, float sums, are the same up to their last bits
+    # whatever order their terms were added in (one more message of a
+    # one-way sender is added to the stored sums, a rebuild sums in date
+    # order): 6 decimals of their log2 form, a millionth of a half-life.
+    pulls = [cols.index(c) for c in ("pull", "pull_long") if c in cols]
     for row in db.execute("SELECT * FROM contact ORDER BY address"):
         row = list(row)
-        if pull >= 0 and isinstance(row[pull], float):
-            row[pull] = round(row[pull], 6)
+        for i in pulls:
+            if isinstance(row[i], float):
+                row[i] = round(row[i], 6)
         out.append(fmt(row))
 
     out.append("# contact_name address name count")

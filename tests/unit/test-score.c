@@ -333,8 +333,8 @@ compare_int64 (gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
-/* One more message added to the stored form is, up to the last bits,
- * the sum made again in date order, whatever the order it comes in. */
+/* One more message added to the stored forms is, up to the last bits,
+ * the sums made again in date order, whatever the order it comes in. */
 static void
 test_pull_log_add (void)
 {
@@ -342,7 +342,7 @@ test_pull_log_add (void)
 
     for (int trial = 0; trial < 200; trial++) {
 	_kith_pull_acc_t acc = _KITH_PULL_INIT;
-	double incremental = 0.0;
+	_kith_stats_t incremental = { 0 }, again = { 0 };
 	guint n = (guint) g_rand_int_range (rand, 1, 30);
 	g_autoptr (GArray) dates = g_array_new (FALSE, FALSE, sizeof (gint64));
 
@@ -351,7 +351,7 @@ test_pull_log_add (void)
 	    gint64 d = g_rand_int_range (rand, 0, 8) == 0 ? 0 : NOW - g_rand_int_range (rand, 0, 3 * 365) * DAY;
 	    gboolean mine = g_rand_boolean (rand);
 	    g_array_append_val (dates, d);
-	    incremental = _kith_pull_log_add (incremental, d, mine);
+	    _kith_pull_stats_add (&incremental, d, mine);
 	    /* the same messages in date order, from scratch */
 	    g_array_index (dates, gint64, i) = d * 2 + mine;
 	}
@@ -360,9 +360,55 @@ test_pull_log_add (void)
 	    gint64 v = g_array_index (dates, gint64, i);
 	    _kith_pull_add (&acc, v / 2, v % 2);
 	}
-	g_assert_cmpfloat_with_epsilon (incremental, _kith_pull_log (&acc), 1e-9);
-	if (_kith_pull_log (&acc) == 0.0)
-	    g_assert_cmpfloat (incremental, ==, 0.0);
+	_kith_pull_store (&acc, &again);
+	g_assert_cmpfloat_with_epsilon (incremental.pull, again.pull, 1e-9);
+	g_assert_cmpfloat_with_epsilon (incremental.pull_long, again.pull_long, 1e-9);
+	g_assert_cmpfloat_with_epsilon (_kith_pull (&incremental, NOW), _kith_pull (&again, NOW), 1e-9);
+	if (again.pull == 0.0)
+	    g_assert_true (incremental.pull == 0.0 && incremental.pull_long == 0.0 && again.pull_long == 0.0);
+    }
+}
+
+/* The pull at NOW is the two decayed sums, weighted, whatever is stored:
+ * one message of mine and one of theirs, each some days old. */
+static void
+test_pull_value (void)
+{
+    static const int ages[] = { 0, 1, 14, 30, 100, 224, 500, 1000, 1500 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ages); i++) {
+	for (guint j = 0; j < G_N_ELEMENTS (ages); j++) {
+	    _kith_pull_acc_t acc = _KITH_PULL_INIT;
+	    _kith_stats_t s = { 0 };
+	    double a = ages[i], b = ages[j], want;
+
+	    _kith_pull_add (&acc, NOW - ages[i] * DAY, TRUE);
+	    _kith_pull_add (&acc, NOW - ages[j] * DAY, FALSE);
+	    _kith_pull_store (&acc, &s);
+	    want = exp2 (-a / 14) + 0.25 * exp2 (-b / 14) +
+		   (exp2 (-a / 224) + 0.25 * exp2 (-b / 224)) / 16;
+	    g_assert_cmpfloat_with_epsilon (_kith_pull (&s, NOW), want, 1e-9 * want);
+	    g_assert_cmpfloat_with_epsilon (_kith_complete_value (&s, 0.0, NOW),
+					    want < 1.0 / 1024 ? 0.0 : want, 1e-9 * want);
+	    g_assert_cmpfloat_with_epsilon (_kith_complete_value (&s, 3.0, NOW),
+					    want < 1.0 / 1024 ? 0.0 : want * 1.2, 1e-9 * want);
+	}
+    }
+    /* The long memory: a correspondent of many messages a year ago comes
+     * before a single message of mine five weeks ago, which the recent
+     * sum alone would put first. */
+    {
+	_kith_pull_acc_t old_acc = _KITH_PULL_INIT, new_acc = _KITH_PULL_INIT;
+	_kith_stats_t old = { 0 }, recent = { 0 };
+
+	for (int k = 0; k < 40; k++)
+	    _kith_pull_add (&old_acc, NOW - (300 + k) * DAY, TRUE);
+	_kith_pull_add (&new_acc, NOW - 35 * DAY, TRUE);
+	_kith_pull_store (&old_acc, &old);
+	_kith_pull_store (&new_acc, &recent);
+	g_assert_cmpfloat (_kith_pull (&old, NOW), >, _kith_pull (&recent, NOW));
+	g_assert_cmpfloat (exp2 (old.pull - (double) NOW / (14.0 * DAY)), <,
+			   exp2 (recent.pull - (double) NOW / (14.0 * DAY)));
     }
 }
 
@@ -1137,6 +1183,7 @@ main (int argc, char **argv)
     g_test_add_func ("/score/one-way", test_one_way);
     g_test_add_func ("/score/event-sql", test_event_sql);
     g_test_add_func ("/score/pull/log-add", test_pull_log_add);
+    g_test_add_func ("/score/pull/value", test_pull_value);
 
     return g_test_run ();
 }
