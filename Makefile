@@ -189,11 +189,22 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/kith/contrib
 	rmdir $(DESTDIR)$(DATADIR)/kith 2>/dev/null || true
 
+# clang-format on the lines changed since FORMAT_BASE (.clang-format:
+# checked on changed lines only; older code keeps its hand layout):
+# `make format-check` before a commit, FORMAT_BASE=main for a branch.
+FORMAT_BASE ?= HEAD
+FORMAT_PATHS = plugin include tests/unit tests/fuzz
+
 format:
-	clang-format -i plugin/*.c plugin/*.h include/*.h tests/unit/*.c
+	git clang-format --extensions c,h $(FORMAT_BASE) -- $(FORMAT_PATHS)
 
 format-check:
-	clang-format --dry-run --Werror plugin/*.c plugin/*.h include/*.h tests/unit/*.c
+	@out=$$(git clang-format --diff --extensions c,h $(FORMAT_BASE) -- $(FORMAT_PATHS)) || exit 1; \
+	case "$$out" in \
+	"" | "no modified files to format" | "clang-format did not modify any files") \
+		echo "format-check: the lines changed since $(FORMAT_BASE) are clang-formatted" ;; \
+	*) printf '%s\n' "$$out"; echo "format-check: run make format FORMAT_BASE=$(FORMAT_BASE)"; exit 1 ;; \
+	esac
 
 clean:
 	rm -rf build build-asan build-fuzz

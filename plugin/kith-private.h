@@ -520,7 +520,10 @@ typedef struct {
     _kith_pull_sum_t near; /* KITH_PULL_HALF_LIFE_DAYS */
     _kith_pull_sum_t far;  /* KITH_PULL_LONG_HALF_LIFE_DAYS */
 } _kith_pull_acc_t;
-#define _KITH_PULL_INIT { { 0.0, 0.0 }, { 0.0, 0.0 } }
+#define _KITH_PULL_INIT            \
+    {                              \
+	{ 0.0, 0.0 }, { 0.0, 0.0 } \
+    }
 void _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine);
 /* The stored forms of ACC into STATS (pull, pull_long; 0: none). */
 void _kith_pull_store (const _kith_pull_acc_t *acc, _kith_stats_t *stats);
@@ -672,9 +675,9 @@ gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
 
 /* The columns of a contact row after address and name, in the order
  * _kith_store_stats_from_row reads them. */
-#define KITH_CONTACT_COLUMNS                                                  \
-    "sent_direct, sent_group, received, seen, automated_msgs, replies_from, " \
-    "replies_to, conversations, list_conversations, months, out_msgs, "       \
+#define KITH_CONTACT_COLUMNS                                                     \
+    "sent_direct, sent_group, received, seen, automated_msgs, replies_from, "    \
+    "replies_to, conversations, list_conversations, months, out_msgs, "          \
     "in_msgs, first, last, latency_them, latency_me, i_wrote_first, automated, " \
     "direct_out, direct_in, crowd_in, pull, pull_long"
 

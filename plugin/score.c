@@ -147,7 +147,7 @@ _kith_stats_one_way (const _kith_stats_t *s)
     const unsigned long *n = s->count;
 
     return n[KITH_COUNT_SENT_DIRECT] + n[KITH_COUNT_SENT_GROUP] + n[KITH_COUNT_REPLIES_TO] +
-		   n[KITH_COUNT_REPLIES_FROM] + n[KITH_COUNT_CONVERSATIONS] + s->out_msgs ==
+	       n[KITH_COUNT_REPLIES_FROM] + n[KITH_COUNT_CONVERSATIONS] + s->out_msgs ==
 	   0;
 }
 
