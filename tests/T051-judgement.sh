@@ -185,5 +185,12 @@ test_expect_equal "" "$(judge name-place "$TMP/name.json" "Łukasz Kowalski" l
 			judge name-place "$TMP/name.json" "Ørjan Lindstrøm" o
 			judge name-place "$TMP/name.json" "Þórður Guðmundsson" t)"
 
+test_begin "at: the simulated free-mail providers name no organisation (kith.freemail_domains)"
+kith at mailbox.example >"$TMP/at1" 2>&1
+rc1=$?
+kith at gmail.example >"$TMP/at2" 2>&1
+rc2=$?
+test_expect_equal "1 1 1 1" "$rc1 $(grep -c 'free-mail domain' "$TMP/at1") $rc2 $(grep -c 'free-mail domain' "$TMP/at2")"
+
 echo "# T051 took $(($(date +%s) - start)) s"
 test_done
