@@ -139,14 +139,28 @@ test_begin "the hook prints nothing else on stderr but one note counting address
 test_expect_equal "1 1" "$(grep -v '^Warning: kith: ' "$TMP/dirty-hook.err" | grep -c .) $(grep -v '^Warning: kith: ' "$TMP/dirty-hook.err" | grep -c "^Note: kith: read [0-9]* address.* in [0-9]* new messages* that GMime's address parser drops, first '.*/bad/cur/.*-batch:2,S' (.*)\$")"
 [ "$(grep -v '^Warning: kith: ' "$TMP/dirty-hook.err" | grep -c .)" = 1 ] || grep -v '^Warning: kith: ' "$TMP/dirty-hook.err" | head -5
 
+# who's JSON without the scores: a score's recency term follows the
+# clock, which moves between the clean and the dirty mailbox's runs (a
+# slow run, under ASan, moved one in its last printed decimal).
+who_facts () {
+    python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1])):
+    c.pop("score", None)
+    print(json.dumps(c, ensure_ascii=False, sort_keys=True))' "$1"
+}
+
 test_begin "who: the same people, in the same order, with the same counts"
-test_expect_equal_file "$TMP/clean-who.json" "$TMP/dirty-who.json"
+who_facts "$TMP/clean-who.json" >"$TMP/clean-who.facts"
+who_facts "$TMP/dirty-who.json" >"$TMP/dirty-who.facts"
+test_expect_equal_file "$TMP/clean-who.facts" "$TMP/dirty-who.facts"
 
 test_begin "who --all: every contact of the clean mailbox has the same counts"
 python3 - "$TMP/clean-who-all.json" "$TMP/dirty-who-all.json" >"$TMP/who-all.diff" <<'PY'
 import json, sys
 clean = {c["address"]: c for c in json.load(open(sys.argv[1]))}
 dirty = {c["address"]: c for c in json.load(open(sys.argv[2]))}
+for c in list(clean.values()) + list(dirty.values()):
+    c.pop("score", None)  # follows the clock (who_facts)
 for a, c in sorted(clean.items()):
     if dirty.get(a) != c:
         print(a, c, dirty.get(a))
@@ -189,6 +203,7 @@ test_expect_equal "0 $(( $(echo "$BAD" | wc -w) * 2 - 1 ))" \
 
 test_begin "after the rebuild who is unchanged"
 NOTMUCH_CONFIG=$TMP/dirty/notmuch-config kith who --format=json >"$TMP/dirty-who2.json" 2>&1
-test_expect_equal_file "$TMP/clean-who.json" "$TMP/dirty-who2.json"
+who_facts "$TMP/dirty-who2.json" >"$TMP/dirty-who2.facts"
+test_expect_equal_file "$TMP/clean-who.facts" "$TMP/dirty-who2.facts"
 
 test_done
