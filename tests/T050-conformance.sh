@@ -208,12 +208,8 @@ test_expect_equal "True" "$(at_least "$recall" 1.0)"
 
 test_begin "who --format=json equals notmuch kith who --format=json (scores aside: they follow the clock)"
 kith who --format=json >"$TMP/who2.json"
-for f in who who2; do
-    "$PYTHON" -c 'import json, sys
-for c in json.load(open(sys.argv[1])):
-    c.pop("score", None)
-    print(json.dumps(c, ensure_ascii=False, sort_keys=True))' "$TMP/$f.json" >"$TMP/$f.facts"
-done
+who_facts "$TMP/who.json" >"$TMP/who.facts"
+who_facts "$TMP/who2.json" >"$TMP/who2.facts"
 test_expect_equal_file "$TMP/who.facts" "$TMP/who2.facts"
 
 test_begin "no newsletter, notification, list-only, cold or unanswered address is listed"

@@ -215,6 +215,17 @@ notmuch_new () {
     notmuch new --quiet "$@"
 }
 
+# who_facts FILE: `who --format=json` output FILE, one contact a line,
+# without its score: a score's recency term follows the clock, so two
+# runs seconds apart may differ in its last printed decimal; everything
+# else (the people, their order, tiers and counts) must not.
+who_facts () {
+    python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1])):
+    c.pop("score", None)
+    print(json.dumps(c, ensure_ascii=False, sort_keys=True))' "$1"
+}
+
 # json_get FILE PYTHON-EXPRESSION: evaluate an expression over the
 # parsed JSON in variable j (python3 is a test dependency).
 # monthly_exchanges ADDRESS NAME N: N conversations a month apart from 2024-01
