@@ -10,7 +10,7 @@ Usage:
     tests/eval-complete.py report NAME QUERIES.json COMPLETE.json ROW.tsv
         the lines of one mailbox on stdout and its row in ROW.tsv
         (COMPLETE.json: `kith complete --format=json --limit=0 ""` on the
-        history's store)
+        history's store) and each query's values in ROW.tsv.json
     tests/eval-complete.py roll MAILDIR OWNERS OUT-DIR
         the kept-current measurement: the mail by date in slices
         (OUT-DIR/slice-NN/: the first 30 %, then 5 % at a time) and
@@ -20,7 +20,9 @@ Usage:
     tests/eval-complete.py roll-report NAME OUT-DIR ROW.tsv
         report, summed over the cuts of OUT-DIR
     tests/eval-complete.py summary ROW.tsv...
-        the table of every mailbox and the overall rows
+        the table of every mailbox and the overall rows; with each
+        ROW.tsv.json (report and roll-report write it), a bootstrap of
+        kith's lead over the two baselines on the real mailboxes
     tests/eval-complete.py lomo OUT...
         leave one mailbox out (OUT: a mailbox's directory of eval.sh, with
         complete/queries.json, complete/complete.json and the store
@@ -61,7 +63,9 @@ they are of the answers (kith offers them; the baselines never do).  The ranking
              half-life best over the real mailboxes together (and, for
              information, the oracle of each mailbox's own best).
 The rows hold the sums over queries so that the overall row is pooled
-over every query of the real mailboxes (the generated mailbox apart).
+over every query of the real mailboxes (the generated mailbox apart);
+beside each row file, ROW.json keeps every query's values, from which
+summary bootstraps kith's lead over each baseline (see bootstrap ()).
 """
 
 import collections
@@ -72,6 +76,7 @@ import importlib.util
 import json
 import math
 import os
+import random
 import shutil
 import sys
 
@@ -216,20 +221,26 @@ def rank_ir(q, half_life_days):
     return sorted(score, key=lambda a: (-score[a], a))
 
 
-def measure(ranking, queries):
-    """Sums over the queries: MRR, recall@5, MRR-1."""
+def per_query(ranking, queries):
+    """(reciprocal rank, recall@5, reciprocal rank with one letter typed)
+    of RANKING on each of QUERIES."""
     pos = {a: i + 1 for i, a in enumerate(ranking)}
-    mrr = rec = mrr1 = 0.0
+    out = []
     for rcpts in queries:
         ranks = [pos[a] for a in rcpts if a in pos]
-        if ranks:
-            mrr += 1.0 / min(ranks)
-        rec += sum(1 for r in ranks if r <= TOP) / len(rcpts)
-        first = rcpts[0]
+        rr = 1.0 / min(ranks) if ranks else 0.0
+        rec = sum(1 for r in ranks if r <= TOP) / len(rcpts)
+        rr1, first = 0.0, rcpts[0]
         if first in pos:
             letter = first[0]
-            mrr1 += 1.0 / (1 + sum(1 for a in ranking[:pos[first] - 1] if a[0] == letter))
-    return mrr, rec, mrr1
+            rr1 = 1.0 / (1 + sum(1 for a in ranking[:pos[first] - 1] if a[0] == letter))
+        out.append((rr, rec, rr1))
+    return out
+
+
+def measure(ranking, queries):
+    """Sums over the queries: MRR, recall@5, MRR-1."""
+    return tuple(math.fsum(q[j] for q in per_query(ranking, queries)) for j in range(3))
 
 
 def kith_ranking(complete, lists):
@@ -243,22 +254,33 @@ def kith_ranking(complete, lists):
 
 
 def measure_all(q, complete):
-    """The sums of kith, count and IR at each half-life on the queries of Q."""
+    """per_query of kith, count and IR at each half-life on the queries of Q."""
     queries = q["queries"]
-    rows = [measure(kith_ranking(complete, set(q["lists"])), queries),
-            measure(rank_count(q), queries)]
-    return rows + [measure(rank_ir(q, h), queries) for h in IR_HALF_LIVES]
+    rows = [per_query(kith_ranking(complete, set(q["lists"])), queries),
+            per_query(rank_count(q), queries)]
+    return rows + [per_query(rank_ir(q, h), queries) for h in IR_HALF_LIVES]
 
 
-def print_row(name, n, rows, row_path, what):
-    best = max(range(len(IR_HALF_LIVES)), key=lambda i: (rows[2 + i][0], -i))
+def sums(rows):
+    """The sums over the queries of each ranking's per_query."""
+    return [[math.fsum(x[j] for x in r) for j in range(3)] for r in rows]
+
+
+def print_row(name, rows, row_path, what):
+    """Print and write (ROW_PATH) the sums of ROWS (measure_all's, the
+    queries of every cut together); ROW_PATH.json keeps each query's
+    values for summary's bootstrap."""
+    n, total = len(rows[0]), sums(rows)
+    best = max(range(len(IR_HALF_LIVES)), key=lambda i: (total[2 + i][0], -i))
     print("complete   %d queries (%s)" % (n, what))
-    for label, m in (("kith", rows[0]), ("count", rows[1]),
-                     ("IR (best: %d d)" % IR_HALF_LIVES[best], rows[2 + best])):
+    for label, m in (("kith", total[0]), ("count", total[1]),
+                     ("IR (best: %d d)" % IR_HALF_LIVES[best], total[2 + best])):
         print("           %-22s MRR %s  recall@5 %s  MRR-1 %s" % (
             label, *("%.3f" % (x / n) if n else "-    " for x in m)))
     with open(row_path, "w") as f:
-        f.write("\t".join([name, str(n)] + ["%.6f" % x for m in rows for x in m]) + "\n")
+        f.write("\t".join([name, str(n)] + ["%.6f" % x for m in total for x in m]) + "\n")
+    with open(row_path + ".json", "w") as f:
+        json.dump({"name": name, "rows": rows}, f)
 
 
 def report(name, queries_path, complete_path, row_path):
@@ -267,7 +289,7 @@ def report(name, queries_path, complete_path, row_path):
     with open(complete_path) as f:
         complete = json.load(f)
     cut = datetime.datetime.fromtimestamp(q["cut"], datetime.timezone.utc).strftime("%Y-%m-%d")
-    print_row(name, len(q["queries"]), measure_all(q, complete), row_path,
+    print_row(name, measure_all(q, complete), row_path,
               "the owner's mail after the cut, %s; history %d addresses written to, %d writing "
               "to me" % (cut, len(q["mine"]), len(q["theirs"])))
 
@@ -284,16 +306,15 @@ def roll_cuts(roll_dir):
 
 
 def roll_report(name, roll_dir, row_path):
-    """report, summed over the cuts of a kept-current run."""
-    total, n, cuts = None, 0, roll_cuts(roll_dir)
+    """report, the queries of every cut of a kept-current run together."""
+    rows, cuts = [[] for _ in range(2 + len(IR_HALF_LIVES))], roll_cuts(roll_dir)
     for qp, cp, _ in cuts:
         with open(qp) as f:
             q = json.load(f)
         with open(cp) as f:
-            rows = measure_all(q, json.load(f))
-        n += len(q["queries"])
-        total = rows if total is None else [[x + y for x, y in zip(a, b)] for a, b in zip(total, rows)]
-    print_row(name, n, total or [[0.0] * 3] * (2 + len(IR_HALF_LIVES)), row_path,
+            for acc, r in zip(rows, measure_all(q, json.load(f))):
+                acc.extend(r)
+    print_row(name, rows, row_path,
               "kept current: %d cuts from %d %% of the mail by date, each asked for the owner's "
               "mail of the next %d %%" % (len(cuts), ROLL_FIRST * 100, ROLL_STEP * 100))
 
@@ -335,6 +356,69 @@ def summary(paths):
         print("%-16s %7d  IR with each mailbox's own best half-life: MRR %.3f  recall@5 %.3f  "
               "MRR-1 %.3f" % ("  (oracle)", nq, *(x / nq for x in oracle)))
     print("(each cell: kith / count / IR)")
+    if real:
+        boot = []
+        for path in paths:
+            if os.path.exists(path + ".json"):
+                with open(path + ".json") as f:
+                    b = json.load(f)
+                if not b["name"].startswith("generated"):
+                    boot.append(b["rows"])
+        if len(boot) == len(real):
+            bootstrap(boot)
+
+
+BOOT_ROUNDS, BOOT_SEED = 2000, 30
+
+
+def bootstrap(boxes):
+    """How sure the pooled comparison is: BOOT_ROUNDS resamples of the
+    queries (each mailbox's own, with replacement, as many as it has),
+    each scored as summary scores the real mailboxes: kith against the
+    count and against IR at the half-life best on that resample (so the
+    tuning on the answers is redone, not taken for free).  Prints the
+    differences kith - baseline, MRR and MRR-1, with their 95 % interval,
+    and the share of resamples in which kith is above both baselines.
+    BOXES: per mailbox, measure_all's per-query rows."""
+    rnd = random.Random(BOOT_SEED)
+    nq = sum(len(b[0]) for b in boxes)
+    if nq == 0:
+        return
+
+    def score(picks):
+        """Pooled [MRR, MRR-1] of kith, count and the tuned IR for PICKS
+        (per mailbox, the query indices)."""
+        tot = [[0.0, 0.0] for _ in boxes[0]]
+        for rows, idx in zip(boxes, picks):
+            for k, r in enumerate(rows):
+                tot[k][0] += math.fsum(r[i][0] for i in idx)
+                tot[k][1] += math.fsum(r[i][2] for i in idx)
+        ir = max(tot[2:], key=lambda m: m[0])
+        return [[x / nq for x in m] for m in (tot[0], tot[1], ir)]
+
+    seen = score([range(len(b[0])) for b in boxes])
+    diffs, above = [[], [], [], []], [0, 0]
+    for _ in range(BOOT_ROUNDS):
+        kith, count, ir = score([[rnd.randrange(len(b[0])) for _ in b[0]] for b in boxes])
+        for j in range(2):
+            diffs[j].append(kith[j] - count[j])
+            diffs[2 + j].append(kith[j] - ir[j])
+            above[j] += kith[j] > max(count[j], ir[j])
+
+    def interval(xs):
+        xs = sorted(xs)
+        return xs[int(0.025 * len(xs))], xs[min(len(xs) - 1, int(0.975 * len(xs)))]
+    print("bootstrap (%d resamples of each real mailbox's queries; IR's half-life picked again on "
+          "each; 95 %% intervals):" % BOOT_ROUNDS)
+    for k, label in ((0, "count"), (2, "IR (tuned)")):
+        cells = []
+        for j, metric in enumerate(("MRR", "MRR-1")):
+            lo, hi = interval(diffs[k + j])
+            cells.append("%s %+.3f [%+.3f, %+.3f]" % (
+                metric, seen[0][j] - seen[1 + k // 2][j], lo, hi))
+        print("  kith - %-11s %s" % (label, "   ".join(cells)))
+    print("  kith above both baselines in %.0f %% of the resamples by MRR, %.0f %% by MRR-1" % (
+        100.0 * above[0] / BOOT_ROUNDS, 100.0 * above[1] / BOOT_ROUNDS))
 
 
 # ---- lomo: leave one mailbox out ------------------------------------------
