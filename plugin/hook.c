@@ -498,16 +498,20 @@ sender_no_history (judge_t *ctx, const char *sender, gint64 date, gboolean *no_h
 
 /* One sender repeating a template ("Start Date: 4/30/01; HourAhead
  * hour: 19", the same subject but for its numbers), at least
- * KITH_TEMPLATE_REPEATS times among KITH_TEMPLATE_LOOK of their earlier
- * messages: a robot writing as a person, or a report nobody answers.
+ * KITH_TEMPLATE_REPEATS times among the latest KITH_TEMPLATE_LOOK of
+ * their earlier messages: a robot writing as a person, or a report
+ * nobody answers.
  * Or one broadcasting: this message reaches me only in a crowd (it does
  * not name me in To or Cc, or names KITH_CROWD_PEOPLE or more), and so
- * did every one of their earlier ones, KITH_BROADCAST_EARLIER at least
+ * did each of those earlier ones, KITH_BROADCAST_EARLIER at least
  * (an office-wide announcement, a distribution list, the office
  * manager's notices to the whole floor).  Nobody's approach to me,
- * either.  Asked only of a no-history sender, in a bounded look-up:
- * at most KITH_TEMPLATE_LOOK messages, KITH_CROWD_PEOPLE recipients
- * each. */
+ * either.  What a sender does now is what counts: someone who once
+ * wrote to me in person and has since sent only a template or
+ * broadcasts is judged by the latter.  Asked only of a no-history
+ * sender, in a bounded look-up: at most KITH_TEMPLATE_LOOK messages
+ * (the index message_author, read backwards from the date),
+ * KITH_CROWD_PEOPLE recipients each. */
 #define KITH_TEMPLATE_LOOK 20
 #define KITH_TEMPLATE_REPEATS 3
 #define KITH_BROADCAST_EARLIER 2
@@ -533,7 +537,7 @@ repeats_template (judge_t *ctx, const char *sender, gint64 rowid, gint64 date, g
 	     "SELECT id, subject_base, flags, " RCPTS_SQL " FROM message m WHERE id = ?3 UNION ALL "
 	     "SELECT * FROM (SELECT id, subject_base, flags, " RCPTS_SQL " FROM message m "
 	     "WHERE author = ?1 AND date < ?2 AND id != ?3 AND (flags & 1024) = 0 "
-	     "LIMIT " G_STRINGIFY (KITH_TEMPLATE_LOOK) ")",
+	     "ORDER BY date DESC, id DESC LIMIT " G_STRINGIFY (KITH_TEMPLATE_LOOK) ")",
 	     error)) == NULL)
 	return FALSE;
 #undef RCPTS_SQL

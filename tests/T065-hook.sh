@@ -29,6 +29,11 @@ alice_thread=$(add_message from="Alice Liddell <alice@wonder.example>" subject="
 # time, from someone with no history (retro tagging must say so).
 dora=$(add_message from="Dora Early <dora@early.example>" subject="Hi from Dora" date=2023-01-05)
 add_message from="Me Myself <$ME>" to="Dora Early <dora@early.example>" subject="Re: Hi from Dora" reply="$dora" date=2023-01-12 >/dev/null
+# Gina wrote to me in person twenty times (never answered); lately she
+# sends a daily report (below, in the new batch).
+for d in $(seq -w 1 20); do
+    add_message from="Gina Switch <gina@shift.example>" subject="Thought number $d: $RANDOM" date="2023-02-$d" >/dev/null
+done
 # A list post of mine.
 my_post=$(add_message from="Me Myself <$ME>" to="dev@lists.example" list=dev@lists.example subject="RFC: a patch" date=2023-10-02)
 notmuch_new
@@ -78,6 +83,12 @@ for h in 1 2 3 4; do
 	subject="Start Date: 1/0$h/24; HourAhead hour: 1$h; <CODESITE>" date="2024-01-0$h 0$h:00"
     idea=(- "A garden plan" "About the bridge" "Your talk in May" "One more question")
     new "no-history" from="Chatty Stranger <chatty@far.example>" subject="${idea[$h]}" date="2024-01-0$h 0$h:30"
+done
+# Gina's reports: what she sends now counts, not her first twenty
+# messages: judged until three reports came before, then not judged.
+for h in 1 2 3 4; do
+    new "$( [ $h -lt 4 ] && echo no-history)" from="Gina Switch <gina@shift.example>" \
+	subject="Daily load 1/0$h/24: 1${h}00 MW" date="2024-01-0$h 0$h:10"
 done
 # One sender broadcasting to a distribution list, never naming me: judged
 # until two such messages came before, then an announcement, not judged.
