@@ -278,8 +278,9 @@ char *_kith_subject_skeleton (const char *base);
  * lists that rewrite From, client-written mail, robots.  3: directness
  * (one-to-few and crowd messages).  4: span and months of the two-way
  * part only.  5: kith.max_recipients.  6: the lists' own addresses.
- * 7: hidden recipients. */
-#define KITH_MINER_VERSION 7
+ * 7: hidden recipients.  8: a display name that is an address is no
+ * name (mime.c: mailbox_name). */
+#define KITH_MINER_VERSION 8
 
 typedef struct {
     GPtrArray *me;            /* char*: my normalised addresses */

@@ -713,6 +713,36 @@ msg_new (void)
     return msg;
 }
 
+/* NAME (owned, cleaned by clean_text, or NULL) as the display name of
+ * the mailbox ADDRESS, or NULL (NAME freed) when it is no name but an
+ * address: the mailbox's own, whatever its case, spacing or quotes
+ * ("linux-kernel@vger.kernel.org" <linux-kernel@vger.kernel.org>,
+ * 'ann@example.com', "linux-mmc @ vger . kernel . org"), or any other
+ * written as one word with an '@' inside.  Clients write these where
+ * they know no name; taken for names, they would be shown, completed
+ * and matched as if someone were called so.  A name with an '@'
+ * among words ("Ann @ Work") stays a name. */
+static char *
+mailbox_name (char *name, const char *address)
+{
+    g_autoptr (GString) bare = NULL;
+    const char *at;
+
+    if (name == NULL)
+	return NULL;
+    bare = g_string_new (NULL);
+    for (const char *p = name; *p; p++)
+	if (! strchr (" \t'\"<>", *p))
+	    g_string_append_c (bare, *p);
+    at = strchr (bare->str, '@');
+    if ((address && g_ascii_strcasecmp (bare->str, address) == 0) ||
+	(at && at > bare->str && at[1] && ! strchr (name, ' '))) {
+	g_free (name);
+	return NULL;
+    }
+    return name;
+}
+
 /* Make a _kith_addr_t from a GMime mailbox, or NULL if its address
  * does not normalise. */
 static _kith_addr_t *
@@ -726,8 +756,8 @@ addr_from_mailbox (InternetAddressMailbox *mailbox, int kind)
 	return NULL;
     addr = g_new (_kith_addr_t, 1);
     addr->address = address;
-    addr->name = clean_text (internet_address_get_name (
-				 INTERNET_ADDRESS (mailbox)));
+    addr->name = mailbox_name (clean_text (internet_address_get_name (INTERNET_ADDRESS (mailbox))),
+			       address);
     addr->kind = kind;
     return addr;
 }
@@ -1089,9 +1119,9 @@ addr_new (const char *raw_address, const char *raw_name, int kind)
 	 * around the whole name. */
 	if (clean && strlen (clean) >= 2 && clean[0] == '"' && clean[strlen (clean) - 1] == '"') {
 	    clean[strlen (clean) - 1] = '\0';
-	    addr->name = clean_text (clean + 1);
+	    addr->name = mailbox_name (clean_text (clean + 1), address);
 	} else {
-	    addr->name = g_steal_pointer (&clean);
+	    addr->name = mailbox_name (g_steal_pointer (&clean), address);
 	}
     }
     return addr;
@@ -1611,7 +1641,7 @@ msg_fill (_kith_msg_t *msg, const headers_t *h)
 	    gssize via = via_offset (msg->from->name);
 
 	    if (author->name == NULL && via > 0)
-		author->name = g_strndup (msg->from->name, via);
+		author->name = mailbox_name (g_strndup (msg->from->name, via), author->address);
 	    addr_free (msg->from);
 	    msg->from = author;
 	    msg->flags |= KITH_MSG_FROM_REWRITTEN;

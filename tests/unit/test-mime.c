@@ -414,6 +414,51 @@ test_parse_last_first (void)
     g_assert_cmpstr (rcpt (msg, 1)->name, ==, "Roe, Jane");
 }
 
+/* A display name that is an address is no name (mime.c: mailbox_name),
+ * on GMime's reading, on the tolerant one, and before " via ". */
+static void
+test_parse_address_as_name (void)
+{
+    g_autoptr (_kith_msg_t) msg = parse (
+	"From: \"linux-kernel@vger.kernel.org\" <linux-kernel@vger.kernel.org>\n"
+	"To: \"LKML@VGER.kernel.org\" <lkml@vger.kernel.org>, 'ann@x.example' <ann@x.example>,\n"
+	" \"linux-mmc @ vger . kernel . org\" <linux-mmc@vger.kernel.org>,\n"
+	" \"bob@other.example\" <bounce@mailer.example>, Ann @ Work <ann@work.example>,\n"
+	" \"Roe, Jane\" <jane@example.com>, \"@handle\" <h@x.example>\n"
+	"\n");
+    g_autoptr (_kith_msg_t) tolerant = NULL;
+    g_autoptr (_kith_msg_t) via = NULL;
+
+    assert_msg_clean (msg);
+    g_assert_cmpstr (msg->from->address, ==, "linux-kernel@vger.kernel.org");
+    g_assert_null (msg->from->name);
+    g_assert_cmpuint (msg->rcpts->len, ==, 7);
+    g_assert_null (rcpt (msg, 0)->name);
+    g_assert_null (rcpt (msg, 1)->name);
+    g_assert_null (rcpt (msg, 2)->name);
+    g_assert_null (rcpt (msg, 3)->name); /* another address, one word */
+    g_assert_cmpstr (rcpt (msg, 4)->name, ==, "Ann @ Work");
+    g_assert_cmpstr (rcpt (msg, 5)->name, ==, "Roe, Jane");
+    g_assert_cmpstr (rcpt (msg, 6)->name, ==, "@handle");
+
+    /* Consecutive dots: GMime drops the mailbox, the tolerant reading
+     * keeps it; its name is the address all the same. */
+    tolerant = parse ("From: \"a..b@enron.com\" <a..b@enron.com>\n"
+		      "To: \"c..d@enron.com\" <c..d@enron.com>, Ed <e@enron.com>\n\n");
+    g_assert_cmpstr (tolerant->from->address, ==, "a..b@enron.com");
+    g_assert_null (tolerant->from->name);
+    g_assert_cmpuint (tolerant->rcpts->len, ==, 2);
+    g_assert_cmpstr (rcpt (tolerant, 0)->address, ==, "c..d@enron.com");
+    g_assert_null (rcpt (tolerant, 0)->name);
+    g_assert_cmpstr (rcpt (tolerant, 1)->name, ==, "Ed");
+
+    via = parse ("From: pat@strict.example via Foo-dev <foo-dev@lists.example>\n"
+		 "Reply-To: pat@strict.example\n"
+		 "List-Post: <mailto:foo-dev@lists.example>\n\n");
+    g_assert_cmpstr (via->from->address, ==, "pat@strict.example");
+    g_assert_null (via->from->name);
+}
+
 static void
 test_parse_groups (void)
 {
@@ -1614,6 +1659,7 @@ main (int argc, char **argv)
     g_test_add_func ("/mime/parse/rfc2047", test_parse_rfc2047);
     g_test_add_func ("/mime/parse/last-first", test_parse_last_first);
     g_test_add_func ("/mime/parse/groups", test_parse_groups);
+    g_test_add_func ("/mime/parse/address-as-name", test_parse_address_as_name);
     g_test_add_func ("/mime/parse/from-invalid", test_parse_from_invalid);
     g_test_add_func ("/mime/parse/filter", test_parse_filter);
     g_test_add_func ("/mime/parse/flags", test_parse_flags);
