@@ -272,8 +272,10 @@ names_compatible (char **a, char **b)
     return any_exact;
 }
 
-/* Every contact with a name, an alias group as one person, whatever
- * the history: who was known is decided per request, at its date. */
+/* Every contact with a name (a display name, or for one seen with
+ * none the name its address spells: _kith_name_of_address), an alias
+ * group as one person, whatever the history: who was known is decided
+ * per request, at its date. */
 static gboolean
 build_known (judge_t *ctx, GError **error)
 {
@@ -314,6 +316,12 @@ build_known (judge_t *ctx, GError **error)
 		g_ptr_array_add (k->names, _kith_name_words (folded));
 	    }
 	    sqlite3_reset (names);
+	}
+	for (guint i = 0; i < members->len && k->names->len == 0; i++) {
+	    g_autofree char *spelled = _kith_name_of_address (members->pdata[i]);
+	    g_autofree char *folded = spelled ? _kith_name_fold (spelled) : NULL;
+	    if (folded)
+		g_ptr_array_add (k->names, _kith_name_words (folded));
 	}
 	if (k->names->len == 0) {
 	    known_free (k);

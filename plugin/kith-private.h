@@ -708,6 +708,16 @@ char *_kith_name_fold (const char *name);
  * Last" give the same list).  Free with g_strfreev. */
 char **_kith_name_words (const char *folded);
 
+/* The name ADDRESS spells, for a contact seen with no display name:
+ * its local part (before any "+tag") when it splits at '.', '_' or '-'
+ * into two or more runs of letters, one of them two letters or more:
+ * "jennifer.mcquade@x" -> "jennifer mcquade", "a..shankman@x" ->
+ * "a shankman"; NULL for "jmcquade", "info", "j2.doe".  What corporate
+ * mail without names (exports that kept only the address) still says
+ * about who someone is; matched as a name is (show NAME, the person
+ * behind an invitation), never shown as one.  Free with g_free. */
+char *_kith_name_of_address (const char *address);
+
 /* The words completion looks PREFIXes up in, for ADDRESS seen with the
  * display names NAMES (char*, may be NULL): the address itself, the
  * folded words of its local part ("jurgen.muller" -> "jurgen",

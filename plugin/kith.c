@@ -1057,16 +1057,27 @@ kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_m
 
 	if (qwords[0] == NULL)
 	    return fail (error_message, KITH_STATUS_BAD_ARGUMENT, "'%s' is neither an address nor a name", query);
+	/* Every display name, and for a contact seen with none the name
+	 * its address spells (_kith_name_of_address). */
 	stmt = _kith_store_prepare (kith->store,
-				    "SELECT n.address, n.name FROM contact_name n ORDER BY n.address", &error);
+				    "SELECT n.address, n.name FROM contact_name n UNION ALL "
+				    "SELECT c.address, NULL FROM contact c WHERE NOT EXISTS "
+				    "(SELECT 1 FROM contact_name n WHERE n.address = c.address) ORDER BY 1",
+				    &error);
 	if (stmt == NULL)
 	    return _kith_status_from_error (error, error_message);
 	while (sqlite3_step (stmt) == SQLITE_ROW) {
 	    const char *address = (const char *) sqlite3_column_text (stmt, 0);
-	    g_autofree char *f = _kith_name_fold ((const char *) sqlite3_column_text (stmt, 1));
-	    g_auto (GStrv) words = _kith_name_words (f);
+	    const char *name = (const char *) sqlite3_column_text (stmt, 1);
+	    g_autofree char *spelled = name ? NULL : _kith_name_of_address (address);
+	    g_autofree char *f = NULL;
+	    g_auto (GStrv) words = NULL;
 	    GPtrArray *alias;
 
+	    if (name == NULL && (name = spelled) == NULL)
+		continue;
+	    f = _kith_name_fold (name);
+	    words = _kith_name_words (f);
 	    if (! words_match (qwords, words) || _kith_config_is_me (kith->config, address))
 		continue;
 	    alias = g_hash_table_lookup (kith->config->alias, address);

@@ -287,3 +287,39 @@ _kith_completion_words (const char *address, GPtrArray *names)
 	add_folded_words (words, seen, names->pdata[i]);
     return words;
 }
+
+char *
+_kith_name_of_address (const char *address)
+{
+    const char *at = address ? strrchr (address, '@') : NULL;
+    g_autofree char *local = NULL;
+    g_auto (GStrv) parts = NULL;
+    g_autoptr (GString) name = g_string_new (NULL);
+    guint n = 0;
+    gboolean full = FALSE;
+    char *plus;
+
+    if (at == NULL || at == address)
+	return NULL;
+    local = g_strndup (address, at - address);
+    if ((plus = strchr (local, '+')))
+	*plus = '\0'; /* a sub-address: ann.lee+lists */
+    if (! g_utf8_validate (local, -1, NULL))
+	return NULL;
+    parts = g_strsplit_set (local, "._-", -1);
+    for (char **p = parts; *p; p++) {
+	glong len = g_utf8_strlen (*p, -1);
+
+	if (len == 0)
+	    continue; /* a..shankman */
+	for (const char *c = *p; *c; c = g_utf8_next_char (c))
+	    if (! g_unichar_isalpha (g_utf8_get_char (c)))
+		return NULL;
+	if (name->len > 0)
+	    g_string_append_c (name, ' ');
+	g_string_append (name, *p);
+	full |= len >= 2;
+	n++;
+    }
+    return n >= 2 && full ? g_string_free (g_steal_pointer (&name), FALSE) : NULL;
+}

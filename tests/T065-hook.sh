@@ -21,6 +21,10 @@ known_with dev@octo.example "Octavia Butler" 2023-08-01
 known_with lukasz@poczta.example "Łukasz Wałęsa" 2023-08-02
 known_with orjan@post.example "Ørjan Lindstrøm" 2023-08-03
 known_with olindstrom@firma.example "Orjan Lindstrom" 2023-08-04
+# Jennifer's mail carries no display name, only her address.
+jm=$(add_message from="jennifer.mcquade@corp.example" subject="Budget" date=2023-08-05)
+jm=$(add_message from="Me Myself <$ME>" to="jennifer.mcquade@corp.example" subject="Re: Budget" reply="$jm" date=2023-08-06)
+add_message from="jennifer.mcquade@corp.example" subject="Re: Budget" reply="$jm" date=2023-08-07 >/dev/null
 # I wrote to Una, she never answered (yet).
 unanswered=$(add_message from="Me Myself <$ME>" to="Una Answered <una@later.example>" subject="Question" date=2023-09-01)
 # A thread Alice started with me, for introductions by thread.
@@ -115,6 +119,7 @@ new "request" from="=?UTF-8?Q?M=C3=BCller=2C_J=C3=BCrgen?= <member@linkedin.com>
 new "request" from="Anna Schmidt <invitations@linkedin.com>" subject="Anna, please add me to your LinkedIn network" date=2024-01-10 "$LI"
 new "request no-history" from="Bob Stranger via LinkedIn <invitations@linkedin.com>" subject="Bob Stranger wants to connect" date=2024-01-11 "$LI" \
     body="Bob Stranger wants to connect. You are receiving invitation emails. Manage your email preferences or unsubscribe from these emails."
+new "request" from="Jennifer McQuade via LinkedIn <invitations@linkedin.com>" subject="Jennifer McQuade wants to connect" date=2024-01-11 "$LI"
 new "request" from="Chris Smith via LinkedIn <invitations@linkedin.com>" subject="Chris Smith wants to connect" date=2024-01-11 "$LI"
 new "request" from="Lukasz Walesa via LinkedIn <invitations@linkedin.com>" subject="Lukasz Walesa wants to connect" date=2024-01-11 "$LI"
 new "request" from="Orjan Lindstrom via LinkedIn <invitations@linkedin.com>" subject="Orjan Lindstrom wants to connect" date=2024-01-11 "$LI"
@@ -221,6 +226,13 @@ test_begin "a name without the middle name matches (please add me to your networ
 id=$(id_of subject:"please add me")
 test_expect_equal "known anna@schmidt.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
 
+test_begin "a known inviter whose mail has no display name: her address spells the name"
+id=$(id_of subject:"Jennifer McQuade wants to connect")
+test_expect_equal "known jennifer.mcquade@corp.example" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
+
+test_begin "show finds her by that name too"
+test_expect_equal "jennifer.mcquade@corp.example" "$(notmuch kith show "Jennifer McQuade" | head -1)"
+
 test_begin "two known people with the same name: ambiguous, reported, not guessed"
 id=$(id_of subject:"Chris Smith wants to connect")
 test_expect_equal "ambiguous -" "$(prop "$id" kith.verdict) $(prop "$id" kith.match)"
@@ -260,7 +272,7 @@ test_expect_equal "alice@wonder.example alice@wonder.example" "$(prop "$id" kith
 
 test_begin "tag:request and not tag:no-history lists exactly the invitations from people I know (and ambiguous ones)"
 notmuch search --output=messages tag:request and not tag:no-history and not from:alice@wonder.example >"$TMP/known-req"
-test_expect_equal "9" "$(wc -l <"$TMP/known-req")"
+test_expect_equal "10" "$(wc -l <"$TMP/known-req")"
 
 test_begin "no tag other than kith's changed (notmuch dump before/after)"
 notmuch dump >"$TMP/dump-after"
@@ -312,7 +324,7 @@ test_expect_equal "1 0" "$(tr '\r' '\n' <"$TMP/tty.out" | grep -c "^kith: $count
 
 test_begin "requests lists pending invitations with person, verdict and evidence"
 kith requests --format=json >"$TMP/req.json"
-test_expect_equal "13" "$(json_eval "$TMP/req.json" "len(j)")"
+test_expect_equal "14" "$(json_eval "$TMP/req.json" "len(j)")"
 
 test_begin "requests JSON has the contract keys"
 test_expect_equal "True" "$(json_eval "$TMP/req.json" "all(all(k in r for k in ('message_id','date','platform','person','verdict','match')) for r in j)")"
@@ -325,7 +337,7 @@ test_begin "requests --all includes those archived out of the inbox"
 notmuch tag -inbox -- subject:"Bob Stranger"
 kith requests --format=json >"$TMP/req2.json"
 kith requests --all --format=json >"$TMP/req3.json"
-test_expect_equal "12 13" "$(json_eval "$TMP/req2.json" "len(j)") $(json_eval "$TMP/req3.json" "len(j)")"
+test_expect_equal "13 14" "$(json_eval "$TMP/req2.json" "len(j)") $(json_eval "$TMP/req3.json" "len(j)")"
 
 # A platform's address is never a person: no contact, no names, in no
 # verb; show says what it is and who is behind its mail.

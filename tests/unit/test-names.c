@@ -730,6 +730,36 @@ test_completion_words_bare (void)
     g_assert_cmpstr (text, ==, "x@y.example|x");
 }
 
+/* The name an address spells, for a contact without a display name. */
+static void
+test_name_of_address (void)
+{
+    static const struct {
+	const char *address, *name;
+    } cases[] = {
+	{ "jennifer.mcquade@enron.com", "jennifer mcquade" },
+	{ "a..shankman@enron.com", "a shankman" },
+	{ "j.mueller@firma.example", "j mueller" },
+	{ "Anne_Marie-Dupont@x.example", "Anne Marie Dupont" },
+	{ "ann.lee+lists@x.example", "ann lee" },
+	{ "jürgen.müller@x.example", "jürgen müller" },
+	{ "jmcquade@enron.com", NULL }, /* one part */
+	{ "info@x.example", NULL },
+	{ "j2.doe@x.example", NULL }, /* not all letters */
+	{ "a.b@x.example", NULL },    /* initials only */
+	{ ".@x.example", NULL },
+	{ "@x.example", NULL },
+	{ "nodomain", NULL },
+	{ "", NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+	g_autofree char *name = _kith_name_of_address (cases[i].address);
+	g_assert_cmpstr (name, ==, cases[i].name);
+    }
+    g_assert_null (_kith_name_of_address (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -772,6 +802,7 @@ main (int argc, char **argv)
     g_test_add_func ("/names/completion-words/names", test_completion_words);
     g_test_add_func ("/names/completion-words/plain-letters", test_completion_words_plain_letters);
     g_test_add_func ("/names/completion-words/bare", test_completion_words_bare);
+    g_test_add_func ("/names/of-address", test_name_of_address);
 
     return g_test_run ();
 }
