@@ -981,12 +981,34 @@ contact_exists (kith_t *kith, const char *address, GError **error)
     return _kith_store_read_contact (kith->store, address, &s, error);
 }
 
-/* Addresses sharing one of C's display names (two words or more, folded). */
+/* Every name a contact is matched by, a row (address, name) each, the
+ * most used first: its display names, and for a contact seen with none
+ * a NULL that names_row turns into the name its address spells
+ * (_kith_name_of_address). */
+#define NAMES_SQL                                                \
+    "SELECT address, name, count FROM contact_name UNION ALL "   \
+    "SELECT c.address, NULL, 0 FROM contact c WHERE NOT EXISTS " \
+    "(SELECT 1 FROM contact_name n WHERE n.address = c.address) ORDER BY 3 DESC, 1"
+
+/* The folded name of the current row of a NAMES_SQL statement, NULL
+ * when it has none. */
+static char *
+names_row (sqlite3_stmt *stmt)
+{
+    const char *name = (const char *) sqlite3_column_text (stmt, 1);
+    g_autofree char *spelled = NULL;
+
+    if (name == NULL && (name = spelled = _kith_name_of_address ((const char *) sqlite3_column_text (stmt, 0))) == NULL)
+	return NULL;
+    return _kith_name_fold (name);
+}
+
+/* Addresses sharing one of C's names (two words or more, folded): its
+ * display names, or with none the names its addresses spell. */
 static gboolean
 find_similar (kith_t *kith, kith_contact_t *c, GError **error)
 {
-    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (
-	kith->store, "SELECT address, name FROM contact_name ORDER BY count DESC, address", error);
+    g_autoptr (sqlite3_stmt) stmt = _kith_store_prepare (kith->store, NAMES_SQL, error);
     g_autoptr (GHashTable) folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
     if (stmt == NULL)
@@ -998,14 +1020,19 @@ find_similar (kith_t *kith, kith_contact_t *c, GError **error)
 	else
 	    g_free (f);
     }
+    for (guint i = 0; c->names->len == 0 && i < c->addresses->len; i++) {
+	g_autofree char *spelled = _kith_name_of_address (c->addresses->pdata[i]);
+	if (spelled)
+	    g_hash_table_add (folded, _kith_name_fold (spelled));
+    }
     if (g_hash_table_size (folded) == 0)
 	return TRUE;
     while (sqlite3_step (stmt) == SQLITE_ROW) {
 	const char *address = (const char *) sqlite3_column_text (stmt, 0);
-	g_autofree char *f = _kith_name_fold ((const char *) sqlite3_column_text (stmt, 1));
+	g_autofree char *f = names_row (stmt);
 	gboolean known = FALSE;
 
-	if (! g_hash_table_contains (folded, f) || _kith_config_is_me (kith->config, address))
+	if (f == NULL || ! g_hash_table_contains (folded, f) || _kith_config_is_me (kith->config, address))
 	    continue;
 	for (guint i = 0; i < c->addresses->len && ! known; i++)
 	    known = strcmp (c->addresses->pdata[i], address) == 0;
@@ -1057,26 +1084,17 @@ kith_find (kith_t *kith, const char *query, kith_contact_t **out, char **error_m
 
 	if (qwords[0] == NULL)
 	    return fail (error_message, KITH_STATUS_BAD_ARGUMENT, "'%s' is neither an address nor a name", query);
-	/* Every display name, and for a contact seen with none the name
-	 * its address spells (_kith_name_of_address). */
-	stmt = _kith_store_prepare (kith->store,
-				    "SELECT n.address, n.name FROM contact_name n UNION ALL "
-				    "SELECT c.address, NULL FROM contact c WHERE NOT EXISTS "
-				    "(SELECT 1 FROM contact_name n WHERE n.address = c.address) ORDER BY 1",
-				    &error);
+	stmt = _kith_store_prepare (kith->store, NAMES_SQL, &error);
 	if (stmt == NULL)
 	    return _kith_status_from_error (error, error_message);
 	while (sqlite3_step (stmt) == SQLITE_ROW) {
 	    const char *address = (const char *) sqlite3_column_text (stmt, 0);
-	    const char *name = (const char *) sqlite3_column_text (stmt, 1);
-	    g_autofree char *spelled = name ? NULL : _kith_name_of_address (address);
-	    g_autofree char *f = NULL;
+	    g_autofree char *f = names_row (stmt);
 	    g_auto (GStrv) words = NULL;
 	    GPtrArray *alias;
 
-	    if (name == NULL && (name = spelled) == NULL)
+	    if (f == NULL)
 		continue;
-	    f = _kith_name_fold (name);
 	    words = _kith_name_words (f);
 	    if (! words_match (qwords, words) || _kith_config_is_me (kith->config, address))
 		continue;

@@ -48,6 +48,16 @@ j=$(add_message from="Ivy Vite <ivy@vite.example>" to="$ME" subject="Planning" d
 q=$(add_message from="\"j.doe\"@quoted.example" to="$ME" subject="Hi" date=2024-06-01)
 add_message from="Me Myself <$ME>" to="j.doe@quoted.example" subject="Re: Hi" reply="$q" date=2024-06-02 >/dev/null
 
+# 7. Names: Kay's client writes her address as her name, mine calls her
+#    Kay Lee; Nora's mail carries no name at all, and a mail of hers
+#    from home does.
+k=$(add_message from="\"kay.lee@names.example\" <kay.lee@names.example>" to="$ME" subject="Plans" date=2024-06-10)
+add_message from="\"kay.lee@names.example\" <kay.lee@names.example>" to="$ME" subject="More plans" date=2024-06-11 >/dev/null
+add_message from="Me Myself <$ME>" to="Kay Lee <kay.lee@names.example>" subject="Re: Plans" reply="$k" date=2024-06-12 >/dev/null
+n=$(add_message from="nora.nameless@corp.example" to="$ME" subject="Report" date=2024-06-10)
+add_message from="Me Myself <$ME>" to="nora.nameless@corp.example" subject="Re: Report" reply="$n" date=2024-06-11 >/dev/null
+add_message from="Nora Nameless <nora@home.example>" to="$ME" subject="From home" date=2024-06-12 >/dev/null
+
 notmuch_new
 test_begin "kith index reads it all and names each message with addresses GMime drops"
 kith index >"$TMP/index.out" 2>"$TMP/index.err"
@@ -95,6 +105,14 @@ test_expect_equal "no" "$(listed ivy@vite.example)"
 
 test_begin "a quoted local part (\"j.doe\"@quoted.example) is the bare address, a correspondent"
 test_expect_equal "yes absent" "$(listed j.doe@quoted.example) $(tier '"j.doe"@quoted.example')"
+
+test_begin "a display name that is the address is no name: Kay is named as my mail names her"
+test_expect_equal "Kay Lee" "$(field kay.lee@names.example name)"
+
+test_begin "a nameless correspondent is found by the name her address spells, the named address 'likely also' her"
+kith show --format=json "Nora Nameless" >"$TMP/nora.json"
+test_expect_equal "nora.nameless@corp.example None ['nora@home.example']" \
+    "$(json_eval "$TMP/nora.json" "'%s %s %s' % (j['address'], j['name'], j['similar'])")"
 
 # Past ten messages, one line counts the rest; --verbose names them all;
 # the hook counts them in one line.
