@@ -390,6 +390,13 @@ typedef struct {
     bool same_database;
     /** When the store was last written (0 if never). */
     time_t indexed_at;
+    /** True if the next index mines all the mail again, not only what
+     *  changed: another notmuch database, a store never indexed in full,
+     *  or since its last index a change of the settings that decide
+     *  what is read from a message (your addresses, kith.me_patterns,
+     *  search.exclude_tags, kith.reply_window_days, kith.robots,
+     *  kith.max_recipients) or of the kith that reads it. */
+    bool rebuild_pending;
 } kith_store_info_t;
 
 /**

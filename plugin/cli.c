@@ -1261,6 +1261,9 @@ verb_status (const kith_cli_globals_t *globals, int argc, char **argv)
 	printf ("revision       %lu of notmuch's %lu", info.revision, info.notmuch_revision);
 	if (! info.same_database)
 	    printf (" (another notmuch database: the next 'notmuch kith index' rebuilds)\n");
+	else if (info.rebuild_pending)
+	    printf (" (the settings that decide what kith reads, or kith itself, changed since: "
+		    "the next 'notmuch kith index' mines all the mail again)\n");
 	else if (info.revision < info.notmuch_revision)
 	    printf (" (%lu behind: run 'notmuch kith index')\n", info.notmuch_revision - info.revision);
 	else
@@ -1284,7 +1287,10 @@ verb_status (const kith_cli_globals_t *globals, int argc, char **argv)
 	sprinter_key (sp, "same_database");
 	sprinter_boolean (sp, info.same_database);
 	sprinter_key (sp, "stale");
-	sprinter_boolean (sp, ! info.same_database || info.revision < info.notmuch_revision);
+	sprinter_boolean (sp, ! info.same_database || info.revision < info.notmuch_revision ||
+				  info.rebuild_pending);
+	sprinter_key (sp, "rebuild");
+	sprinter_boolean (sp, info.rebuild_pending);
 	print_date (sp, "indexed_at", info.indexed_at);
 	sprinter_end (sp);
 	sprinter_free (sp);

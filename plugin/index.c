@@ -783,9 +783,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     _kith_store_t *store = kith->store;
     g_autoptr (notmuch_query_t) query = NULL;
     g_autoptr (notmuch_messages_t) messages = NULL;
-    g_autofree char *stored_uuid = _kith_store_get_meta (store, "notmuch_uuid");
     g_autofree char *stored_rev = _kith_store_get_meta (store, "revision");
-    g_autofree char *stored_fp = _kith_store_get_meta (store, "fingerprint");
     g_autofree char *counted = _kith_store_get_meta (store, KITH_META_COUNTED_STATE);
     g_autofree char *state = NULL;
     g_autofree char *query_string = NULL;
@@ -806,9 +804,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
     revision = notmuch_database_get_revision (kith->db, &uuid);
     if (kith->notmuch_state)
 	state = g_strdup_printf ("%lu %s", revision, kith->notmuch_state);
-    run->full = (flags & KITH_INDEX_REBUILD) || stored_rev == NULL ||
-		g_strcmp0 (stored_uuid, uuid) != 0 ||
-		g_strcmp0 (stored_fp, kith->config->fingerprint) != 0;
+    run->full = (flags & KITH_INDEX_REBUILD) || _kith_index_is_full (store, kith->config, uuid);
     run->stats->rebuilt = run->full;
     if (run->full) {
 	if (! _kith_store_exec (store, "DELETE FROM recipient; DELETE FROM message; "
@@ -970,6 +966,17 @@ keep_pending (run_t *run, GPtrArray *added, GError **error)
     if (added->len == 0 && (old == NULL || *old == '\0'))
 	return TRUE; /* nothing to write */
     return _kith_index_set_pending (store, added, error);
+}
+
+gboolean
+_kith_index_is_full (_kith_store_t *store, const _kith_config_t *config, const char *notmuch_uuid)
+{
+    g_autofree char *stored_uuid = _kith_store_get_meta (store, "notmuch_uuid");
+    g_autofree char *stored_rev = _kith_store_get_meta (store, "revision");
+    g_autofree char *stored_fp = _kith_store_get_meta (store, "fingerprint");
+
+    return stored_rev == NULL || g_strcmp0 (stored_uuid, notmuch_uuid) != 0 ||
+	   g_strcmp0 (stored_fp, config->fingerprint) != 0;
 }
 
 gboolean

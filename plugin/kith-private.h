@@ -867,6 +867,14 @@ gboolean _kith_index_run (kith_t *kith, unsigned int flags, kith_progress_fn pro
 			  void *user_data, kith_index_stats_t *stats, GPtrArray *added,
 			  GError **error);
 
+/* Would the next run (without --rebuild) mine all the mail again?  Yes
+ * when the store was never indexed, reflects another notmuch database
+ * than NOTMUCH_UUID, or was mined under another config fingerprint (the
+ * settings that decide what a message's row holds, and the miner's
+ * version). */
+gboolean _kith_index_is_full (_kith_store_t *store, const _kith_config_t *config,
+			      const char *notmuch_uuid);
+
 /* Replace the ids awaiting the hook's judgement (meta hook_pending) by
  * IDS (char*; empty: none). */
 gboolean _kith_index_set_pending (_kith_store_t *store, GPtrArray *ids, GError **error);

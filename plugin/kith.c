@@ -434,6 +434,7 @@ kith_get_store_info (kith_t *kith, kith_store_info_t *info, char **error_message
     info->revision = rev ? strtoul (rev, NULL, 10) : 0;
     info->same_database = g_strcmp0 (uuid, nm_uuid) == 0;
     info->indexed_at = at ? (time_t) g_ascii_strtoll (at, NULL, 10) : 0;
+    info->rebuild_pending = _kith_index_is_full (kith->store, kith->config, nm_uuid);
 
     stmt = _kith_store_prepare (kith->store,
 				"SELECT (SELECT count(*) FROM message), (SELECT count(*) FROM contact)", &error);

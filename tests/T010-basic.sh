@@ -91,6 +91,17 @@ test_begin "an incremental index picks the new message up"
 kith index --format=json >"$TMP/index.json"
 test_expect_equal "False 1" "$(json_eval "$TMP/index.json" "str(j['rebuilt'])+' '+str(j['mined'])")"
 
+test_begin "status says when a setting that decides what kith reads changed: the next index mines all again"
+notmuch config set kith.reply_window_days 30
+kith status >"$TMP/status.txt"
+kith status --format=json >"$TMP/status.json"
+kith index --format=json >"$TMP/index.json"
+kith status --format=json >"$TMP/status2.json"
+test_expect_equal "1 True True True False False" \
+    "$(grep -c "changed since: the next 'notmuch kith index' mines all the mail again" "$TMP/status.txt") $(json_eval "$TMP/status.json" "'%s %s' % (j['rebuild'], j['stale'])") $(json_eval "$TMP/index.json" "j['rebuilt']") $(json_eval "$TMP/status2.json" "'%s %s' % (j['rebuild'], j['stale'])")"
+notmuch config set kith.reply_window_days
+kith index >/dev/null
+
 test_begin "--help works on every verb"
 ok=1
 for verb in index who show status; do
