@@ -143,95 +143,89 @@ test_begin "an unknown format is refused"
 kith complete --format=xml ju >/dev/null 2>"$TMP/err"
 test_expect_equal "1" "$?"
 
-test_begin "a schema 1 store: read-only completion and who ask for one index run"
 store="$MAIL_DIR/.notmuch/kith.db"
-python3 - "$store" <<'PY'
-import sqlite3, sys
+# sql QUERY: the first column of QUERY's rows on the store, joined by commas.
+sql () {
+    python3 -c 'import sqlite3, sys
+print(",".join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))' "$store" "$1"
+}
+# downgrade VERSION SQL: make the store one of schema VERSION (SQL: the
+# statements that undo the later steps).
+downgrade () {
+    python3 -c 'import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("DROP TABLE contact_word")
-for column in ("direct_out", "direct_in", "crowd_in", "pull", "pull_long"):   # schema 3's, 5's, 7's
-    db.execute("ALTER TABLE contact DROP COLUMN %s" % column)
-db.execute("PRAGMA user_version = 1")
-db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-db.commit()
-PY
+db.executescript(sys.argv[3])
+db.execute("PRAGMA user_version = %d" % int(sys.argv[2]))
+db.execute("UPDATE meta SET value = ? WHERE key = \"schema_version\"", (sys.argv[2],))
+db.commit()' "$store" "$1" "$2"
+}
+# asks_for_index FILE: 1 if FILE asks for one index run.
+asks_for_index () {
+    grep -c "run 'notmuch kith index' once" "$1"
+}
+# migrate_and_rebuild: index (which upgrades the store) into
+# $TMP/index.json, dump the store into $TMP/migrated, then rebuild and
+# dump it into $TMP/rebuilt.
+migrate_and_rebuild () {
+    kith index --format=json >"$TMP/index.json"
+    python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/migrated"
+    kith index --rebuild >/dev/null
+    python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
+}
+
+test_begin "a schema 1 store: read-only completion and who ask for one index run"
+# schema 2's word index; schema 3's, 5's and 7's columns
+downgrade 1 "DROP TABLE contact_word;
+ALTER TABLE contact DROP COLUMN direct_out; ALTER TABLE contact DROP COLUMN direct_in;
+ALTER TABLE contact DROP COLUMN crowd_in; ALTER TABLE contact DROP COLUMN pull;
+ALTER TABLE contact DROP COLUMN pull_long"
 kith complete jur >"$TMP/out" 2>"$TMP/err"
 rc=$?
 kith who >"$TMP/who" 2>&1
 rc_who=$?
 # who too: the tiers of an older store lack the evidence schema 3 added
-test_expect_equal "1 1 1 1" "$rc $(grep -c "run 'notmuch kith index' once" "$TMP/err") $rc_who $(grep -c "run 'notmuch kith index' once" "$TMP/who")"
+test_expect_equal "1 1 1 1" "$rc $(asks_for_index "$TMP/err") $rc_who $(asks_for_index "$TMP/who")"
 
 test_begin "the next index upgrades the store in place to schema 7, then mines it in full"
 kith index --format=json >"$TMP/index.json"
 kith complete mull >"$TMP/out"
 test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example>" \
-    "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(cat "$TMP/out")"
+    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(cat "$TMP/out")"
 
 test_begin "the migrated word index equals a rebuilt one"
-python3 -c "import sqlite3,sys; print('\n'.join('%s %s' % r for r in sqlite3.connect(sys.argv[1]).execute('SELECT word, address FROM contact_word ORDER BY 1, 2')))" "$store" >"$TMP/migrated"
+sql "SELECT word || ' ' || address FROM contact_word ORDER BY word, address" >"$TMP/migrated"
 kith index --rebuild >/dev/null
-python3 -c "import sqlite3,sys; print('\n'.join('%s %s' % r for r in sqlite3.connect(sys.argv[1]).execute('SELECT word, address FROM contact_word ORDER BY 1, 2')))" "$store" >"$TMP/rebuilt"
+sql "SELECT word || ' ' || address FROM contact_word ORDER BY word, address" >"$TMP/rebuilt"
 test_expect_equal_file "$TMP/rebuilt" "$TMP/migrated"
 
 test_begin "a schema 4 store (before the completion order's pull): read-only completion asks for one index run"
-python3 - "$store" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("ALTER TABLE contact DROP COLUMN pull")
-db.execute("ALTER TABLE contact DROP COLUMN pull_long")
-db.execute("DROP INDEX message_date")
-db.execute("PRAGMA user_version = 4")
-db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-db.commit()
-PY
+downgrade 4 "ALTER TABLE contact DROP COLUMN pull; ALTER TABLE contact DROP COLUMN pull_long;
+DROP INDEX message_date"
 kith complete mull >"$TMP/out4" 2>&1
-test_expect_equal "1" "$(grep -c "run 'notmuch kith index' once" "$TMP/out4")"
+test_expect_equal "1" "$(asks_for_index "$TMP/out4")"
 
 test_begin "the next index adds the column in place and mines in full, equal to a rebuild"
-kith index --format=json >"$TMP/index.json"
-python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/migrated"
-kith index --rebuild >/dev/null
-python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
-test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(cat "$TMP/rebuilt" | md5sum)" \
-    "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(cat "$TMP/migrated" | md5sum)"
+migrate_and_rebuild
+test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt")" \
+    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated")"
 
 test_begin "a schema 5 store (before the index of one-way senders' mail): the next index adds both in place"
-python3 - "$store" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("DROP INDEX message_event")
-db.execute("DROP INDEX message_author")
-db.execute("CREATE INDEX message_author ON message (author)")
-db.execute("ALTER TABLE contact DROP COLUMN pull_long")
-db.execute("PRAGMA user_version = 5")
-db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
-db.commit()
-PY
+downgrade 5 "DROP INDEX message_event; DROP INDEX message_author;
+CREATE INDEX message_author ON message (author); ALTER TABLE contact DROP COLUMN pull_long"
 kith complete mull >"$TMP/out5" 2>&1
 kith index --format=json >"$TMP/index.json"
 test_expect_equal "1 7 True 1 author,date" \
-    "$(grep -c "run 'notmuch kith index' once" "$TMP/out5") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM sqlite_master WHERE name = 'message_event'\").fetchone()[0])" "$store") $(python3 -c "import sqlite3,sys; print(','.join(r[2] for r in sqlite3.connect(sys.argv[1]).execute(\"PRAGMA index_info('message_author')\")))" "$store")"
+    "$(asks_for_index "$TMP/out5") $(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(sql "SELECT count(*) FROM sqlite_master WHERE name = 'message_event'") $(sql "SELECT name FROM pragma_index_info('message_author') ORDER BY seqno")"
 
 test_begin "a schema 6 store (before the completion order's long memory): read-only completion asks for one index run"
-python3 - "$store" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("ALTER TABLE contact DROP COLUMN pull_long")
-db.execute("PRAGMA user_version = 6")
-db.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
-db.commit()
-PY
+downgrade 6 "ALTER TABLE contact DROP COLUMN pull_long"
 kith complete mull >"$TMP/out6" 2>&1
-test_expect_equal "1" "$(grep -c "run 'notmuch kith index' once" "$TMP/out6")"
+test_expect_equal "1" "$(asks_for_index "$TMP/out6")"
 
 test_begin "the next index adds pull_long in place and mines in full, equal to a rebuild"
-kith index --format=json >"$TMP/index.json"
-python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/migrated"
-kith index --rebuild >/dev/null
-python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
-test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(cat "$TMP/rebuilt" | md5sum) 0" \
-    "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$store") $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(cat "$TMP/migrated" | md5sum) $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM contact WHERE pull != 0 AND pull_long = 0').fetchone()[0])" "$store")"
+migrate_and_rebuild
+test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt") 0" \
+    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated") $(sql 'SELECT count(*) FROM contact WHERE pull != 0 AND pull_long = 0')"
 
 test_begin "removed mail takes its words with it"
 rm -f "$(notmuch search --output=files from:jules@cold.example)"
