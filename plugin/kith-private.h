@@ -542,6 +542,54 @@ double _kith_pull (const _kith_stats_t *stats, gint64 now);
  * first, equal values (no pull) in the order of `who`. */
 double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 now);
 
+/* The replay (README: "Completion"): how long the completion order's
+ * memory should be for this owner, asked of the owner's own mail.  The
+ * choices are half-lives of KITH_PULL_CHOICE_SHORTEST_DAYS times 4^k
+ * (7, 28 and 112 days), each with its long memory KITH_PULL_LONG_RATIO
+ * times longer counting KITH_PULL_LONG_WEIGHT.  For each of the owner's
+ * messages (a query: its date and the contacts it went to), the
+ * contacts are ranked by their pull with each choice, from the messages
+ * more than KITH_PULL_REPLAY_GAP older (a reply's recipients are the
+ * mail client's to fill, not completion's, so the message answered
+ * does not vote), and the choice whose first recipient ranks best on
+ * average wins: a steady rhythm over years asks for a long memory,
+ * bursts of new people for a short one.  A tie goes to the choice
+ * nearer KITH_PULL_CHOICE_DEFAULT, which also stands when there is
+ * nothing to replay. */
+#define KITH_PULL_CHOICE_SHORTEST_DAYS 7
+#define KITH_PULL_N_CHOICES 3
+#define KITH_PULL_CHOICE_DEFAULT 1
+#define KITH_PULL_LONG_RATIO 16
+#define KITH_PULL_REPLAY_GAP ((gint64) 24 * 3600)
+/* The owner's latest messages the replay asks. */
+#define KITH_PULL_REPLAY_QUERIES 200
+
+/* One message of the replay between the owner and contact CONTACT (an
+ * index below the replay's number of contacts): the owner's to them
+ * (MINE) or theirs to the owner; undated (DATE 0) adds nothing. */
+typedef struct {
+    gint64 date;
+    guint contact;
+    gboolean mine;
+} _kith_replay_event_t;
+
+/* One message of the owner's the replay asks for its recipients. */
+typedef struct {
+    gint64 date;
+    const guint *rcpts; /* contact indexes */
+    guint n_rcpts;
+} _kith_replay_query_t;
+
+/* The memory choice (below KITH_PULL_N_CHOICES) under which the first
+ * recipients of QUERIES rank best given EVENTS (either in any order)
+ * among N_CONTACTS contacts; MRR, if not NULL, gets each choice's mean
+ * reciprocal rank (a query none of whose recipients has any pull
+ * counting 0). */
+guint _kith_pull_replay (const _kith_replay_event_t *events, guint n_events, guint n_contacts,
+			 const _kith_replay_query_t *queries, guint n_queries, double *mrr);
+/* The half-life in days of memory choice K. */
+double _kith_pull_choice_days (guint k);
+
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 

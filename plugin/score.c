@@ -313,3 +313,119 @@ _kith_complete_value (const _kith_stats_t *s, double score, gint64 now)
 	return 0.0;
     return pull * (1.0 + KITH_PULL_RELATIONSHIP * log2 (1.0 + MAX (score, 0.0)));
 }
+
+/* ------------------------------------------------------------------ */
+/* The replay: how fast the owner's correspondence moves */
+
+/* Half-life in days of choice K of the completion order's memory. */
+static double
+choice_half_life (guint k)
+{
+    return (double) ((gint64) KITH_PULL_CHOICE_SHORTEST_DAYS << (2 * k)) * DAY;
+}
+
+double
+_kith_pull_choice_days (guint k)
+{
+    g_return_val_if_fail (k < KITH_PULL_N_CHOICES, 0.0);
+    return choice_half_life (k) / DAY;
+}
+
+static int
+compare_replay_events (gconstpointer a, gconstpointer b)
+{
+    const _kith_replay_event_t *x = a, *y = b;
+
+    if (x->date != y->date)
+	return x->date < y->date ? -1 : 1;
+    if (x->contact != y->contact)
+	return x->contact < y->contact ? -1 : 1;
+    return (int) y->mine - (int) x->mine;
+}
+
+static int
+compare_replay_queries (gconstpointer a, gconstpointer b)
+{
+    const _kith_replay_query_t *x = a, *y = b;
+
+    return x->date < y->date ? -1 : x->date > y->date;
+}
+
+/* The summed reciprocal rank of QUERIES (sorted by date) with memory
+ * choice K, from EVENTS (sorted by date). */
+static double
+replay_choice (const _kith_replay_event_t *events, guint n_events, guint n_contacts,
+	       const _kith_replay_query_t *queries, guint n_queries, guint k)
+{
+    double h = choice_half_life (k), far_h = h * KITH_PULL_LONG_RATIO;
+    g_autofree double *near = g_new0 (double, n_contacts);
+    g_autofree double *far = g_new0 (double, n_contacts);
+    g_autofree guint *active = g_new (guint, n_contacts);
+    g_autofree double *value = g_new0 (double, n_contacts);
+    guint n_active = 0, e = 0;
+    double total = 0.0;
+
+    for (guint q = 0; q < n_queries; q++) {
+	const _kith_replay_query_t *query = &queries[q];
+	gint64 then = query->date - KITH_PULL_REPLAY_GAP;
+	double best = 0.0;
+	guint above = 0;
+
+	for (; e < n_events && events[e].date < then; e++) {
+	    const _kith_replay_event_t *ev = &events[e];
+
+	    if (ev->date <= 0 || ev->contact >= n_contacts)
+		continue;
+	    if (near[ev->contact] == 0.0)
+		active[n_active++] = ev->contact;
+	    near[ev->contact] = log_add (near[ev->contact], pull_exponent (ev->date, ev->mine, h));
+	    far[ev->contact] = log_add (far[ev->contact], pull_exponent (ev->date, ev->mine, far_h));
+	}
+	for (guint i = 0; i < n_active; i++) {
+	    guint c = active[i];
+	    double v = exp2 (near[c] - (double) then / h) +
+		       KITH_PULL_LONG_WEIGHT * exp2 (far[c] - (double) then / far_h);
+	    value[c] = v < KITH_PULL_FLOOR ? 0.0 : v;
+	}
+	for (guint r = 0; r < query->n_rcpts; r++)
+	    if (query->rcpts[r] < n_contacts)
+		best = MAX (best, value[query->rcpts[r]]);
+	if (best == 0.0)
+	    continue; /* nobody it went to has any pull: rank unknown */
+	for (guint i = 0; i < n_active; i++)
+	    if (value[active[i]] > best)
+		above++;
+	total += 1.0 / (1.0 + above);
+    }
+    return total;
+}
+
+guint
+_kith_pull_replay (const _kith_replay_event_t *events, guint n_events, guint n_contacts,
+		   const _kith_replay_query_t *queries, guint n_queries, double *mrr)
+{
+    g_autofree _kith_replay_event_t *ev = g_memdup2 (events, sizeof (*events) * n_events);
+    g_autofree _kith_replay_query_t *qs = g_memdup2 (queries, sizeof (*queries) * n_queries);
+    double sums[KITH_PULL_N_CHOICES];
+    guint best = KITH_PULL_CHOICE_DEFAULT;
+
+    if (n_events > 0)
+	qsort (ev, n_events, sizeof (*ev), compare_replay_events);
+    if (n_queries > 0)
+	qsort (qs, n_queries, sizeof (*qs), compare_replay_queries);
+    for (guint k = 0; k < KITH_PULL_N_CHOICES; k++) {
+	sums[k] = n_queries > 0 ? replay_choice (ev, n_events, n_contacts, qs, n_queries, k) : 0.0;
+	if (mrr)
+	    mrr[k] = n_queries > 0 ? sums[k] / n_queries : 0.0;
+    }
+    /* The best; on a tie the one nearer the default, then the shorter. */
+    for (guint k = 0; k < KITH_PULL_N_CHOICES; k++) {
+	guint dk = k > KITH_PULL_CHOICE_DEFAULT ? k - KITH_PULL_CHOICE_DEFAULT : KITH_PULL_CHOICE_DEFAULT - k;
+	guint db = best > KITH_PULL_CHOICE_DEFAULT ? best - KITH_PULL_CHOICE_DEFAULT
+						   : KITH_PULL_CHOICE_DEFAULT - best;
+
+	if (sums[k] > sums[best] + 1e-9 || (fabs (sums[k] - sums[best]) <= 1e-9 && dk < db))
+	    best = k;
+    }
+    return best;
+}

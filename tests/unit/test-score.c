@@ -412,6 +412,151 @@ test_pull_value (void)
     }
 }
 
+/* The replay, worked by hand: A had one message of mine 10 days before
+ * (the day before the query), B three 60 days before; the query goes
+ * to B.  With a 7-day memory A is ahead (0.43 to 0.14), with 28 days B
+ * just is (0.85 to 0.84), with 112 days by far: reciprocal ranks 1/2,
+ * 1, 1, and the tie goes to the default, 28 days. */
+static void
+test_replay_by_hand (void)
+{
+    gint64 then = NOW - DAY;
+    _kith_replay_event_t ev[] = {
+	{ then - 10 * DAY, 0, TRUE },
+	{ then - 60 * DAY, 1, TRUE },
+	{ then - 60 * DAY, 1, TRUE },
+	{ then - 60 * DAY, 1, TRUE },
+    };
+    guint to_b = 1;
+    _kith_replay_query_t q = { NOW, &to_b, 1 };
+    double mrr[KITH_PULL_N_CHOICES];
+
+    g_assert_cmpuint (_kith_pull_replay (ev, G_N_ELEMENTS (ev), 2, &q, 1, mrr), ==, 1);
+    g_assert_cmpfloat_with_epsilon (mrr[0], 0.5, 1e-12);
+    g_assert_cmpfloat_with_epsilon (mrr[1], 1.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon (mrr[2], 1.0, 1e-12);
+    g_assert_cmpfloat (_kith_pull_choice_days (0), ==, 7.0);
+    g_assert_cmpfloat (_kith_pull_choice_days (1), ==, 28.0);
+    g_assert_cmpfloat (_kith_pull_choice_days (2), ==, 112.0);
+
+    /* Nothing to replay, or nobody it went to with any pull: the
+     * default, every choice 0. */
+    g_assert_cmpuint (_kith_pull_replay (ev, G_N_ELEMENTS (ev), 2, NULL, 0, mrr), ==,
+		      KITH_PULL_CHOICE_DEFAULT);
+    g_assert_cmpfloat (mrr[0] + mrr[1] + mrr[2], ==, 0.0);
+    q.date = then - 100 * DAY; /* before all of it */
+    g_assert_cmpuint (_kith_pull_replay (ev, G_N_ELEMENTS (ev), 2, &q, 1, mrr), ==,
+		      KITH_PULL_CHOICE_DEFAULT);
+    g_assert_cmpfloat (mrr[0] + mrr[1] + mrr[2], ==, 0.0);
+    /* The message of the day before does not vote: B's three are the
+     * day before the query, A's one ten days before: without the gap
+     * the short memory would win. */
+    for (guint i = 1; i < 4; i++)
+	ev[i].date = NOW - DAY / 2;
+    q.date = NOW;
+    _kith_pull_replay (ev, G_N_ELEMENTS (ev), 2, &q, 1, mrr);
+    g_assert_cmpfloat (mrr[0] + mrr[1] + mrr[2], ==, 0.0);
+}
+
+/* A simulated owner, over three years, each message of theirs a query
+ * (SENT: its date and contact).  STEADY: twenty regular correspondents,
+ * each written to at a rhythm of their own (every week to every two
+ * months, give or take a fifth) the whole time, half the messages
+ * answered; the person to expect is one of those written to most often,
+ * and the one written to yesterday is the least due, which only a long
+ * memory sees past.  Else BURSTY: each week a project with two new
+ * people, several messages each way over the week, never again; the
+ * people to expect are this week's, which a short memory finds. */
+typedef struct {
+    gint64 date;
+    guint contact;
+} sent_t;
+
+static int
+compare_sent (gconstpointer a, gconstpointer b)
+{
+    const sent_t *x = a, *y = b;
+
+    return x->date < y->date ? -1 : x->date > y->date;
+}
+
+static void
+simulate_owner (GRand *rand, gboolean steady, GArray *events, GArray *sent)
+{
+    gint64 start = NOW - 3 * YEAR;
+
+    if (steady) {
+	for (guint c = 0; c < 20; c++) {
+	    double period = 7 + c * (60 - 7) / 19.0;
+	    double day = g_rand_double_range (rand, 0, period);
+
+	    for (; day < 3 * 365; day += period * g_rand_double_range (rand, 0.8, 1.2)) {
+		_kith_replay_event_t e = { start + (gint64) (day * DAY), c, TRUE };
+		_kith_replay_event_t r = { e.date + 6 * 3600, c, FALSE };
+
+		g_array_append_val (events, e);
+		if (g_rand_boolean (rand))
+		    g_array_append_val (events, r);
+		g_array_append_val (sent, ((sent_t){ e.date, c }));
+	    }
+	}
+    } else {
+	for (guint week = 0; week < 3 * 52; week++) {
+	    for (guint p = 0; p < 2; p++) {
+		guint c = week * 2 + p;
+
+		for (int day = 0; day < 7; day++) {
+		    _kith_replay_event_t e = { start + (week * 7 + day) * DAY + (gint64) p * 60, c, TRUE };
+		    _kith_replay_event_t r = { e.date + 3 * 3600, c, FALSE };
+
+		    if (g_rand_double (rand) < 0.6) {
+			g_array_append_val (events, e);
+			g_array_append_val (events, r);
+			g_array_append_val (sent, ((sent_t){ e.date, c }));
+		    }
+		}
+	    }
+	}
+    }
+}
+
+/* The replay picks the memory the owner's mail shows (the simulation's
+ * intent, not the replay's rule): long for the steady owner, short for
+ * the bursty one, on each of five seeds. */
+static void
+test_replay_owners (void)
+{
+    for (guint32 seed = 1; seed <= 5; seed++) {
+	for (int steady = 0; steady < 2; steady++) {
+	    g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+	    g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (_kith_replay_event_t));
+	    g_autoptr (GArray) sent = g_array_new (FALSE, FALSE, sizeof (sent_t));
+	    g_autoptr (GArray) queries = g_array_new (FALSE, FALSE, sizeof (_kith_replay_query_t));
+	    guint n_contacts = 0, from;
+	    double mrr[KITH_PULL_N_CHOICES];
+	    guint choice;
+
+	    simulate_owner (rand, steady, events, sent);
+	    g_array_sort (sent, compare_sent);
+	    for (guint i = 0; i < events->len; i++)
+		n_contacts = MAX (n_contacts, g_array_index (events, _kith_replay_event_t, i).contact + 1);
+	    /* the latest messages, as the index asks them */
+	    from = sent->len > KITH_PULL_REPLAY_QUERIES ? sent->len - KITH_PULL_REPLAY_QUERIES : 0;
+	    for (guint i = from; i < sent->len; i++) {
+		sent_t *m = &g_array_index (sent, sent_t, i);
+		_kith_replay_query_t q = { m->date, &m->contact, 1 };
+		g_array_append_val (queries, q);
+	    }
+	    choice = _kith_pull_replay ((_kith_replay_event_t *) events->data, events->len, n_contacts,
+					(_kith_replay_query_t *) queries->data, queries->len, mrr);
+	    if (g_test_verbose ())
+		g_printerr ("seed %u %s: %.3f %.3f %.3f -> %u\n", seed, steady ? "steady" : "bursty",
+			    mrr[0], mrr[1], mrr[2], choice);
+	    g_assert_cmpuint (choice, ==, steady ? KITH_PULL_N_CHOICES - 1 : 0);
+	}
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* The gate */
 
@@ -1187,6 +1332,8 @@ main (int argc, char **argv)
     g_test_add_func ("/score/event-sql", test_event_sql);
     g_test_add_func ("/score/pull/log-add", test_pull_log_add);
     g_test_add_func ("/score/pull/value", test_pull_value);
+    g_test_add_func ("/score/pull/replay-by-hand", test_replay_by_hand);
+    g_test_add_func ("/score/pull/replay-owners", test_replay_owners);
 
     return g_test_run ();
 }
