@@ -397,6 +397,10 @@ typedef struct {
      *  search.exclude_tags, kith.reply_window_days, kith.robots,
      *  kith.max_recipients) or of the kith that reads it. */
     bool rebuild_pending;
+    /** The half-life in days of completion's memory (7, 28 or 112):
+     *  the one the replay of your own mail picked (README: "Completion"),
+     *  28 until it has run. */
+    unsigned int completion_memory_days;
 } kith_store_info_t;
 
 /**
@@ -636,10 +640,12 @@ typedef struct {
  * of kith_who(): automated senders last; before them, by the value
  * pull * (1 + 0.1 * log2 (1 + score)), where pull sums my mail to the
  * contact and a quarter of theirs to me, each message
- * 2^(-age / 14 days), the age counted from the newest message in the
- * store (0 when the pull is below 1/1024); equal values (no recent
- * mail) by tier, then score, then the last exchange (most recent
- * first).  The addresses of a person merged
+ * 2^(-age / m) + 1/16 * 2^(-age / 16 m), the age counted from the newest
+ * message in the store and the memory m (7, 28 or 112 days) the one the
+ * index picked by replaying my own latest mail (kith_store_info_t); 0
+ * below the pull of one message of mine some 3.7 years old; equal
+ * values (no recent mail) by tier, then score, then the last exchange
+ * (most recent first).  The addresses of a person merged
  * by kith.alias.* keys yield one contact, with the merged score; its
  * address is the one the prefix matched when the prefix matched an
  * address, otherwise the person's most used address.

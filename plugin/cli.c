@@ -1269,6 +1269,8 @@ verb_status (const kith_cli_globals_t *globals, int argc, char **argv)
 	else
 	    printf (" (up to date)\n");
 	printf ("indexed        %s\n", at ? at : "never");
+	printf ("completion     remembers %u days (the replay of your own mail picked it)\n",
+		info.completion_memory_days);
     } else {
 	sprinter_t *sp = sprinter_new (stdout, format == FORMAT_JSON ? SPRINTER_JSON : SPRINTER_SEXP);
 	sprinter_begin_map (sp);
@@ -1292,6 +1294,8 @@ verb_status (const kith_cli_globals_t *globals, int argc, char **argv)
 	sprinter_key (sp, "rebuild");
 	sprinter_boolean (sp, info.rebuild_pending);
 	print_date (sp, "indexed_at", info.indexed_at);
+	sprinter_key (sp, "completion_memory_days");
+	sprinter_integer (sp, info.completion_memory_days);
 	sprinter_end (sp);
 	sprinter_free (sp);
     }

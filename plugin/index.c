@@ -58,6 +58,7 @@ typedef struct {
     gboolean verbose;     /* KITH_INDEX_VERBOSE */
     guint many;           /* messages with more than kith.max_recipients */
     char *many_first;     /* "<ID>" of the first of them */
+    guint mine_added;     /* messages of mine new to the store */
 } run_t;
 
 /* Addresses GMime's parser drops and kith read (mime.c) are never
@@ -307,6 +308,8 @@ insert_message (run_t *run, notmuch_message_t *message, const char *filename,
     if (msg->recovered > 0 && ! quiet && filename)
 	note_recovered (run, filename, msg);
     _kith_msg_row (config, msg, excluded, &row);
+    if (row.flags & KITH_MSG_MINE)
+	run->mine_added++;
     if (row.flags & KITH_MSG_MANY_RCPTS) {
 	if (run->added && ! quiet)
 	    g_printerr ("Warning: kith: message <%s> has more than kith.max_recipients (%u) "
@@ -775,6 +778,122 @@ store_newest (_kith_store_t *store, GError **error)
     return _kith_store_set_meta (store, KITH_META_NEWEST, text, error);
 }
 
+/* The replay (score.c: _kith_pull_replay) over the store: my latest
+ * KITH_PULL_REPLAY_QUERIES messages to contacts (not automated ones:
+ * completion offers them last) ask for their recipients; the mail
+ * between me and those contacts answers, as completion counts it but
+ * read from the rows alone (mine to them, theirs to me; not the replies
+ * to me that do not name me, which only aggr.c's threading finds).
+ * Automated and excluded messages count in neither. */
+#define REPLAY_MINE "(flags & 1280) = 256 AND " KITH_MSG_NOT_AUTOMATED_SQL " AND m.date > 0"
+#define REPLAY_TO_CONTACT                                  \
+    "JOIN recipient r ON r.message = m.id AND r.kind < 4 " \
+    "JOIN contact c ON c.address = r.address AND c.automated = 0"
+G_STATIC_ASSERT ((KITH_MSG_MINE | KITH_MSG_EXCLUDED) == 1280 && KITH_MSG_MINE == 256);
+
+static gboolean
+replay_memory (_kith_store_t *store, GError **error)
+{
+    g_autoptr (sqlite3_stmt) queries = _kith_store_prepare (
+	store,
+	"SELECT m.id FROM message m WHERE " REPLAY_MINE " AND EXISTS (SELECT 1 FROM recipient r "
+	"JOIN contact c ON c.address = r.address AND c.automated = 0 WHERE r.message = m.id AND r.kind < 4) "
+	"ORDER BY m.date DESC, m.id DESC LIMIT " G_STRINGIFY (KITH_PULL_REPLAY_QUERIES),
+	error);
+    g_autoptr (sqlite3_stmt) events = NULL;
+    g_autoptr (GHashTable) contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr (GHashTable) asked = g_hash_table_new (g_int64_hash, g_int64_equal);
+    g_autoptr (GArray) ev = g_array_new (FALSE, FALSE, sizeof (_kith_replay_event_t));
+    g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+    g_autofree _kith_replay_query_t *qs = NULL;
+    g_autofree char *days = NULL;
+    guint choice;
+    int rc;
+
+    if (queries == NULL)
+	return FALSE;
+    while ((rc = sqlite3_step (queries)) == SQLITE_ROW) {
+	gint64 id = sqlite3_column_int64 (queries, 0);
+	g_array_append_val (ids, id);
+    }
+    if (rc != SQLITE_DONE)
+	goto FAIL;
+    for (guint i = 0; i < ids->len; i++) {
+	g_ptr_array_add (rcpts, g_array_new (FALSE, FALSE, sizeof (guint)));
+	g_hash_table_insert (asked, &g_array_index (ids, gint64, i), GUINT_TO_POINTER (i + 1));
+    }
+    qs = g_new0 (_kith_replay_query_t, MAX (ids->len, 1));
+
+    events = _kith_store_prepare (
+	store,
+	"SELECT DISTINCT m.id, m.date, r.address, 1 FROM message m " REPLAY_TO_CONTACT " WHERE " REPLAY_MINE
+	" UNION ALL "
+	"SELECT m.id, m.date, m.author, 0 FROM message m JOIN contact c ON c.address = m.author "
+	"AND c.automated = 0 WHERE " KITH_MSG_EVENT_SQL " AND m.date > 0",
+	error);
+    if (events == NULL)
+	return FALSE;
+    while ((rc = sqlite3_step (events)) == SQLITE_ROW) {
+	gint64 id = sqlite3_column_int64 (events, 0);
+	const char *address = (const char *) sqlite3_column_text (events, 2);
+	gboolean mine = sqlite3_column_int (events, 3);
+	gpointer index;
+	_kith_replay_event_t e = { sqlite3_column_int64 (events, 1), 0, mine };
+
+	if (address == NULL)
+	    continue;
+	if (! g_hash_table_lookup_extended (contacts, address, NULL, &index)) {
+	    index = GUINT_TO_POINTER (g_hash_table_size (contacts));
+	    g_hash_table_insert (contacts, g_strdup (address), index);
+	}
+	e.contact = GPOINTER_TO_UINT (index);
+	g_array_append_val (ev, e);
+	if (mine) {
+	    guint q = GPOINTER_TO_UINT (g_hash_table_lookup (asked, &id));
+	    if (q > 0) {
+		GArray *to = rcpts->pdata[q - 1];
+		qs[q - 1].date = e.date;
+		g_array_append_val (to, e.contact);
+	    }
+	}
+    }
+    if (rc != SQLITE_DONE)
+	goto FAIL;
+    for (guint i = 0; i < ids->len; i++) {
+	GArray *to = rcpts->pdata[i];
+	qs[i].rcpts = (const guint *) to->data;
+	qs[i].n_rcpts = to->len;
+    }
+    choice = _kith_pull_replay ((const _kith_replay_event_t *) ev->data, ev->len,
+				g_hash_table_size (contacts), qs, ids->len, NULL);
+    days = g_strdup_printf ("%.0f", _kith_pull_sum_days (choice));
+    return _kith_store_set_meta (store, KITH_META_PULL_MEMORY, days, error) &&
+	   _kith_store_set_meta (store, KITH_META_PULL_UNREPLAYED, "0", error);
+
+FAIL:
+    _kith_store_set_error (store, error, "cannot read the kith store");
+    return FALSE;
+}
+
+/* The replay again when the store was mined in full, has never had
+ * one, or KITH_PULL_REPLAY_EVERY messages of mine have come since the
+ * last; else count this run's. */
+static gboolean
+update_memory (run_t *run, GError **error)
+{
+    _kith_store_t *store = run->kith->store;
+    g_autofree char *memory = _kith_store_get_meta (store, KITH_META_PULL_MEMORY);
+    g_autofree char *text = _kith_store_get_meta (store, KITH_META_PULL_UNREPLAYED);
+    g_autofree char *pending = NULL;
+    guint64 n = (text ? g_ascii_strtoull (text, NULL, 10) : 0) + run->mine_added;
+
+    if (run->full || memory == NULL || n >= KITH_PULL_REPLAY_EVERY)
+	return replay_memory (store, error);
+    pending = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+    return _kith_store_set_meta (store, KITH_META_PULL_UNREPLAYED, pending, error);
+}
+
 static gboolean
 index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 		      void *user_data, GError **error)
@@ -911,7 +1030,7 @@ index_in_transaction (run_t *run, unsigned int flags, kith_progress_fn progress,
 
     rev_string = g_strdup_printf ("%lu", revision);
     now_string = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-    if (! store_newest (store, error))
+    if (! store_newest (store, error) || ! update_memory (run, error))
 	return FALSE;
     /* The store now holds exactly the messages of this state (unless
      * the removals were not looked for). */

@@ -105,14 +105,15 @@ typedef enum {
      (((f) & (KITH_MSG_PRECEDENCE_BULK | KITH_MSG_LIST_UNSUBSCRIBE)) &&      \
       ! ((f) & KITH_MSG_LIST_POST)))
 
-/* Over the store's flags column, for SQL: the messages of someone else
- * that count in a one-way history with me (to me, not mine, not
+/* Over the store's flags column, for SQL: KITH_MSG_IS_AUTOMATED's
+ * negation, and the messages of someone else that count in a one-way
+ * history with me (to me, not mine, not
  * excluded, not automated as above; aggr.c: one more message of a
  * one-way sender; the partial index message_event).  The numbers are
  * the flags above, checked when compiling, and test-score checks it
  * against KITH_MSG_IS_AUTOMATED. */
-#define KITH_MSG_EVENT_SQL                                                   \
-    "(flags & 1792) = 512 AND (flags & 12353) = 0 AND ((flags & 34) = 0 OR (flags & 8) != 0)"
+#define KITH_MSG_NOT_AUTOMATED_SQL "(flags & 12353) = 0 AND ((flags & 34) = 0 OR (flags & 8) != 0)"
+#define KITH_MSG_EVENT_SQL "(flags & 1792) = 512 AND " KITH_MSG_NOT_AUTOMATED_SQL
 G_STATIC_ASSERT ((KITH_MSG_AUTO_SUBMITTED | KITH_MSG_NOREPLY_SENDER | KITH_MSG_AUTO_RESPONSE |
 		  KITH_MSG_ROBOT_SENDER) == 12353);
 G_STATIC_ASSERT ((KITH_MSG_PRECEDENCE_BULK | KITH_MSG_LIST_UNSUBSCRIBE) == 34);
@@ -382,6 +383,19 @@ gboolean _kith_config_is_me (const _kith_config_t *config, const char *address);
 /* ------------------------------------------------------------------ */
 /* Per-contact statistics (aggr.c, score.c) */
 
+/* The completion order's memories (score.c): KITH_PULL_N_CHOICES
+ * half-lives of 7 * 4^k days (7, 28, 112), the one in use picked by the
+ * replay (KITH_PULL_CHOICE_DEFAULT, 28 days, until it has run), each
+ * with its long memory KITH_PULL_LONG_RATIO times as long; each contact
+ * keeps KITH_PULL_N_SUMS sums, 7 * 4^j days (7 to 1792), so that choice
+ * K is sums K and K + 2 and a new choice needs no mail read again. */
+#define KITH_PULL_CHOICE_SHORTEST_DAYS 7
+#define KITH_PULL_N_CHOICES 3
+#define KITH_PULL_CHOICE_DEFAULT 1
+#define KITH_PULL_LONG_RATIO 16
+#define KITH_PULL_LONG_STEP 2 /* 4^2 = KITH_PULL_LONG_RATIO */
+#define KITH_PULL_N_SUMS (KITH_PULL_N_CHOICES + KITH_PULL_LONG_STEP)
+
 typedef struct {
     unsigned long count[KITH_COUNT_LAST];
     unsigned long out_msgs;  /* distinct messages of mine in exchanges with them */
@@ -397,16 +411,13 @@ typedef struct {
     unsigned long direct_out; /* my one-to-few messages to them */
     unsigned long direct_in;  /* their one-to-few messages to me */
     unsigned long crowd_in;   /* their messages to me that are a crowd's */
-    /* Schema 5 (score.c: the completion order): my mail to them and
+    /* Schema 8 (score.c: the completion order): my mail to them and
      * theirs to me, each message weighted and growing by half every
-     * KITH_PULL_HALF_LIFE_DAYS, as log2 of the sum of
+     * _kith_pull_sum_days (j) days, as log2 of the sum of
      * weight * 2^(date / half-life); 0 when there is none.  Stored in
      * this form so that it needs no "now": _kith_pull gives its value
      * at any time. */
-    double pull;
-    /* Schema 7: the same sum over KITH_PULL_LONG_HALF_LIFE_DAYS, the
-     * completion order's long memory. */
-    double pull_long;
+    double pull[KITH_PULL_N_SUMS];
 } _kith_stats_t;
 
 /* People on a message (author and distinct recipients) up to which it is
@@ -494,18 +505,17 @@ kith_tier_t _kith_contact_tier (const _kith_config_t *config, const _kith_stats_
  * to.  My mail to someone (to them or replying to them) and theirs to
  * me (to me or replying to me) count, automated mail not, each message
  * weight * 2^(-age / half-life), mine with weight 1, theirs 1/4, summed
- * twice: over 14 days (recency) and over 224 days (the long memory that
- * keeps a long-standing correspondent above a one-off of last week once
- * that fades), the second counting 1/16 as much; a pull below
- * KITH_PULL_FLOOR (a single message of mine some 3.7 years old) is
- * none.  The relationship multiplies it by
+ * twice: over the memory the replay picked (below: 7, 28 or 112 days;
+ * recency) and over KITH_PULL_LONG_RATIO times as long (the long memory
+ * that keeps a long-standing correspondent above a one-off of last week
+ * once that fades), the second counting KITH_PULL_LONG_WEIGHT as much; a
+ * pull below that of a single message of mine KITH_PULL_FLOOR_DAYS old
+ * (some 3.7 years, whatever the memory) is none.  The relationship multiplies it by
  * 1 + KITH_PULL_RELATIONSHIP * log2 (1 + score). */
-#define KITH_PULL_HALF_LIFE_DAYS 14
-#define KITH_PULL_LONG_HALF_LIFE_DAYS 224
 #define KITH_PULL_LONG_WEIGHT (1.0 / 16)
 #define KITH_PULL_WEIGHT_MINE 1.0
 #define KITH_PULL_WEIGHT_THEIRS 0.25
-#define KITH_PULL_FLOOR (1.0 / 1024)
+#define KITH_PULL_FLOOR_DAYS 1344
 #define KITH_PULL_RELATIONSHIP 0.1
 
 /* Sums of weight * 2^(date / half-life) kept in log2 form (the
@@ -518,35 +528,51 @@ typedef struct {
     double sum; /* the sum of 2^(exponent - max) */
 } _kith_pull_sum_t;
 typedef struct {
-    _kith_pull_sum_t near; /* KITH_PULL_HALF_LIFE_DAYS */
-    _kith_pull_sum_t far;  /* KITH_PULL_LONG_HALF_LIFE_DAYS */
+    _kith_pull_sum_t sums[KITH_PULL_N_SUMS]; /* half-life _kith_pull_sum_days (j) */
 } _kith_pull_acc_t;
-#define _KITH_PULL_INIT            \
-    {                              \
-	{ 0.0, 0.0 }, { 0.0, 0.0 } \
+#define _KITH_PULL_INIT  \
+    {                    \
+	{                \
+	    {            \
+		0.0, 0.0 \
+	    }            \
+	}                \
     }
 void _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine);
-/* The stored forms of ACC into STATS (pull, pull_long; 0: none). */
+/* The stored forms of ACC into STATS (pull; 0: none). */
 void _kith_pull_store (const _kith_pull_acc_t *acc, _kith_stats_t *stats);
 /* STATS's stored forms with one more message added: what
  * _kith_pull_add gives up to rounding in the last bits, whatever the
  * order (aggr.c: one more message of a one-way sender). */
 void _kith_pull_stats_add (_kith_stats_t *stats, gint64 date, gboolean mine);
+/* The half-life in days of stored sum J: 7 * 4^J (that of memory
+ * choice J too). */
+double _kith_pull_sum_days (guint j);
+/* The memory choice a store's meta pull_memory (TEXT, may be NULL)
+ * names; KITH_PULL_CHOICE_DEFAULT if none. */
+guint _kith_pull_choice_parse (const char *text);
 
-/* The pull of STATS at time NOW: the recent sum plus
- * KITH_PULL_LONG_WEIGHT times the long one. */
-double _kith_pull (const _kith_stats_t *stats, gint64 now);
+/* The pull of STATS at time NOW with memory choice CHOICE (below
+ * KITH_PULL_N_CHOICES): the sum over its half-life plus
+ * KITH_PULL_LONG_WEIGHT times the one over KITH_PULL_LONG_RATIO times
+ * it. */
+double _kith_pull (const _kith_stats_t *stats, gint64 now, guint choice);
 
-/* The completion value of a contact at NOW: its pull (0 below the
- * floor) times the relationship's factor for SCORE; higher is offered
- * first, equal values (no pull) in the order of `who`. */
-double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 now);
+/* The least pull that is some under memory choice CHOICE: that of a
+ * single message of mine KITH_PULL_FLOOR_DAYS old. */
+double _kith_pull_floor (guint choice);
+
+/* The completion value of a contact at NOW with memory choice CHOICE:
+ * its pull (0 below the floor) times the relationship's factor for
+ * SCORE; higher is offered first, equal values (no pull) in the order
+ * of `who`. */
+double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 now, guint choice);
 
 /* The replay (README: "Completion"): how long the completion order's
  * memory should be for this owner, asked of the owner's own mail.  The
- * choices are half-lives of KITH_PULL_CHOICE_SHORTEST_DAYS times 4^k
- * (7, 28 and 112 days), each with its long memory KITH_PULL_LONG_RATIO
- * times longer counting KITH_PULL_LONG_WEIGHT.  For each of the owner's
+ * choices are the stored sums' half-lives (7, 28 and 112 days), each
+ * with its long memory KITH_PULL_LONG_RATIO times longer counting
+ * KITH_PULL_LONG_WEIGHT.  For each of the owner's
  * messages (a query: its date and the contacts it went to), the
  * contacts are ranked by their pull with each choice, from the messages
  * more than KITH_PULL_REPLAY_GAP older (a reply's recipients are the
@@ -556,10 +582,6 @@ double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 no
  * bursts of new people for a short one.  A tie goes to the choice
  * nearer KITH_PULL_CHOICE_DEFAULT, which also stands when there is
  * nothing to replay. */
-#define KITH_PULL_CHOICE_SHORTEST_DAYS 7
-#define KITH_PULL_N_CHOICES 3
-#define KITH_PULL_CHOICE_DEFAULT 1
-#define KITH_PULL_LONG_RATIO 16
 #define KITH_PULL_REPLAY_GAP ((gint64) 24 * 3600)
 /* The owner's latest messages the replay asks. */
 #define KITH_PULL_REPLAY_QUERIES 200
@@ -587,16 +609,14 @@ typedef struct {
  * counting 0). */
 guint _kith_pull_replay (const _kith_replay_event_t *events, guint n_events, guint n_contacts,
 			 const _kith_replay_query_t *queries, guint n_queries, double *mrr);
-/* The half-life in days of memory choice K. */
-double _kith_pull_choice_days (guint k);
 
 /* ------------------------------------------------------------------ */
 /* The store (store.c) */
 
-#define KITH_SCHEMA_VERSION 7
-/* The oldest schema a read-only session can use as it is (7 added a
- * contact column, the long pull of the completion order). */
-#define KITH_SCHEMA_READABLE 7
+#define KITH_SCHEMA_VERSION 8
+/* The oldest schema a read-only session can use as it is (8 changed the
+ * contact columns of the completion order). */
+#define KITH_SCHEMA_READABLE 8
 
 typedef struct {
     sqlite3 *db;
@@ -724,11 +744,16 @@ gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
 
 /* The columns of a contact row after address and name, in the order
  * _kith_store_stats_from_row reads them. */
+/* The contact columns of the stored sums of the completion order
+ * (schema 8), sum j holding the one over 7 * 4^j days. */
+#define KITH_CONTACT_PULL_COLUMNS "pull_7, pull_28, pull_112, pull_448, pull_1792"
+G_STATIC_ASSERT (KITH_PULL_N_SUMS == 5);
+
 #define KITH_CONTACT_COLUMNS                                                     \
     "sent_direct, sent_group, received, seen, automated_msgs, replies_from, "    \
     "replies_to, conversations, list_conversations, months, out_msgs, "          \
     "in_msgs, first, last, latency_them, latency_me, i_wrote_first, automated, " \
-    "direct_out, direct_in, crowd_in, pull, pull_long"
+    "direct_out, direct_in, crowd_in, " KITH_CONTACT_PULL_COLUMNS
 
 /* Fill STATS from KITH_CONTACT_COLUMNS starting at column FIRST. */
 void _kith_store_stats_from_row (sqlite3_stmt *stmt, int first, _kith_stats_t *stats);
@@ -905,6 +930,14 @@ char *_kith_quote_term (const char *term);
  * newest message, written by every index run: the "now" of the
  * completion order. */
 #define KITH_META_NEWEST "newest"
+
+/* The meta keys of the replay (score.c, index.c): the half-life in days
+ * of the completion order's memory it picked ("7", "28" or "112"), and
+ * how many messages of mine have come since it last ran. */
+#define KITH_META_PULL_MEMORY "pull_memory"
+#define KITH_META_PULL_UNREPLAYED "pull_unreplayed"
+/* The replay runs again once this many messages of mine have come. */
+#define KITH_PULL_REPLAY_EVERY 10
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
  * messages this (incremental) run added to the store are appended to it

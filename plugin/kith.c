@@ -435,6 +435,10 @@ kith_get_store_info (kith_t *kith, kith_store_info_t *info, char **error_message
     info->same_database = g_strcmp0 (uuid, nm_uuid) == 0;
     info->indexed_at = at ? (time_t) g_ascii_strtoll (at, NULL, 10) : 0;
     info->rebuild_pending = _kith_index_is_full (kith->store, kith->config, nm_uuid);
+    {
+	g_autofree char *memory = _kith_store_get_meta (kith->store, KITH_META_PULL_MEMORY);
+	info->completion_memory_days = (unsigned int) _kith_pull_sum_days (_kith_pull_choice_parse (memory));
+    }
 
     stmt = _kith_store_prepare (kith->store,
 				"SELECT (SELECT count(*) FROM message), (SELECT count(*) FROM contact)", &error);
@@ -1244,6 +1248,8 @@ kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *
     g_auto (GStrv) words = NULL;
     kith_complete_options_t defaults = { 0 };
     gint64 now = g_get_real_time () / G_USEC_PER_SEC, then;
+    g_autofree char *memory = NULL;
+    guint choice;
     gboolean hide_others;
     guint n_words = 0;
     kith_contacts_t *contacts;
@@ -1367,9 +1373,11 @@ kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *
 	g_ptr_array_add (contacts->contacts, g_steal_pointer (&list->pdata[i]));
     }
     then = completion_now (kith, now);
+    memory = _kith_store_get_meta (kith->store, KITH_META_PULL_MEMORY);
+    choice = _kith_pull_choice_parse (memory);
     for (guint i = 0; i < contacts->contacts->len; i++) {
 	kith_contact_t *c = contacts->contacts->pdata[i];
-	c->complete = _kith_complete_value (&c->stats, c->score, then);
+	c->complete = _kith_complete_value (&c->stats, c->score, then, choice);
     }
     g_ptr_array_sort (contacts->contacts, compare_for_completion);
     if (options->limit && contacts->contacts->len > options->limit)

@@ -54,6 +54,7 @@
  */
 
 #include <math.h>
+#include <string.h>
 
 #include "kith-private.h"
 
@@ -228,8 +229,32 @@ _kith_contact_tier (const _kith_config_t *config, const _kith_stats_t *s, gint64
 /* ------------------------------------------------------------------ */
 /* The completion order (README: "Completion") */
 
-#define PULL_HALF_LIFE ((double) KITH_PULL_HALF_LIFE_DAYS * DAY)
-#define PULL_LONG_HALF_LIFE ((double) KITH_PULL_LONG_HALF_LIFE_DAYS * DAY)
+G_STATIC_ASSERT (1 << (2 * KITH_PULL_LONG_STEP) == KITH_PULL_LONG_RATIO);
+
+/* The half-life of stored sum J, in seconds: 7 days * 4^J. */
+static double
+sum_half_life (guint j)
+{
+    return (double) ((gint64) KITH_PULL_CHOICE_SHORTEST_DAYS << (2 * j)) * DAY;
+}
+
+double
+_kith_pull_sum_days (guint j)
+{
+    g_return_val_if_fail (j < KITH_PULL_N_SUMS, 0.0);
+    return sum_half_life (j) / DAY;
+}
+
+guint
+_kith_pull_choice_parse (const char *text)
+{
+    for (guint k = 0; text && k < KITH_PULL_N_CHOICES; k++) {
+	g_autofree char *days = g_strdup_printf ("%.0f", _kith_pull_sum_days (k));
+	if (strcmp (text, days) == 0)
+	    return k;
+    }
+    return KITH_PULL_CHOICE_DEFAULT;
+}
 
 /* The exponent of one message's term: log2 (weight * 2^(date / half-life)). */
 static double
@@ -257,8 +282,8 @@ _kith_pull_add (_kith_pull_acc_t *acc, gint64 date, gboolean mine)
 {
     if (date <= 0)
 	return; /* undated: no age */
-    sum_add (&acc->near, pull_exponent (date, mine, PULL_HALF_LIFE));
-    sum_add (&acc->far, pull_exponent (date, mine, PULL_LONG_HALF_LIFE));
+    for (guint j = 0; j < KITH_PULL_N_SUMS; j++)
+	sum_add (&acc->sums[j], pull_exponent (date, mine, sum_half_life (j)));
 }
 
 static double
@@ -270,8 +295,8 @@ sum_log (const _kith_pull_sum_t *acc)
 void
 _kith_pull_store (const _kith_pull_acc_t *acc, _kith_stats_t *s)
 {
-    s->pull = sum_log (&acc->near);
-    s->pull_long = sum_log (&acc->far);
+    for (guint j = 0; j < KITH_PULL_N_SUMS; j++)
+	s->pull[j] = sum_log (&acc->sums[j]);
 }
 
 /* log2 (2^PULL + 2^X), PULL 0 standing for none. */
@@ -291,45 +316,50 @@ _kith_pull_stats_add (_kith_stats_t *s, gint64 date, gboolean mine)
 {
     if (date <= 0)
 	return;
-    s->pull = log_add (s->pull, pull_exponent (date, mine, PULL_HALF_LIFE));
-    s->pull_long = log_add (s->pull_long, pull_exponent (date, mine, PULL_LONG_HALF_LIFE));
+    for (guint j = 0; j < KITH_PULL_N_SUMS; j++)
+	s->pull[j] = log_add (s->pull[j], pull_exponent (date, mine, sum_half_life (j)));
+}
+
+/* The value at NOW of the stored form PULL of the sum over HALF_LIFE. */
+static double
+sum_at (double pull, gint64 now, double half_life)
+{
+    return pull == 0.0 ? 0.0 : exp2 (pull - (double) now / half_life);
 }
 
 double
-_kith_pull (const _kith_stats_t *s, gint64 now)
+_kith_pull (const _kith_stats_t *s, gint64 now, guint choice)
 {
-    double near = s->pull == 0.0 ? 0.0 : exp2 (s->pull - (double) now / PULL_HALF_LIFE);
-    double far = s->pull_long == 0.0 ? 0.0 : exp2 (s->pull_long - (double) now / PULL_LONG_HALF_LIFE);
+    guint far = choice + KITH_PULL_LONG_STEP;
 
-    return near + KITH_PULL_LONG_WEIGHT * far;
+    g_return_val_if_fail (choice < KITH_PULL_N_CHOICES, 0.0);
+    return sum_at (s->pull[choice], now, sum_half_life (choice)) +
+	   KITH_PULL_LONG_WEIGHT * sum_at (s->pull[far], now, sum_half_life (far));
 }
 
 double
-_kith_complete_value (const _kith_stats_t *s, double score, gint64 now)
+_kith_pull_floor (guint choice)
 {
-    double pull = _kith_pull (s, now);
+    double far = sum_half_life (choice + KITH_PULL_LONG_STEP);
 
-    if (pull < KITH_PULL_FLOOR)
+    g_return_val_if_fail (choice < KITH_PULL_N_CHOICES, 1.0);
+    return KITH_PULL_WEIGHT_MINE *
+	   (exp2 (-(double) KITH_PULL_FLOOR_DAYS * DAY / sum_half_life (choice)) +
+	    KITH_PULL_LONG_WEIGHT * exp2 (-(double) KITH_PULL_FLOOR_DAYS * DAY / far));
+}
+
+double
+_kith_complete_value (const _kith_stats_t *s, double score, gint64 now, guint choice)
+{
+    double pull = _kith_pull (s, now, choice);
+
+    if (pull < _kith_pull_floor (choice))
 	return 0.0;
     return pull * (1.0 + KITH_PULL_RELATIONSHIP * log2 (1.0 + MAX (score, 0.0)));
 }
 
 /* ------------------------------------------------------------------ */
 /* The replay: how fast the owner's correspondence moves */
-
-/* Half-life in days of choice K of the completion order's memory. */
-static double
-choice_half_life (guint k)
-{
-    return (double) ((gint64) KITH_PULL_CHOICE_SHORTEST_DAYS << (2 * k)) * DAY;
-}
-
-double
-_kith_pull_choice_days (guint k)
-{
-    g_return_val_if_fail (k < KITH_PULL_N_CHOICES, 0.0);
-    return choice_half_life (k) / DAY;
-}
 
 static int
 compare_replay_events (gconstpointer a, gconstpointer b)
@@ -357,13 +387,13 @@ static double
 replay_choice (const _kith_replay_event_t *events, guint n_events, guint n_contacts,
 	       const _kith_replay_query_t *queries, guint n_queries, guint k)
 {
-    double h = choice_half_life (k), far_h = h * KITH_PULL_LONG_RATIO;
+    double h = sum_half_life (k), far_h = sum_half_life (k + KITH_PULL_LONG_STEP);
     g_autofree double *near = g_new0 (double, n_contacts);
     g_autofree double *far = g_new0 (double, n_contacts);
     g_autofree guint *active = g_new (guint, n_contacts);
     g_autofree double *value = g_new0 (double, n_contacts);
     guint n_active = 0, e = 0;
-    double total = 0.0;
+    double total = 0.0, floor = _kith_pull_floor (k);
 
     for (guint q = 0; q < n_queries; q++) {
 	const _kith_replay_query_t *query = &queries[q];
@@ -385,7 +415,7 @@ replay_choice (const _kith_replay_event_t *events, guint n_events, guint n_conta
 	    guint c = active[i];
 	    double v = exp2 (near[c] - (double) then / h) +
 		       KITH_PULL_LONG_WEIGHT * exp2 (far[c] - (double) then / far_h);
-	    value[c] = v < KITH_PULL_FLOOR ? 0.0 : v;
+	    value[c] = v < floor ? 0.0 : v;
 	}
 	for (guint r = 0; r < query->n_rcpts; r++)
 	    if (query->rcpts[r] < n_contacts)

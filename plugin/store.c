@@ -27,7 +27,10 @@
  *                rows by date; a version 4 store gains both when opened
  *                for writing and is mined again.  Schema 7 added
  *                pull_long, the same sum over a longer half-life; a
- *                version 6 store gains it likewise.
+ *                version 6 store gains it likewise.  Schema 8 keeps
+ *                five such sums instead (pull_7 ... pull_1792, over
+ *                7 * 4^j days), of which the memory the replay picks
+ *                uses two; a version 7 store trades its two for them.
  *   contact_word (schema 2) the words completion looks a prefix up in,
  *                per address: the address, the folded words of its
  *                local part and of its display names (names.c).  A
@@ -63,12 +66,20 @@
     "  direct_in INTEGER NOT NULL DEFAULT 0,"            \
     "  crowd_in INTEGER NOT NULL DEFAULT 0"
 
-/* The contact column of schema 5 (score.c: the completion order). */
+/* The contact column of schema 5 (score.c: the completion order), gone
+ * in schema 8. */
 #define CONTACT_PULL_SQL "pull REAL NOT NULL DEFAULT 0"
 
 /* The contact column of schema 7 (score.c: the completion order's long
- * memory). */
+ * memory), gone in schema 8. */
 #define CONTACT_PULL_LONG_SQL "pull_long REAL NOT NULL DEFAULT 0"
+
+/* The contact columns of schema 8 (score.c: the completion order's sums
+ * over 7, 28, 112, 448 and 1792 days; KITH_CONTACT_PULL_COLUMNS). */
+#define CONTACT_PULL_N_SQL(days) "pull_" #days " REAL NOT NULL DEFAULT 0"
+#define CONTACT_PULLS_SQL  \
+    CONTACT_PULL_N_SQL (7) \
+    ", " CONTACT_PULL_N_SQL (28) ", " CONTACT_PULL_N_SQL (112) ", " CONTACT_PULL_N_SQL (448) ", " CONTACT_PULL_N_SQL (1792)
 
 /* The secondary indexes of the message rows: dropped during a full run
  * and made again after the load (sorting once is cheaper than keeping
@@ -141,8 +152,7 @@ static const char schema_sql[] =
     "  latency_them INTEGER NOT NULL, latency_me INTEGER NOT NULL,"
     "  i_wrote_first INTEGER NOT NULL, automated INTEGER NOT NULL,"
     "  " CONTACT_DIRECT_SQL ","
-    "  " CONTACT_PULL_SQL ","
-    "  " CONTACT_PULL_LONG_SQL
+    "  " CONTACT_PULLS_SQL
     ") WITHOUT ROWID;"
     "CREATE TABLE contact_name ("
     "  address TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,"
@@ -541,6 +551,31 @@ migrate_to_7 (_kith_store_t *store, GError **error)
     return migrate (store, columns, G_N_ELEMENTS (columns), NULL, "PRAGMA user_version = 7", "7", error);
 }
 
+/* Schema 7 -> 8: the completion order's five sums (a memory the replay
+ * picks among three) in place of its two, 0 until the next index mines
+ * the store again, which it does in full. */
+static gboolean
+migrate_to_8 (_kith_store_t *store, GError **error)
+{
+#define PULL_COLUMN(days)                                                                  \
+    {                                                                                      \
+	"SELECT count(*) FROM pragma_table_info('contact') WHERE name = 'pull_" #days "'", \
+	    "ALTER TABLE contact ADD COLUMN " CONTACT_PULL_N_SQL (days)                    \
+    }
+    static const char *const columns[][2] = {
+	PULL_COLUMN (7),
+	PULL_COLUMN (28),
+	PULL_COLUMN (112),
+	PULL_COLUMN (448),
+	PULL_COLUMN (1792),
+    };
+#undef PULL_COLUMN
+
+    return migrate (store, columns, G_N_ELEMENTS (columns),
+		    "ALTER TABLE contact DROP COLUMN pull; ALTER TABLE contact DROP COLUMN pull_long",
+		    "PRAGMA user_version = 8", "8", error);
+}
+
 /* Schema 2 -> 3: the directness columns of contact, 0 until the next
  * index mines the store again, which it does in full. */
 static gboolean
@@ -724,6 +759,8 @@ _kith_store_open (const char *path, gboolean create, int busy_timeout_ms, GError
 	return NULL;
     if (create && version <= 6 && ! migrate_to_7 (store, error))
 	return NULL;
+    if (create && version <= 7 && ! migrate_to_8 (store, error))
+	return NULL;
     if (! create && version < KITH_SCHEMA_READABLE) {
 	g_set_error (error, KITH_ERROR, KITH_STATUS_STORE_VERSION,
 		     "the kith store '%s' was written by an older kith: run "
@@ -758,8 +795,8 @@ _kith_store_stats_from_row (sqlite3_stmt *stmt, int i, _kith_stats_t *s)
     s->direct_out = sqlite3_column_int64 (stmt, i++);
     s->direct_in = sqlite3_column_int64 (stmt, i++);
     s->crowd_in = sqlite3_column_int64 (stmt, i++);
-    s->pull = sqlite3_column_double (stmt, i++);
-    s->pull_long = sqlite3_column_double (stmt, i++);
+    for (guint j = 0; j < KITH_PULL_N_SUMS; j++)
+	s->pull[j] = sqlite3_column_double (stmt, i++);
 }
 
 gboolean
@@ -797,7 +834,7 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
 	stmt = store->write_contact = _kith_store_prepare (
 	    store,
 	    "INSERT OR REPLACE INTO contact (address, name, " KITH_CONTACT_COLUMNS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	    error);
 	if (stmt == NULL)
 	    return FALSE;
@@ -825,8 +862,8 @@ _kith_store_write_contact (_kith_store_t *store, const char *address, const char
     sqlite3_bind_int64 (stmt, i++, s->direct_out);
     sqlite3_bind_int64 (stmt, i++, s->direct_in);
     sqlite3_bind_int64 (stmt, i++, s->crowd_in);
-    sqlite3_bind_double (stmt, i++, s->pull);
-    sqlite3_bind_double (stmt, i++, s->pull_long);
+    for (guint j = 0; j < KITH_PULL_N_SUMS; j++)
+	sqlite3_bind_double (stmt, i++, s->pull[j]);
     rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     sqlite3_clear_bindings (stmt);

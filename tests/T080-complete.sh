@@ -173,12 +173,18 @@ migrate_and_rebuild () {
     python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
 }
 
+# The SQL that drops schema 8's columns (the completion order's five sums).
+drop_pulls="ALTER TABLE contact DROP COLUMN pull_7; ALTER TABLE contact DROP COLUMN pull_28;
+ALTER TABLE contact DROP COLUMN pull_112; ALTER TABLE contact DROP COLUMN pull_448;
+ALTER TABLE contact DROP COLUMN pull_1792;"
+add_pull="ALTER TABLE contact ADD COLUMN pull REAL NOT NULL DEFAULT 0;"
+add_pull_long="ALTER TABLE contact ADD COLUMN pull_long REAL NOT NULL DEFAULT 0;"
+
 test_begin "a schema 1 store: read-only completion and who ask for one index run"
-# schema 2's word index; schema 3's, 5's and 7's columns
+# schema 2's word index; schema 3's and 8's columns
 downgrade 1 "DROP TABLE contact_word;
 ALTER TABLE contact DROP COLUMN direct_out; ALTER TABLE contact DROP COLUMN direct_in;
-ALTER TABLE contact DROP COLUMN crowd_in; ALTER TABLE contact DROP COLUMN pull;
-ALTER TABLE contact DROP COLUMN pull_long"
+ALTER TABLE contact DROP COLUMN crowd_in; $drop_pulls"
 kith complete jur >"$TMP/out" 2>"$TMP/err"
 rc=$?
 kith who >"$TMP/who" 2>&1
@@ -186,10 +192,10 @@ rc_who=$?
 # who too: the tiers of an older store lack the evidence schema 3 added
 test_expect_equal "1 1 1 1" "$rc $(asks_for_index "$TMP/err") $rc_who $(asks_for_index "$TMP/who")"
 
-test_begin "the next index upgrades the store in place to schema 7, then mines it in full"
+test_begin "the next index upgrades the store in place to schema 8, then mines it in full"
 kith index --format=json >"$TMP/index.json"
 kith complete mull >"$TMP/out"
-test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example>" \
+test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example>" \
     "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(cat "$TMP/out")"
 
 test_begin "the migrated word index equals a rebuilt one"
@@ -199,33 +205,42 @@ sql "SELECT word || ' ' || address FROM contact_word ORDER BY word, address" >"$
 test_expect_equal_file "$TMP/rebuilt" "$TMP/migrated"
 
 test_begin "a schema 4 store (before the completion order's pull): read-only completion asks for one index run"
-downgrade 4 "ALTER TABLE contact DROP COLUMN pull; ALTER TABLE contact DROP COLUMN pull_long;
-DROP INDEX message_date"
+downgrade 4 "$drop_pulls DROP INDEX message_date"
 kith complete mull >"$TMP/out4" 2>&1
 test_expect_equal "1" "$(asks_for_index "$TMP/out4")"
 
 test_begin "the next index adds the column in place and mines in full, equal to a rebuild"
 migrate_and_rebuild
-test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt")" \
+test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt")" \
     "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated")"
 
 test_begin "a schema 5 store (before the index of one-way senders' mail): the next index adds both in place"
 downgrade 5 "DROP INDEX message_event; DROP INDEX message_author;
-CREATE INDEX message_author ON message (author); ALTER TABLE contact DROP COLUMN pull_long"
+CREATE INDEX message_author ON message (author); $drop_pulls $add_pull"
 kith complete mull >"$TMP/out5" 2>&1
 kith index --format=json >"$TMP/index.json"
-test_expect_equal "1 7 True 1 author,date" \
+test_expect_equal "1 8 True 1 author,date" \
     "$(asks_for_index "$TMP/out5") $(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(sql "SELECT count(*) FROM sqlite_master WHERE name = 'message_event'") $(sql "SELECT name FROM pragma_index_info('message_author') ORDER BY seqno")"
 
 test_begin "a schema 6 store (before the completion order's long memory): read-only completion asks for one index run"
-downgrade 6 "ALTER TABLE contact DROP COLUMN pull_long"
+downgrade 6 "$drop_pulls $add_pull"
 kith complete mull >"$TMP/out6" 2>&1
 test_expect_equal "1" "$(asks_for_index "$TMP/out6")"
 
 test_begin "the next index adds pull_long in place and mines in full, equal to a rebuild"
 migrate_and_rebuild
-test_expect_equal "7 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt") 0" \
-    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated") $(sql 'SELECT count(*) FROM contact WHERE pull != 0 AND pull_long = 0')"
+test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt")" \
+    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated")"
+
+test_begin "a schema 7 store (two sums, before the replay's memories): read-only completion asks for one index run"
+downgrade 7 "$drop_pulls $add_pull $add_pull_long"
+kith complete mull >"$TMP/out7" 2>&1
+test_expect_equal "1" "$(asks_for_index "$TMP/out7")"
+
+test_begin "the next index trades the two sums for five in place and mines in full, equal to a rebuild"
+migrate_and_rebuild
+test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt") 0 0 28" \
+    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated") $(sql "SELECT count(*) FROM pragma_table_info('contact') WHERE name IN ('pull', 'pull_long')") $(sql 'SELECT count(*) FROM contact WHERE pull_28 != 0 AND (pull_7 = 0 OR pull_112 = 0 OR pull_448 = 0 OR pull_1792 = 0)') $(sql "SELECT value FROM meta WHERE key = 'pull_memory'")"
 
 test_begin "removed mail takes its words with it"
 rm -f "$(notmuch search --output=files from:jules@cold.example)"

@@ -426,18 +426,29 @@ def bootstrap(boxes):
 # kith's completion value re-computed offline from each run's store (the
 # message and recipient tables of kith.db, read the way plugin/aggr.c reads
 # them for the pull), so that its three weights can be varied:
-#   value = pull * (1 + RELATIONSHIP * log2 (1 + score)), 0 below the floor,
+#   value = pull * (1 + RELATIONSHIP * log2 (1 + score)), 0 below the floor
+#           (the pull of one message of mine FLOOR_DAYS old),
 #   pull  = sum (HALF_LIFE) + LONG_WEIGHT * sum (LONG_RATIO * HALF_LIFE),
 #   sum (h) = sum over my mail to the person (or replying to them) of
 #           2^(-age / h), and over theirs to me (or replying to me)
 #           of THEIRS * 2^(-age / h), age from the store's newest message;
 # ties (no pull) in the order of `who`: tier, score, last, address.
 # The score and the tier are those kith printed (complete.json).  The grid
-# varies HALF_LIFE (the long half-life with it), THEIRS and RELATIONSHIP.
+# varies HALF_LIFE (the long half-life with it), THEIRS and RELATIONSHIP;
+# kith's own HALF_LIFE is the memory its replay picked for the store (meta
+# pull_memory, 28 days if none), so "shipped" is one per store.
 
-PULL_SHIPPED = (14.0, 0.25, 0.1)  # plugin/kith-private.h: KITH_PULL_*
+PULL_WEIGHTS = (0.25, 0.1)  # plugin/kith-private.h: KITH_PULL_WEIGHT_THEIRS, _RELATIONSHIP
+PULL_DEFAULT_MEMORY = 28.0  # KITH_PULL_CHOICE_DEFAULT
 PULL_LONG_RATIO, PULL_LONG_WEIGHT = 16, 1.0 / 16  # KITH_PULL_LONG_*
-PULL_FLOOR = 1.0 / 1024
+PULL_FLOOR_DAYS = 1344.0  # KITH_PULL_FLOOR_DAYS
+LOMO_DEFAULT = (14.0, 0.25, 0.1)  # the grid's tie-break
+
+
+def pull_floor(half_life):
+    """score.c: _kith_pull_floor."""
+    return 2.0 ** (-PULL_FLOOR_DAYS / half_life) + \
+        PULL_LONG_WEIGHT * 2.0 ** (-PULL_FLOOR_DAYS / (half_life * PULL_LONG_RATIO))
 LOMO_HALF_LIVES = (3, 7, 14, 30, 60, 120, 240)
 LOMO_THEIRS = (0.0, 0.0625, 0.125, 0.25, 0.5, 1.0)
 LOMO_RELATIONSHIP = (0.0, 0.05, 0.1, 0.2, 0.4, 1.0)
@@ -492,8 +503,12 @@ class Store:
             if self.rows[m]["flags"] & F_MINE and not self.rows[m]["flags"] & F_EXCLUDED:
                 if m not in self.addressed[a]:
                     self.addressed[a].append(m)
-        self.newest = int(dict(con.execute("SELECT key, value FROM meta").fetchall()).get("newest", 0))
-        self.pull = {a: (p, q) for a, p, q in con.execute("SELECT address, pull, pull_long FROM contact")}
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        self.newest = int(meta.get("newest", 0))
+        self.memory = float(meta.get("pull_memory", PULL_DEFAULT_MEMORY))
+        near, far = "pull_%d" % self.memory, "pull_%d" % (self.memory * PULL_LONG_RATIO)
+        self.pull = {a: (p, q) for a, p, q in con.execute(
+            "SELECT address, %s, %s FROM contact" % (near, far))}
         con.close()
 
     def parent(self, row):
@@ -605,8 +620,8 @@ class Mailbox:
             for a in c.get("addresses") or [c["address"]]:
                 ev = self.store.events(a)
                 want = self.store.pull.get(a, (0.0, 0.0))
-                got = (stored_pull(ev, PULL_SHIPPED[0], PULL_SHIPPED[1]),
-                       stored_pull(ev, PULL_SHIPPED[0] * PULL_LONG_RATIO, PULL_SHIPPED[1]))
+                got = (stored_pull(ev, self.store.memory, PULL_WEIGHTS[0]),
+                       stored_pull(ev, self.store.memory * PULL_LONG_RATIO, PULL_WEIGHTS[0]))
                 if all(abs(x - y) <= 1e-9 * max(1.0, abs(y)) for x, y in zip(got, want)):
                     self.same += 1
                 for d, m in ev:
@@ -618,6 +633,7 @@ class Mailbox:
             self.complete[i]["address"]))
         self.who_pos = {i: n for n, i in enumerate(who)}
         self._sums = {}
+        self.shipped = (self.store.memory,) + PULL_WEIGHTS
         self.store = None  # the ages are all lomo needs of it
 
     def expand(self, order):
@@ -650,7 +666,7 @@ class Mailbox:
         for i, (sm, st) in enumerate(self.sums(half_life)):
             c = self.complete[i]
             pull = sm + theirs * st
-            v = 0.0 if pull < PULL_FLOOR else \
+            v = 0.0 if pull < pull_floor(half_life) else \
                 pull * (1.0 + relationship * math.log2(1.0 + max(c["score"], 0.0)))
             value.append(v)
         order = sorted(range(len(self.complete)), key=lambda i: (
@@ -702,24 +718,25 @@ def lomo(dirs, rolling=False):
         print("lomo: no mailbox")
         return
     grid = [(h, t, r) for h in LOMO_HALF_LIVES for t in LOMO_THEIRS for r in LOMO_RELATIONSHIP]
-    print("conformance: the re-computation at the shipped weights (half-life %g d, the long one 16 times it counting 1/16, theirs %g, "
-          "relationship %g) against kith's own order" % PULL_SHIPPED)
-    score, ir = {}, {}
+    print("conformance: the re-computation at the shipped weights (the half-life the store's replay picked, the long one 16 times it "
+          "counting 1/16, theirs %g, relationship %g) against kith's own order" % PULL_WEIGHTS)
+    score, ir, shipped = {}, {}, {}
     for b in boxes:
         n = b.n
         kith = b.measure(lambda p: p.kith_order())
-        again = b.measure(lambda p: p.ranking(*PULL_SHIPPED))
+        again = b.measure(lambda p: p.ranking(*p.shipped))
         same = sum(p.same for p in b.parts)
         addresses = sum(len(c.get("addresses") or [1]) for p in b.parts for c in p.complete)
         moved = total = 0
         for p in b.parts:
-            order, order_again = p.kith_order(), p.ranking(*PULL_SHIPPED)
+            order, order_again = p.kith_order(), p.ranking(*p.shipped)
             moved += sum(1 for x, y in zip(order, order_again) if x != y) + abs(len(order) - len(order_again))
             total += len(order)
         print("  %-16s pull of %d/%d addresses as stored; %d of %d ranks differ (equal printed "
-              "scores); MRR %.4f/%.4f, MRR-1 %.4f/%.4f" % (
+              "scores); MRR %.4f/%.4f, MRR-1 %.4f/%.4f; memory %s d" % (
                   b.name, same, addresses, moved, total, kith[0] / n, again[0] / n,
-                  kith[2] / n, again[2] / n))
+                  kith[2] / n, again[2] / n, "/".join("%g" % p.shipped[0] for p in b.parts)))
+        shipped[b.name] = again
         for p in grid:
             score[b.name, p] = b.measure(lambda part: part.ranking(*p))
         for h in IR_HALF_LIVES:
@@ -735,9 +752,9 @@ def lomo(dirs, rolling=False):
     rows, pooled = [], [[0.0, 0.0] for _ in range(4)]
     for b in boxes:
         train = [o for o in real if o is not b]
-        p = best(train, score, grid, PULL_SHIPPED)
+        p = best(train, score, grid, LOMO_DEFAULT)
         h = best(train, ir, IR_HALF_LIVES, 14)
-        ms = [score[b.name, p], score[b.name, PULL_SHIPPED], b.measure(lambda part: rank_count(part.q)),
+        ms = [score[b.name, p], shipped[b.name], b.measure(lambda part: rank_count(part.q)),
               ir[b.name, h]]
         rows.append((b, p, h, ms))
         if b in real:
@@ -760,7 +777,7 @@ def lomo(dirs, rolling=False):
         print("%-16s %7d  %-27s %s" % ("overall (real)", nq,
                                        "/".join("%.3f" % (m[0] / nq) for m in pooled),
                                        "/".join("%.3f" % (m[1] / nq) for m in pooled)))
-        p = best(real, score, grid, PULL_SHIPPED)
+        p = best(real, score, grid, LOMO_DEFAULT)
         m = [sum(score[b.name, p][j] for b in real) / nq for j in range(3)]
         print("  (in-sample: the weights best on all the real mailboxes, %g d, %g, %g: MRR %.3f  "
               "recall@5 %.3f  MRR-1 %.3f)" % (p[0], p[1], p[2], *m))

@@ -15,7 +15,7 @@ Prints what kith mined and derived, in an order that does not depend on
 how the rows were written, so that two stores holding the same facts
 give byte-identical dumps:
 
-  contact        every row, all columns, sorted by address (pull, pull_long
+  contact        every row, all columns, sorted by address (the pull sums
                  rounded to 6 decimals);
   contact_name   every row, sorted by (address, name);
   message        every row without the store-local columns id and
@@ -49,11 +49,12 @@ def dump(path):
     out = []
     cols = [r[1] for r in db.execute("PRAGMA table_info(contact)")]
     out.append("# contact " + " ".join(cols))
-    # pull and pull_long, float sums, are the same up to their last bits
+    # The pull sums (pull_7 ... pull_1792; pull and pull_long before
+    # schema 8), float sums, are the same up to their last bits
     # whatever order their terms were added in (one more message of a
     # one-way sender is added to the stored sums, a rebuild sums in date
     # order): 6 decimals of their log2 form, a millionth of a half-life.
-    pulls = [cols.index(c) for c in ("pull", "pull_long") if c in cols]
+    pulls = [i for i, c in enumerate(cols) if c == "pull" or c.startswith("pull_")]
     for row in db.execute("SELECT * FROM contact ORDER BY address"):
         row = list(row)
         for i in pulls:

@@ -361,42 +361,61 @@ test_pull_log_add (void)
 	    _kith_pull_add (&acc, v / 2, v % 2);
 	}
 	_kith_pull_store (&acc, &again);
-	g_assert_cmpfloat_with_epsilon (incremental.pull, again.pull, 1e-9);
-	g_assert_cmpfloat_with_epsilon (incremental.pull_long, again.pull_long, 1e-9);
-	g_assert_cmpfloat_with_epsilon (_kith_pull (&incremental, NOW), _kith_pull (&again, NOW), 1e-9);
-	if (again.pull == 0.0)
-	    g_assert_true (incremental.pull == 0.0 && incremental.pull_long == 0.0 && again.pull_long == 0.0);
+	for (guint j = 0; j < KITH_PULL_N_SUMS; j++) {
+	    g_assert_cmpfloat_with_epsilon (incremental.pull[j], again.pull[j], 1e-9);
+	    /* none in one sum: none in any */
+	    g_assert_true ((again.pull[j] == 0.0) == (again.pull[0] == 0.0));
+	    g_assert_true ((incremental.pull[j] == 0.0) == (again.pull[0] == 0.0));
+	}
+	for (guint k = 0; k < KITH_PULL_N_CHOICES; k++)
+	    g_assert_cmpfloat_with_epsilon (_kith_pull (&incremental, NOW, k), _kith_pull (&again, NOW, k), 1e-9);
     }
 }
 
-/* The pull at NOW is the two decayed sums, weighted, whatever is stored:
- * one message of mine and one of theirs, each some days old. */
+/* The pull at NOW is the two decayed sums of the memory, weighted,
+ * whatever is stored: one message of mine and one of theirs, each some
+ * days old, under each memory (7, 28, 112 days; 16 times as long). */
 static void
 test_pull_value (void)
 {
-    static const int ages[] = { 0, 1, 14, 30, 100, 224, 500, 1000, 1500 };
+    static const int ages[] = { 0, 1, 14, 30, 100, 224, 500, 1000, 1343, 1345, 1500, 4000 };
+    static const double memory[] = { 7, 28, 112 };
 
-    for (guint i = 0; i < G_N_ELEMENTS (ages); i++) {
-	for (guint j = 0; j < G_N_ELEMENTS (ages); j++) {
-	    _kith_pull_acc_t acc = _KITH_PULL_INIT;
-	    _kith_stats_t s = { 0 };
-	    double a = ages[i], b = ages[j], want;
+    for (guint k = 0; k < KITH_PULL_N_CHOICES; k++) {
+	double h = memory[k], far = 16 * memory[k], floor = _kith_pull_floor (k);
 
-	    _kith_pull_add (&acc, NOW - ages[i] * DAY, TRUE);
-	    _kith_pull_add (&acc, NOW - ages[j] * DAY, FALSE);
-	    _kith_pull_store (&acc, &s);
-	    want = exp2 (-a / 14) + 0.25 * exp2 (-b / 14) +
-		   (exp2 (-a / 224) + 0.25 * exp2 (-b / 224)) / 16;
-	    g_assert_cmpfloat_with_epsilon (_kith_pull (&s, NOW), want, 1e-9 * want);
-	    g_assert_cmpfloat_with_epsilon (_kith_complete_value (&s, 0.0, NOW),
-					    want < 1.0 / 1024 ? 0.0 : want, 1e-9 * want);
-	    g_assert_cmpfloat_with_epsilon (_kith_complete_value (&s, 3.0, NOW),
-					    want < 1.0 / 1024 ? 0.0 : want * 1.2, 1e-9 * want);
+	g_assert_cmpfloat (_kith_pull_sum_days (k), ==, h);
+	g_assert_cmpfloat (_kith_pull_sum_days (k + 2), ==, far);
+	/* the floor: one message of mine 1344 days (3.7 years) old, whatever the memory */
+	g_assert_cmpfloat_with_epsilon (floor, exp2 (-1344 / h) + exp2 (-1344 / far) / 16, 1e-15);
+	for (guint i = 0; i < G_N_ELEMENTS (ages); i++) {
+	    for (guint j = 0; j < G_N_ELEMENTS (ages); j++) {
+		_kith_pull_acc_t acc = _KITH_PULL_INIT;
+		_kith_stats_t s = { 0 };
+		double a = ages[i], b = ages[j], want;
+
+		_kith_pull_add (&acc, NOW - ages[i] * DAY, TRUE);
+		_kith_pull_add (&acc, NOW - ages[j] * DAY, FALSE);
+		_kith_pull_store (&acc, &s);
+		want = exp2 (-a / h) + 0.25 * exp2 (-b / h) + (exp2 (-a / far) + 0.25 * exp2 (-b / far)) / 16;
+		g_assert_cmpfloat_with_epsilon (_kith_pull (&s, NOW, k), want, 1e-9 * want);
+		g_assert_cmpfloat_with_epsilon (_kith_complete_value (&s, 0.0, NOW, k),
+						want < floor ? 0.0 : want, 1e-9 * want);
+		g_assert_cmpfloat_with_epsilon (_kith_complete_value (&s, 3.0, NOW, k),
+						want < floor ? 0.0 : want * 1.2, 1e-9 * want);
+	    }
 	}
     }
+    /* The store's meta names the memory by its days. */
+    g_assert_cmpuint (_kith_pull_choice_parse ("7"), ==, 0);
+    g_assert_cmpuint (_kith_pull_choice_parse ("28"), ==, 1);
+    g_assert_cmpuint (_kith_pull_choice_parse ("112"), ==, 2);
+    g_assert_cmpuint (_kith_pull_choice_parse (NULL), ==, KITH_PULL_CHOICE_DEFAULT);
+    g_assert_cmpuint (_kith_pull_choice_parse ("14"), ==, KITH_PULL_CHOICE_DEFAULT);
+    g_assert_cmpuint (_kith_pull_choice_parse ("7 "), ==, KITH_PULL_CHOICE_DEFAULT);
     /* The long memory: a correspondent of many messages a year ago comes
      * before a single message of mine five weeks ago, which the recent
-     * sum alone would put first. */
+     * sum alone would put first with the shorter memories. */
     {
 	_kith_pull_acc_t old_acc = _KITH_PULL_INIT, new_acc = _KITH_PULL_INIT;
 	_kith_stats_t old = { 0 }, recent = { 0 };
@@ -406,9 +425,13 @@ test_pull_value (void)
 	_kith_pull_add (&new_acc, NOW - 35 * DAY, TRUE);
 	_kith_pull_store (&old_acc, &old);
 	_kith_pull_store (&new_acc, &recent);
-	g_assert_cmpfloat (_kith_pull (&old, NOW), >, _kith_pull (&recent, NOW));
-	g_assert_cmpfloat (exp2 (old.pull - (double) NOW / (14.0 * DAY)), <,
-			   exp2 (recent.pull - (double) NOW / (14.0 * DAY)));
+	for (guint k = 0; k < KITH_PULL_N_CHOICES; k++) {
+	    double h = _kith_pull_sum_days (k) * DAY;
+	    g_assert_cmpfloat (_kith_pull (&old, NOW, k), >, _kith_pull (&recent, NOW, k));
+	    if (k < 2) /* 7 or 28 days alone: the recent one first */
+		g_assert_cmpfloat (exp2 (old.pull[k] - (double) NOW / h), <,
+				   exp2 (recent.pull[k] - (double) NOW / h));
+	}
     }
 }
 
@@ -435,9 +458,9 @@ test_replay_by_hand (void)
     g_assert_cmpfloat_with_epsilon (mrr[0], 0.5, 1e-12);
     g_assert_cmpfloat_with_epsilon (mrr[1], 1.0, 1e-12);
     g_assert_cmpfloat_with_epsilon (mrr[2], 1.0, 1e-12);
-    g_assert_cmpfloat (_kith_pull_choice_days (0), ==, 7.0);
-    g_assert_cmpfloat (_kith_pull_choice_days (1), ==, 28.0);
-    g_assert_cmpfloat (_kith_pull_choice_days (2), ==, 112.0);
+    g_assert_cmpfloat (_kith_pull_sum_days (0), ==, 7.0);
+    g_assert_cmpfloat (_kith_pull_sum_days (1), ==, 28.0);
+    g_assert_cmpfloat (_kith_pull_sum_days (2), ==, 112.0);
 
     /* Nothing to replay, or nobody it went to with any pull: the
      * default, every choice 0. */
@@ -1275,7 +1298,7 @@ test_one_way (void)
     s.count[KITH_COUNT_MONTHS] = 12;
     s.in_msgs = 500;
     s.direct_in = 400;
-    s.pull = 1234.5;
+    s.pull[0] = 1234.5;
     g_assert_true (_kith_stats_one_way (&s));
     for (guint i = 0; i < G_N_ELEMENTS (two_way); i++) {
 	_kith_stats_t t = s;
