@@ -1215,13 +1215,31 @@ is_other (const kith_contact_t *c)
 
 /* The "now" of the completion order: the newest message of the store
  * (meta, written by each index run), so that the order depends on the
- * mail alone; the clock if the store has none. */
+ * mail alone; the clock if the store has none.  And its memory choice
+ * (meta pull_memory, the replay's).  One look-up for both: completion
+ * runs on every keystroke. */
 static gint64
-completion_now (kith_t *kith, gint64 clock)
+completion_now (kith_t *kith, gint64 clock, guint *choice)
 {
-    g_autofree char *text = _kith_store_get_meta (kith->store, KITH_META_NEWEST);
-    gint64 newest = text ? g_ascii_strtoll (text, NULL, 10) : 0;
+    sqlite3_stmt *stmt = NULL;
+    gint64 newest = 0;
 
+    *choice = KITH_PULL_CHOICE_DEFAULT;
+    if (sqlite3_prepare_v2 (kith->store->db, "SELECT key, value FROM meta WHERE key IN (?, ?)", -1, &stmt,
+			    NULL) != SQLITE_OK)
+	return clock;
+    sqlite3_bind_text (stmt, 1, KITH_META_NEWEST, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, KITH_META_PULL_MEMORY, -1, SQLITE_STATIC);
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+	const char *key = (const char *) sqlite3_column_text (stmt, 0);
+	const char *value = (const char *) sqlite3_column_text (stmt, 1);
+
+	if (g_strcmp0 (key, KITH_META_NEWEST) == 0)
+	    newest = value ? g_ascii_strtoll (value, NULL, 10) : 0;
+	else
+	    *choice = _kith_pull_choice_parse (value);
+    }
+    sqlite3_finalize (stmt);
     return newest > 0 ? newest : clock;
 }
 
@@ -1248,7 +1266,6 @@ kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *
     g_auto (GStrv) words = NULL;
     kith_complete_options_t defaults = { 0 };
     gint64 now = g_get_real_time () / G_USEC_PER_SEC, then;
-    g_autofree char *memory = NULL;
     guint choice;
     gboolean hide_others;
     guint n_words = 0;
@@ -1372,9 +1389,7 @@ kith_complete (kith_t *kith, const char *prefix, const kith_complete_options_t *
 	    continue;
 	g_ptr_array_add (contacts->contacts, g_steal_pointer (&list->pdata[i]));
     }
-    then = completion_now (kith, now);
-    memory = _kith_store_get_meta (kith->store, KITH_META_PULL_MEMORY);
-    choice = _kith_pull_choice_parse (memory);
+    then = completion_now (kith, now, &choice);
     for (guint i = 0; i < contacts->contacts->len; i++) {
 	kith_contact_t *c = contacts->contacts->pdata[i];
 	c->complete = _kith_complete_value (&c->stats, c->score, then, choice);

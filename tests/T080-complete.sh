@@ -172,6 +172,20 @@ migrate_and_rebuild () {
     kith index --rebuild >/dev/null
     python3 "$TESTS_DIR/store-dump.py" "$store" >"$TMP/rebuilt"
 }
+# expect_asks VERSION SQL: downgrade, then read-only completion asks for
+# one index run.
+expect_asks () {
+    downgrade "$1" "$2"
+    kith complete mull >"$TMP/out$1" 2>&1
+    test_expect_equal "1" "$(asks_for_index "$TMP/out$1")"
+}
+# expect_migrated: migrate_and_rebuild, then the store is of schema 8,
+# mined in full, completes as before and equals a rebuild.
+expect_migrated () {
+    migrate_and_rebuild
+    test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt")" \
+	"$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated")"
+}
 
 # The SQL that drops schema 8's columns (the completion order's five sums).
 drop_pulls="ALTER TABLE contact DROP COLUMN pull_7; ALTER TABLE contact DROP COLUMN pull_28;
@@ -205,14 +219,10 @@ sql "SELECT word || ' ' || address FROM contact_word ORDER BY word, address" >"$
 test_expect_equal_file "$TMP/rebuilt" "$TMP/migrated"
 
 test_begin "a schema 4 store (before the completion order's pull): read-only completion asks for one index run"
-downgrade 4 "$drop_pulls DROP INDEX message_date"
-kith complete mull >"$TMP/out4" 2>&1
-test_expect_equal "1" "$(asks_for_index "$TMP/out4")"
+expect_asks 4 "$drop_pulls DROP INDEX message_date"
 
 test_begin "the next index adds the column in place and mines in full, equal to a rebuild"
-migrate_and_rebuild
-test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt")" \
-    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated")"
+expect_migrated
 
 test_begin "a schema 5 store (before the index of one-way senders' mail): the next index adds both in place"
 downgrade 5 "DROP INDEX message_event; DROP INDEX message_author;
@@ -223,24 +233,19 @@ test_expect_equal "1 8 True 1 author,date" \
     "$(asks_for_index "$TMP/out5") $(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(sql "SELECT count(*) FROM sqlite_master WHERE name = 'message_event'") $(sql "SELECT name FROM pragma_index_info('message_author') ORDER BY seqno")"
 
 test_begin "a schema 6 store (before the completion order's long memory): read-only completion asks for one index run"
-downgrade 6 "$drop_pulls $add_pull"
-kith complete mull >"$TMP/out6" 2>&1
-test_expect_equal "1" "$(asks_for_index "$TMP/out6")"
+expect_asks 6 "$drop_pulls $add_pull"
 
 test_begin "the next index adds pull_long in place and mines in full, equal to a rebuild"
-migrate_and_rebuild
-test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt")" \
-    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated")"
+expect_migrated
 
 test_begin "a schema 7 store (two sums, before the replay's memories): read-only completion asks for one index run"
-downgrade 7 "$drop_pulls $add_pull $add_pull_long"
-kith complete mull >"$TMP/out7" 2>&1
-test_expect_equal "1" "$(asks_for_index "$TMP/out7")"
+expect_asks 7 "$drop_pulls $add_pull $add_pull_long"
 
 test_begin "the next index trades the two sums for five in place and mines in full, equal to a rebuild"
-migrate_and_rebuild
-test_expect_equal "8 True Jürgen Müller <jurgen.muller@uni.example> $(md5sum <"$TMP/rebuilt") 0 0 28" \
-    "$(sql 'PRAGMA user_version') $(json_eval "$TMP/index.json" "j['rebuilt']") $(kith complete mull) $(md5sum <"$TMP/migrated") $(sql "SELECT count(*) FROM pragma_table_info('contact') WHERE name IN ('pull', 'pull_long')") $(sql 'SELECT count(*) FROM contact WHERE pull_28 != 0 AND (pull_7 = 0 OR pull_112 = 0 OR pull_448 = 0 OR pull_1792 = 0)') $(sql "SELECT value FROM meta WHERE key = 'pull_memory'")"
+expect_migrated
+
+test_begin "the two old columns are gone, every contact with a sum has all five, and the replay ran"
+test_expect_equal "0 0 28" "$(sql "SELECT count(*) FROM pragma_table_info('contact') WHERE name IN ('pull', 'pull_long')") $(sql 'SELECT count(*) FROM contact WHERE pull_28 != 0 AND (pull_7 = 0 OR pull_112 = 0 OR pull_448 = 0 OR pull_1792 = 0)') $(sql "SELECT value FROM meta WHERE key = 'pull_memory'")"
 
 test_begin "removed mail takes its words with it"
 rm -f "$(notmuch search --output=files from:jules@cold.example)"
