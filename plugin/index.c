@@ -784,92 +784,130 @@ store_newest (_kith_store_t *store, GError **error)
  * between me and those contacts answers, as completion counts it but
  * read from the rows alone (mine to them, theirs to me; not the replies
  * to me that do not name me, which only aggr.c's threading finds).
- * Automated and excluded messages count in neither. */
-#define REPLAY_MINE "(flags & 1280) = 256 AND " KITH_MSG_NOT_AUTOMATED_SQL " AND m.date > 0"
-#define REPLAY_TO_CONTACT                                  \
-    "JOIN recipient r ON r.message = m.id AND r.kind < 4 " \
-    "JOIN contact c ON c.address = r.address AND c.automated = 0"
+ * Automated and excluded messages count in neither.  The contacts are
+ * looked up in memory, not joined: one pass over my messages'
+ * recipients and one over the index of messages to me (message_event). */
+#define REPLAY_MINE "(flags & 1280) = 256 AND " KITH_MSG_NOT_AUTOMATED_SQL " AND date > 0"
 G_STATIC_ASSERT ((KITH_MSG_MINE | KITH_MSG_EXCLUDED) == 1280 && KITH_MSG_MINE == 256);
 
-static gboolean
-replay_memory (_kith_store_t *store, GError **error)
+typedef struct {
+    gint64 id, date;
+    guint contact;
+} sent_rcpt_t;
+
+/* Latest first. */
+static int
+compare_sent_rcpts (gconstpointer a, gconstpointer b)
 {
-    g_autoptr (sqlite3_stmt) queries = _kith_store_prepare (
-	store,
-	"SELECT m.id FROM message m WHERE " REPLAY_MINE " AND EXISTS (SELECT 1 FROM recipient r "
-	"JOIN contact c ON c.address = r.address AND c.automated = 0 WHERE r.message = m.id AND r.kind < 4) "
-	"ORDER BY m.date DESC, m.id DESC LIMIT " G_STRINGIFY (KITH_PULL_REPLAY_QUERIES),
-	error);
-    g_autoptr (sqlite3_stmt) events = NULL;
-    g_autoptr (GHashTable) contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr (GHashTable) asked = g_hash_table_new (g_int64_hash, g_int64_equal);
+    const sent_rcpt_t *x = a, *y = b;
+
+    if (x->date != y->date)
+	return x->date > y->date ? -1 : 1;
+    return x->id > y->id ? -1 : x->id < y->id;
+}
+
+/* Run the replay; *MINE gets the number of my messages it read. */
+static gboolean
+replay_memory (_kith_store_t *store, guint64 *mine, GError **error)
+{
+    g_autoptr (sqlite3_stmt) people =
+	_kith_store_prepare (store, "SELECT address FROM contact WHERE automated = 0", error);
+    g_autoptr (sqlite3_stmt) sent = NULL, received = NULL;
+    g_autoptr (GHashTable) contacts = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GStringChunk) names = g_string_chunk_new (4096);
     g_autoptr (GArray) ev = g_array_new (FALSE, FALSE, sizeof (_kith_replay_event_t));
-    g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-    g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-    g_autofree _kith_replay_query_t *qs = NULL;
+    g_autoptr (GArray) rcpts = g_array_new (FALSE, FALSE, sizeof (sent_rcpt_t));
+    g_autoptr (GArray) qs = g_array_new (FALSE, FALSE, sizeof (_kith_replay_query_t));
+    g_autoptr (GArray) to = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autoptr (GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint));
     g_autofree char *days = NULL;
-    guint choice;
+    gint64 last_id = -1;
+    guint choice, first = 0;
     int rc;
 
-    if (queries == NULL)
+    *mine = 0;
+    if (people == NULL)
 	return FALSE;
-    while ((rc = sqlite3_step (queries)) == SQLITE_ROW) {
-	gint64 id = sqlite3_column_int64 (queries, 0);
-	g_array_append_val (ids, id);
+    while ((rc = sqlite3_step (people)) == SQLITE_ROW) {
+	const char *address = (const char *) sqlite3_column_text (people, 0);
+	if (address)
+	    g_hash_table_insert (contacts, g_string_chunk_insert (names, address),
+				 GUINT_TO_POINTER (g_hash_table_size (contacts)));
     }
     if (rc != SQLITE_DONE)
 	goto FAIL;
-    for (guint i = 0; i < ids->len; i++) {
-	g_ptr_array_add (rcpts, g_array_new (FALSE, FALSE, sizeof (guint)));
-	g_hash_table_insert (asked, &g_array_index (ids, gint64, i), GUINT_TO_POINTER (i + 1));
-    }
-    qs = g_new0 (_kith_replay_query_t, MAX (ids->len, 1));
 
-    events = _kith_store_prepare (
-	store,
-	"SELECT DISTINCT m.id, m.date, r.address, 1 FROM message m " REPLAY_TO_CONTACT " WHERE " REPLAY_MINE
-	" UNION ALL "
-	"SELECT m.id, m.date, m.author, 0 FROM message m JOIN contact c ON c.address = m.author "
-	"AND c.automated = 0 WHERE " KITH_MSG_EVENT_SQL " AND m.date > 0",
-	error);
-    if (events == NULL)
+    /* My messages in id order (the table's own), each recipient a
+     * contact once (To and Cc may name one twice). */
+    sent = _kith_store_prepare (store,
+				"SELECT m.id, m.date, r.address FROM message m JOIN recipient r "
+				"ON r.message = m.id AND r.kind < 4 WHERE " REPLAY_MINE " ORDER BY m.id",
+				error);
+    if (sent == NULL)
 	return FALSE;
-    while ((rc = sqlite3_step (events)) == SQLITE_ROW) {
-	gint64 id = sqlite3_column_int64 (events, 0);
-	const char *address = (const char *) sqlite3_column_text (events, 2);
-	gboolean mine = sqlite3_column_int (events, 3);
+    while ((rc = sqlite3_step (sent)) == SQLITE_ROW) {
 	gpointer index;
-	_kith_replay_event_t e = { sqlite3_column_int64 (events, 1), 0, mine };
+	sent_rcpt_t r = { sqlite3_column_int64 (sent, 0), sqlite3_column_int64 (sent, 1), 0 };
+	gboolean again = FALSE;
 
-	if (address == NULL)
+	if (r.id != last_id) {
+	    (*mine)++, last_id = r.id;
+	    first = rcpts->len;
+	}
+	if (sqlite3_column_text (sent, 2) == NULL ||
+	    ! g_hash_table_lookup_extended (contacts, sqlite3_column_text (sent, 2), NULL, &index))
 	    continue;
-	if (! g_hash_table_lookup_extended (contacts, address, NULL, &index)) {
-	    index = GUINT_TO_POINTER (g_hash_table_size (contacts));
-	    g_hash_table_insert (contacts, g_strdup (address), index);
-	}
-	e.contact = GPOINTER_TO_UINT (index);
-	g_array_append_val (ev, e);
-	if (mine) {
-	    guint q = GPOINTER_TO_UINT (g_hash_table_lookup (asked, &id));
-	    if (q > 0) {
-		GArray *to = rcpts->pdata[q - 1];
-		qs[q - 1].date = e.date;
-		g_array_append_val (to, e.contact);
-	    }
-	}
+	r.contact = GPOINTER_TO_UINT (index);
+	for (guint i = first; i < rcpts->len && ! again; i++)
+	    again = g_array_index (rcpts, sent_rcpt_t, i).contact == r.contact;
+	if (again)
+	    continue;
+	g_array_append_val (rcpts, r);
+	g_array_append_val (ev, ((_kith_replay_event_t){ r.date, r.contact, TRUE }));
     }
     if (rc != SQLITE_DONE)
 	goto FAIL;
-    for (guint i = 0; i < ids->len; i++) {
-	GArray *to = rcpts->pdata[i];
-	qs[i].rcpts = (const guint *) to->data;
-	qs[i].n_rcpts = to->len;
+
+    /* Theirs to me (the partial index message_event covers it). */
+    received = _kith_store_prepare (store, "SELECT date, author FROM message WHERE " KITH_MSG_EVENT_SQL, error);
+    if (received == NULL)
+	return FALSE;
+    while ((rc = sqlite3_step (received)) == SQLITE_ROW) {
+	gpointer index;
+
+	/* (a message whose author kith could not read has none) */
+	if (sqlite3_column_int64 (received, 0) > 0 && sqlite3_column_text (received, 1) &&
+	    g_hash_table_lookup_extended (contacts, sqlite3_column_text (received, 1), NULL, &index))
+	    g_array_append_val (ev, ((_kith_replay_event_t){ sqlite3_column_int64 (received, 0),
+							     GPOINTER_TO_UINT (index), FALSE }));
     }
-    choice = _kith_pull_replay ((const _kith_replay_event_t *) ev->data, ev->len,
-				g_hash_table_size (contacts), qs, ids->len, NULL);
+    if (rc != SQLITE_DONE)
+	goto FAIL;
+
+    /* The queries: my latest messages to contacts, their recipients. */
+    g_array_sort (rcpts, compare_sent_rcpts);
+    last_id = -1;
+    for (guint i = 0; i < rcpts->len; i++) {
+	sent_rcpt_t *r = &g_array_index (rcpts, sent_rcpt_t, i);
+
+	if (r->id != last_id) {
+	    if (qs->len == KITH_PULL_REPLAY_QUERIES)
+		break;
+	    g_array_append_val (qs, ((_kith_replay_query_t){ r->date, NULL, 0 }));
+	    g_array_append_val (starts, to->len);
+	    last_id = r->id;
+	}
+	g_array_append_val (to, r->contact);
+	g_array_index (qs, _kith_replay_query_t, qs->len - 1).n_rcpts++;
+    }
+    for (guint q = 0; q < qs->len; q++)
+	g_array_index (qs, _kith_replay_query_t, q).rcpts =
+	    &g_array_index (to, guint, g_array_index (starts, guint, q));
+
+    choice = _kith_pull_replay ((const _kith_replay_event_t *) ev->data, ev->len, g_hash_table_size (contacts),
+				(const _kith_replay_query_t *) qs->data, qs->len, NULL);
     days = g_strdup_printf ("%.0f", _kith_pull_sum_days (choice));
-    return _kith_store_set_meta (store, KITH_META_PULL_MEMORY, days, error) &&
-	   _kith_store_set_meta (store, KITH_META_PULL_UNREPLAYED, "0", error);
+    return _kith_store_set_meta (store, KITH_META_PULL_MEMORY, days, error);
 
 FAIL:
     _kith_store_set_error (store, error, "cannot read the kith store");
@@ -877,19 +915,29 @@ FAIL:
 }
 
 /* The replay again when the store was mined in full, has never had
- * one, or KITH_PULL_REPLAY_EVERY messages of mine have come since the
- * last; else count this run's. */
+ * one, or enough messages of mine have come since the last: ten, or a
+ * fiftieth of those it read if more (a habit of years does not change
+ * in a week, and the replay reads all my mail); else count this run's. */
 static gboolean
 update_memory (run_t *run, GError **error)
 {
     _kith_store_t *store = run->kith->store;
     g_autofree char *memory = _kith_store_get_meta (store, KITH_META_PULL_MEMORY);
     g_autofree char *text = _kith_store_get_meta (store, KITH_META_PULL_UNREPLAYED);
+    g_autofree char *seen_text = _kith_store_get_meta (store, KITH_META_PULL_REPLAYED);
     g_autofree char *pending = NULL;
     guint64 n = (text ? g_ascii_strtoull (text, NULL, 10) : 0) + run->mine_added;
+    guint64 seen = seen_text ? g_ascii_strtoull (seen_text, NULL, 10) : 0;
 
-    if (run->full || memory == NULL || n >= KITH_PULL_REPLAY_EVERY)
-	return replay_memory (store, error);
+    if (run->full || memory == NULL || n >= MAX (KITH_PULL_REPLAY_EVERY, seen / 50)) {
+	g_autofree char *count = NULL;
+
+	if (! replay_memory (store, &seen, error))
+	    return FALSE;
+	count = g_strdup_printf ("%" G_GUINT64_FORMAT, seen);
+	return _kith_store_set_meta (store, KITH_META_PULL_REPLAYED, count, error) &&
+	       _kith_store_set_meta (store, KITH_META_PULL_UNREPLAYED, "0", error);
+    }
     pending = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
     return _kith_store_set_meta (store, KITH_META_PULL_UNREPLAYED, pending, error);
 }

@@ -932,11 +932,13 @@ char *_kith_quote_term (const char *term);
 #define KITH_META_NEWEST "newest"
 
 /* The meta keys of the replay (score.c, index.c): the half-life in days
- * of the completion order's memory it picked ("7", "28" or "112"), and
- * how many messages of mine have come since it last ran. */
+ * of the completion order's memory it picked ("7", "28" or "112"), how
+ * many messages of mine it read, and how many have come since. */
 #define KITH_META_PULL_MEMORY "pull_memory"
+#define KITH_META_PULL_REPLAYED "pull_replayed"
 #define KITH_META_PULL_UNREPLAYED "pull_unreplayed"
-/* The replay runs again once this many messages of mine have come. */
+/* The replay runs again once this many messages of mine have come, or
+ * a fiftieth of those it last read if more. */
 #define KITH_PULL_REPLAY_EVERY 10
 
 /* Bring the store up to date.  If ADDED is not NULL, the ids of the
