@@ -327,25 +327,40 @@ sum_at (double pull, gint64 now, double half_life)
     return pull == 0.0 ? 0.0 : exp2 (pull - (double) now / half_life);
 }
 
+/* The pull at NOW of memory choice CHOICE from the stored forms NEAR
+ * and FAR of its two sums (a contact's, or the replay's). */
+static double
+pull_at (double near, double far, gint64 now, guint choice)
+{
+    return sum_at (near, now, sum_half_life (choice)) +
+	   KITH_PULL_LONG_WEIGHT * sum_at (far, now, sum_half_life (choice + KITH_PULL_LONG_STEP));
+}
+
 double
 _kith_pull (const _kith_stats_t *s, gint64 now, guint choice)
 {
-    guint far = choice + KITH_PULL_LONG_STEP;
-
     g_return_val_if_fail (choice < KITH_PULL_N_CHOICES, 0.0);
-    return sum_at (s->pull[choice], now, sum_half_life (choice)) +
-	   KITH_PULL_LONG_WEIGHT * sum_at (s->pull[far], now, sum_half_life (far));
+    return pull_at (s->pull[choice], s->pull[choice + KITH_PULL_LONG_STEP], now, choice);
 }
 
 double
 _kith_pull_floor (guint choice)
 {
-    double far = sum_half_life (choice + KITH_PULL_LONG_STEP);
+    /* Once: completion compares every match with it. */
+    static double floors[KITH_PULL_N_CHOICES];
+    static gsize ready = 0;
 
     g_return_val_if_fail (choice < KITH_PULL_N_CHOICES, 1.0);
-    return KITH_PULL_WEIGHT_MINE *
-	   (exp2 (-(double) KITH_PULL_FLOOR_DAYS * DAY / sum_half_life (choice)) +
-	    KITH_PULL_LONG_WEIGHT * exp2 (-(double) KITH_PULL_FLOOR_DAYS * DAY / far));
+    if (g_once_init_enter (&ready)) {
+	for (guint k = 0; k < KITH_PULL_N_CHOICES; k++) {
+	    double far = sum_half_life (k + KITH_PULL_LONG_STEP);
+	    floors[k] = KITH_PULL_WEIGHT_MINE *
+			(exp2 (-(double) KITH_PULL_FLOOR_DAYS * DAY / sum_half_life (k)) +
+			 KITH_PULL_LONG_WEIGHT * exp2 (-(double) KITH_PULL_FLOOR_DAYS * DAY / far));
+	}
+	g_once_init_leave (&ready, 1);
+    }
+    return floors[choice];
 }
 
 double
@@ -413,8 +428,7 @@ replay_choice (const _kith_replay_event_t *events, guint n_events, guint n_conta
 	}
 	for (guint i = 0; i < n_active; i++) {
 	    guint c = active[i];
-	    double v = exp2 (near[c] - (double) then / h) +
-		       KITH_PULL_LONG_WEIGHT * exp2 (far[c] - (double) then / far_h);
+	    double v = pull_at (near[c], far[c], then, k);
 	    value[c] = v < floor ? 0.0 : v;
 	}
 	for (guint r = 0; r < query->n_rcpts; r++)
@@ -449,13 +463,10 @@ _kith_pull_replay (const _kith_replay_event_t *events, guint n_events, guint n_c
 	    mrr[k] = n_queries > 0 ? sums[k] / n_queries : 0.0;
     }
     /* The best; on a tie the one nearer the default, then the shorter. */
-    for (guint k = 0; k < KITH_PULL_N_CHOICES; k++) {
-	guint dk = k > KITH_PULL_CHOICE_DEFAULT ? k - KITH_PULL_CHOICE_DEFAULT : KITH_PULL_CHOICE_DEFAULT - k;
-	guint db = best > KITH_PULL_CHOICE_DEFAULT ? best - KITH_PULL_CHOICE_DEFAULT
-						   : KITH_PULL_CHOICE_DEFAULT - best;
-
-	if (sums[k] > sums[best] + 1e-9 || (fabs (sums[k] - sums[best]) <= 1e-9 && dk < db))
+    for (guint k = 0; k < KITH_PULL_N_CHOICES; k++)
+	if (sums[k] > sums[best] + 1e-9 ||
+	    (fabs (sums[k] - sums[best]) <= 1e-9 &&
+	     ABS ((int) k - KITH_PULL_CHOICE_DEFAULT) < ABS ((int) best - KITH_PULL_CHOICE_DEFAULT)))
 	    best = k;
-    }
     return best;
 }
