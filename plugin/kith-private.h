@@ -107,9 +107,9 @@ typedef enum {
 
 /* Over the store's flags column, for SQL: KITH_MSG_IS_AUTOMATED's
  * negation, and the messages of someone else that count in a one-way
- * history with me (to me, not mine, not
- * excluded, not automated as above; aggr.c: one more message of a
- * one-way sender; the partial index message_event).  The numbers are
+ * history with me (to me, not mine, not excluded, not automated as
+ * above; aggr.c: one more message of a one-way sender; the partial
+ * index message_event; index.c: the replay).  The numbers are
  * the flags above, checked when compiling, and test-score checks it
  * against KITH_MSG_IS_AUTOMATED. */
 #define KITH_MSG_NOT_AUTOMATED_SQL "(flags & 12353) = 0 AND ((flags & 34) = 0 OR (flags & 8) != 0)"
@@ -510,8 +510,8 @@ kith_tier_t _kith_contact_tier (const _kith_config_t *config, const _kith_stats_
  * that keeps a long-standing correspondent above a one-off of last week
  * once that fades), the second counting KITH_PULL_LONG_WEIGHT as much; a
  * pull below that of a single message of mine KITH_PULL_FLOOR_DAYS old
- * (some 3.7 years, whatever the memory) is none.  The relationship multiplies it by
- * 1 + KITH_PULL_RELATIONSHIP * log2 (1 + score). */
+ * (some 3.7 years, whatever the memory) is none.  The relationship
+ * multiplies it by 1 + KITH_PULL_RELATIONSHIP * log2 (1 + score). */
 #define KITH_PULL_LONG_WEIGHT (1.0 / 16)
 #define KITH_PULL_WEIGHT_MINE 1.0
 #define KITH_PULL_WEIGHT_THEIRS 0.25
@@ -572,8 +572,8 @@ double _kith_complete_value (const _kith_stats_t *stats, double score, gint64 no
  * memory should be for this owner, asked of the owner's own mail.  The
  * choices are the stored sums' half-lives (7, 28 and 112 days), each
  * with its long memory KITH_PULL_LONG_RATIO times longer counting
- * KITH_PULL_LONG_WEIGHT.  For each of the owner's
- * messages (a query: its date and the contacts it went to), the
+ * KITH_PULL_LONG_WEIGHT.  For each of the owner's messages (a query:
+ * its date and the contacts it went to), the
  * contacts are ranked by their pull with each choice, from the messages
  * more than KITH_PULL_REPLAY_GAP older (a reply's recipients are the
  * mail client's to fill, not completion's, so the message answered
@@ -742,13 +742,13 @@ gboolean _kith_aggr_ties (_kith_aggr_t *aggr, GPtrArray *target, GHashTable *tie
 gboolean _kith_aggr_update_contact (_kith_aggr_t *aggr, const char *address,
 				    GArray *fresh, GError **error);
 
-/* The columns of a contact row after address and name, in the order
- * _kith_store_stats_from_row reads them. */
 /* The contact columns of the stored sums of the completion order
  * (schema 8), sum j holding the one over 7 * 4^j days. */
 #define KITH_CONTACT_PULL_COLUMNS "pull_7, pull_28, pull_112, pull_448, pull_1792"
 G_STATIC_ASSERT (KITH_PULL_N_SUMS == 5);
 
+/* The columns of a contact row after address and name, in the order
+ * _kith_store_stats_from_row reads them. */
 #define KITH_CONTACT_COLUMNS                                                     \
     "sent_direct, sent_group, received, seen, automated_msgs, replies_from, "    \
     "replies_to, conversations, list_conversations, months, out_msgs, "          \
